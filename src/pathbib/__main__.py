@@ -1,0 +1,3 @@
+from pathbib.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,527 @@
+"""Read and write BibTeX losslessly.
+
+`parse` (pure) splits text into blocks of the model; `render` (pure) turns a `Library` back
+into text, copying every unchanged block byte for byte and rendering only changed entries in
+the canonical style (`format_entry`). `read_library` / `write_library` are the I/O edge:
+strict UTF-8 decoding with a located error, and atomic writes that refuse to clobber a file
+that changed on disk since it was read.
+
+pathbib scans BibTeX itself instead of using bibtexparser 2's splitter, which treats an `@`
+inside a braced value (`{@ {CREPE:} ...}`, `{{GaN}}@ {{SiO2}}`) as the start of a new block.
+The scanner follows BibTeX's grammar: a block is `@type{...}` or `@type(...)`, values are
+brace-balanced; text outside blocks is a comment. A block that breaks the grammar is kept
+verbatim as a `FailedBlock`, from its `@` up to the next line that starts a block.
+"""
+
+from __future__ import annotations
+
+import gc
+import hashlib
+import os
+import re
+import tempfile
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from .errors import ConcurrentModificationError, EncodingError, InputError
+from .model import Block, Comment, Delim, Entry, FailedBlock, Field, Library, Preamble, StringDef
+
+__all__ = [
+    "parse",
+    "render",
+    "format_entry",
+    "format_library",
+    "read_library",
+    "write_library",
+    "decode_bytes",
+    "CANONICAL_FIELD_ORDER",
+]
+
+# --------------------------------------------------------------------------- scanning
+
+_AT = re.compile(r"@")
+_BLOCK_HEAD = re.compile(r"@[ \t]*([A-Za-z][\w\-:.]*)[ \t\r\n]*([{(])")
+_LINE_START_BLOCK = re.compile(r"^[ \t]*@[ \t]*[A-Za-z][\w\-:.]*[ \t]*[{(]", re.M)
+_WS = re.compile(r"(?:[ \t\r\n]+|%[^\n]*)*")  # biber/btparse allow % comments between fields
+_KEY = re.compile(r"[^,\s{}]*")  # key of a {...} entry
+_KEY_PAREN = re.compile(r"[^,\s()]*")  # key of a (...) entry
+_NAME = re.compile(r"[^\s=,{}\"#()%]+")
+_BARE = re.compile(r"[^\s,#{}\"()=%]+")
+_BRACES = re.compile(r"[{}]")
+_QUOTE_OR_BRACE = re.compile(r'["{}]')
+
+
+class _Fail(Exception):
+    def __init__(self, reason: str, pos: int):
+        super().__init__(reason)
+        self.reason = reason
+        self.pos = pos
+
+
+def _skip_ws(text: str, pos: int) -> int:
+    m = _WS.match(text, pos)
+    return m.end() if m else pos
+
+
+def _braced_end(text: str, pos: int) -> int:
+    """`text[pos] == "{"`; return the index just past the matching `}`."""
+    depth = 0
+    for m in _BRACES.finditer(text, pos):
+        if m.group() == "{":
+            depth += 1
+        else:
+            depth -= 1
+            if depth == 0:
+                return m.end()
+    raise _Fail("unbalanced braces: a '{' is never closed", pos)
+
+
+def _quoted_end(text: str, pos: int) -> int:
+    """`text[pos] == '"'`; return the index just past the closing quote (at brace depth 0)."""
+    depth = 0
+    for m in _QUOTE_OR_BRACE.finditer(text, pos + 1):
+        c = m.group()
+        if c == "{":
+            depth += 1
+        elif c == "}":
+            depth -= 1
+            if depth < 0:
+                raise _Fail("unbalanced braces inside a quoted value", m.start())
+        elif depth == 0:
+            return m.end()
+    raise _Fail('unterminated quoted value: a \'"\' is never closed', pos)
+
+
+def _value(text: str, pos: int, closer: str) -> tuple[str, Delim, int]:
+    """Parse `part (# part)*` starting at `pos`; return (value, delim, end)."""
+    parts: list[tuple[int, int, str]] = []
+    while True:
+        pos = _skip_ws(text, pos)
+        if pos >= len(text):
+            raise _Fail("file ends inside a field value", pos)
+        c = text[pos]
+        if c == "{":
+            end = _braced_end(text, pos)
+            parts.append((pos, end, "{"))
+        elif c == '"':
+            end = _quoted_end(text, pos)
+            parts.append((pos, end, '"'))
+        else:
+            m = _BARE.match(text, pos)
+            if not m or m.end() == pos:
+                raise _Fail(f"expected a value, found {text[pos]!r}", pos)
+            end = m.end()
+            parts.append((pos, end, ""))
+        pos = _skip_ws(text, end)
+        if pos < len(text) and text[pos] == "#":
+            pos += 1
+            continue
+        break
+    if len(parts) == 1 and parts[0][2]:
+        s, e, d = parts[0]
+        return text[s + 1 : e - 1], d, pos  # type: ignore[return-value]
+    return text[parts[0][0] : parts[-1][1]], "", pos
+
+
+@dataclass
+class _Parsed:
+    block: Block
+    end: int
+
+
+def _parse_entry(text: str, start: int, body: int, etype: str, opener: str, line: int) -> _Parsed:
+    closer = "}" if opener == "{" else ")"
+    pos = _skip_ws(text, body)
+    km = (_KEY if opener == "{" else _KEY_PAREN).match(text, pos)
+    key = km.group() if km else ""
+    pos = _skip_ws(text, km.end() if km else pos)
+    fields: list[Field] = []
+    seen: dict[str, int] = {}
+    if pos < len(text) and text[pos] == closer:
+        end = pos + 1
+        return _Parsed(Entry(etype.lower(), key, (), line, text[start:end]), end)
+    if pos >= len(text) or text[pos] != ",":
+        if pos < len(text) and text[pos] == "=":
+            raise _Fail("entry has no citation key", pos)
+        raise _Fail(f"expected ',' after the citation key {key!r}", pos)
+    if not key:
+        raise _Fail("entry has no citation key", pos)
+    pos += 1
+    dup: str | None = None
+    while True:
+        pos = _skip_ws(text, pos)
+        if pos >= len(text):
+            raise _Fail(f"file ends before the entry's closing '{closer}'", pos)
+        if text[pos] == closer:
+            end = pos + 1
+            break
+        nm = _NAME.match(text, pos)
+        if not nm:
+            raise _Fail(f"expected a field name or '{closer}', found {text[pos]!r}", pos)
+        name = nm.group().lower()
+        fline = line + text.count("\n", start, pos)
+        pos = _skip_ws(text, nm.end())
+        if pos >= len(text) or text[pos] != "=":
+            raise _Fail(f"expected '=' after field name {nm.group()!r}", pos)
+        value, delim, pos = _value(text, pos + 1, closer)
+        if name in seen and dup is None:
+            dup = f"duplicate field {name!r} (lines {seen[name]} and {fline})"
+        seen.setdefault(name, fline)
+        fields.append(Field(name, value, delim))
+        if pos < len(text) and text[pos] == ",":
+            pos += 1
+        elif pos < len(text) and text[pos] == closer:
+            end = pos + 1
+            break
+        else:
+            found = repr(text[pos]) if pos < len(text) else "end of file"
+            raise _Fail(f"expected ',' or '{closer}' after field {name!r}, found {found}", pos)
+    raw = text[start:end]
+    if dup:
+        return _Parsed(FailedBlock(raw, line, dup, key), end)
+    return _Parsed(Entry(etype.lower(), key, tuple(fields), line, raw), end)
+
+
+def _parse_block(text: str, start: int, line: int) -> _Parsed | None:
+    """Parse the block whose `@` is at `start`; None when the `@` starts no block."""
+    m = _BLOCK_HEAD.match(text, start)
+    if not m:
+        return None
+    etype, opener = m.group(1), m.group(2)
+    low = etype.lower()
+    body = m.end()
+    closer = "}" if opener == "{" else ")"
+    if low == "comment":
+        if opener == "{":
+            end = _braced_end(text, m.end() - 1)
+        else:
+            end = text.find(")", body)
+            if end < 0:
+                raise _Fail("unterminated @comment(...)", start)
+            end += 1
+        raw = text[start:end]
+        return _Parsed(Comment(raw[m.end() - start : -1], line, raw), end)
+    if low == "preamble":
+        value, _d, pos = _value(text, body, closer)
+        pos = _skip_ws(text, pos)
+        if pos >= len(text) or text[pos] != closer:
+            raise _Fail(f"expected '{closer}' to close @preamble", pos)
+        end = pos + 1
+        return _Parsed(Preamble(value, line, text[start:end]), end)
+    if low == "string":
+        pos = _skip_ws(text, body)
+        nm = _NAME.match(text, pos)
+        if not nm:
+            raise _Fail("expected a macro name in @string", pos)
+        pos = _skip_ws(text, nm.end())
+        if pos >= len(text) or text[pos] != "=":
+            raise _Fail("expected '=' in @string", pos)
+        value, delim, pos = _value(text, pos + 1, closer)
+        pos = _skip_ws(text, pos)
+        if pos < len(text) and text[pos] == ",":  # tolerated by BibTeX? no, but harmless
+            pos = _skip_ws(text, pos + 1)
+        if pos >= len(text) or text[pos] != closer:
+            raise _Fail(f"expected '{closer}' to close @string", pos)
+        end = pos + 1
+        return _Parsed(StringDef(nm.group(), value, delim, line, text[start:end]), end)
+    return _parse_entry(text, start, body, etype, opener, line)
+
+
+def parse(text: str, path: str = "") -> Library:
+    """Split BibTeX `text` into a `Library`; never raises on bad BibTeX (see `FailedBlock`)."""
+    blocks: list[Block] = []
+    n = len(text)
+    pos = 0  # start of text not yet assigned to a block
+    scan = 0
+    line = 1  # line number at `pos`
+    keys: dict[str, int] = {}
+    newline = "\r\n" if "\r\n" in text[:10000] else "\n"
+    gc_was_enabled = gc.isenabled()
+    gc.disable()  # the parse allocates many small objects and no cycles
+    try:
+        while scan < n:
+            at = text.find("@", scan)
+            if at < 0:
+                break
+            at_line = line + text.count("\n", pos, at)
+            try:
+                parsed = _parse_block(text, at, at_line)
+            except _Fail as fail:
+                # keep the block verbatim up to the next line that starts a block
+                eol = text.find("\n", at)
+                nxt = _LINE_START_BLOCK.search(text, eol + 1) if eol >= 0 else None
+                stop = nxt.start() if nxt else n
+                fail_line = at_line + text.count("\n", at, min(fail.pos, n))
+                km = re.match(r"@[^{(]*[{(]\s*([^,\s{}()]+)\s*,", text[at:stop])
+                parsed = _Parsed(
+                    FailedBlock(
+                        text[at:stop],
+                        at_line,
+                        f"{fail.reason} (at line {fail_line})",
+                        km.group(1) if km else None,
+                    ),
+                    stop,
+                )
+            if parsed is None:
+                scan = at + 1
+                continue
+            if at > pos:
+                blocks.append(Comment(text[pos:at], line, text[pos:at]))
+            blk = parsed.block
+            if isinstance(blk, Entry):
+                if blk.key in keys:
+                    blk = FailedBlock(
+                        blk.raw or "",
+                        blk.line,
+                        f"duplicate citation key {blk.key!r} (first used at line {keys[blk.key]})",
+                        blk.key,
+                    )
+                else:
+                    keys[blk.key] = blk.line
+            blocks.append(blk)
+            line = at_line + text.count("\n", at, parsed.end)
+            pos = scan = parsed.end
+        if pos < n:
+            blocks.append(Comment(text[pos:], line, text[pos:]))
+    finally:
+        if gc_was_enabled:
+            gc.enable()
+    return Library(tuple(blocks), path, newline)
+
+
+# --------------------------------------------------------------------------- rendering
+
+#: Field order of the canonical style; fields not listed keep their relative order after these.
+CANONICAL_FIELD_ORDER: tuple[str, ...] = (
+    "author", "editor", "title", "subtitle", "booktitle", "journal", "journaltitle",
+    "series", "volume", "number", "issue", "pages", "eid", "articleno",
+    "publisher", "organization", "institution", "school", "address", "location",
+    "edition", "month", "year", "date", "eventdate",
+    "doi", "eprint", "archiveprefix", "eprinttype", "primaryclass", "eprintclass",
+    "isbn", "issn", "pmid", "pmcid", "url", "urldate", "note", "howpublished",
+    "abstract", "keywords",
+)
+_ORDER = {name: i for i, name in enumerate(CANONICAL_FIELD_ORDER)}
+_DIGITS = re.compile(r"\d+")
+
+
+def _render_value(f: Field) -> str:
+    if f.delim == "":
+        if _DIGITS.fullmatch(f.value):
+            return "{" + f.value + "}"
+        return f.value
+    return "{" + f.value + "}"
+
+
+def format_entry(entry: Entry, newline: str = "\n", *, reorder: bool = True) -> str:
+    """Render `entry` in the canonical style (see README, "library.bib style")."""
+    fields = entry.fields
+    if reorder:
+        fields = tuple(
+            sorted(fields, key=lambda f: (_ORDER.get(f.name, len(_ORDER)),))
+        )
+    lines = [f"@{entry.entry_type}{{{entry.key},"]
+    for f in fields:
+        lines.append(f"  {f.name} = {_render_value(f)},")
+    lines.append("}")
+    return newline.join(lines)
+
+
+def _render_block(b: Block, newline: str) -> str:
+    if isinstance(b, Entry):
+        return b.raw if b.raw is not None else format_entry(b, newline)
+    if isinstance(b, FailedBlock):
+        return b.raw_text
+    if b.raw is not None:
+        return b.raw
+    if isinstance(b, StringDef):
+        return f"@string{{{b.name} = {_render_value(Field(b.name, b.value, b.delim))}}}"
+    if isinstance(b, Preamble):
+        return f"@preamble{{{b.value}}}"
+    return b.text
+
+
+def render(lib: Library) -> str:
+    """Return the text of `lib`: unchanged blocks verbatim, changed entries canonical."""
+    nl = lib.newline
+    out: list[str] = []
+    prev_raw = True
+    for b in lib.blocks:
+        s = _render_block(b, nl)
+        fresh = b.raw is None
+        if out and (fresh or not prev_raw) and not isinstance(b, Comment):
+            # a re-rendered block starts on its own line, after a blank line
+            tail = out[-1]
+            if fresh and not tail.endswith(nl + nl) and tail.strip(" \t\r\n") != "":
+                out.append(nl if tail.endswith(nl) else nl + nl)
+        out.append(s)
+        prev_raw = not fresh
+    text = "".join(out)
+    if lib.blocks and lib.blocks[-1].raw is None and not text.endswith(nl):
+        text += nl
+    return text
+
+
+def format_library(lib: Library) -> Library:
+    """Return `lib` in the canonical style: every entry re-rendered, one blank line between blocks."""
+    nl = lib.newline
+    blocks: list[Block] = []
+    for b in lib.blocks:
+        if isinstance(b, Comment) and (b.raw is None or not b.raw.lstrip().startswith("@")):
+            text = b.text.strip("\r\n\t ")
+            if not text:
+                continue
+            blocks.append(Comment(text, b.line, text))
+            continue
+        if isinstance(b, Entry):
+            blocks.append(replace(b, raw=format_entry(b, nl)))
+        elif isinstance(b, FailedBlock):
+            blocks.append(replace(b, raw_text=b.raw_text.rstrip("\r\n\t ")))
+        else:
+            blocks.append(b)
+    sep = nl + nl
+    parts = []
+    out_blocks: list[Block] = []
+    for i, b in enumerate(blocks):
+        if i:
+            out_blocks.append(Comment(sep, 0, sep))
+        out_blocks.append(b)
+        parts.append(b)
+    if out_blocks:
+        out_blocks.append(Comment(nl, 0, nl))
+    return replace(lib, blocks=tuple(out_blocks))
+
+
+# --------------------------------------------------------------------------- I/O edge
+
+_BOM = "\ufeff"
+
+
+def decode_bytes(data: bytes, path: str = "<input>") -> str:
+    """Decode UTF-8 strictly; raise `EncodingError` naming line, column and byte."""
+    if b"\x00" in data[:1 << 20]:
+        line = data.count(b"\n", 0, data.index(b"\x00")) + 1
+        raise EncodingError(
+            f"contains a NUL byte at line {line}: this looks like a binary file, not BibTeX",
+            "check that the path points at a .bib text file",
+            path=path,
+            line=line,
+        )
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        col = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
+        bad = data[exc.start : exc.start + 1].hex()
+        raise EncodingError(
+            f"is not valid UTF-8: byte 0x{bad} at line {line}, column {col}",
+            "convert the file to UTF-8 (e.g. `iconv -f latin1 -t utf-8 IN > OUT` if it is "
+            "Latin-1) and run again; pathbib never guesses an encoding",
+            path=path,
+            line=line,
+        ) from None
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """What was read from disk: used to refuse writes over a file that changed meanwhile."""
+
+    path: str
+    digest: str  # sha256 of the bytes read; "" when the file did not exist
+    bom: bool = False
+
+
+def _digest(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def read_library(path: str | os.PathLike[str], *, missing_ok: bool = False) -> tuple[Library, Snapshot]:
+    """Read and parse a .bib file; return the library and a snapshot for `write_library`."""
+    p = Path(path)
+    try:
+        data = p.read_bytes()
+    except FileNotFoundError:
+        if missing_ok:
+            return Library((), str(p)), Snapshot(str(p), "")
+        raise InputError(
+            "no such file",
+            "create it with `pathbib import README.md`, or pass another file with -C/--library",
+            path=str(p),
+        ) from None
+    except IsADirectoryError:
+        raise InputError("is a directory, not a .bib file", "pass the path of a .bib file", path=str(p)) from None
+    except OSError as exc:
+        raise InputError(f"cannot be read: {exc.strerror}", "check the path and its permissions", path=str(p)) from None
+    text = decode_bytes(data, str(p))
+    bom = text.startswith(_BOM)
+    if bom:
+        text = text[1:]
+    return parse(text, str(p)), Snapshot(str(p), _digest(data), bom)
+
+
+def write_text_atomic(path: str | os.PathLike[str], text: str, *, bom: bool = False) -> None:
+    """Write `text` as UTF-8 to `path` atomically: temp file, fsync, rename; keep the mode."""
+    p = Path(path)
+    data = ((_BOM if bom else "") + text).encode("utf-8")
+    directory = p.parent if str(p.parent) else Path(".")
+    try:
+        mode: int | None = p.stat().st_mode & 0o7777
+    except FileNotFoundError:
+        mode = None
+    fd, tmp = tempfile.mkstemp(prefix=f".{p.name}.", suffix=".tmp", dir=directory)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        if mode is not None:
+            os.chmod(tmp, mode)
+        else:
+            umask = os.umask(0)
+            os.umask(umask)
+            os.chmod(tmp, 0o666 & ~umask)
+        os.replace(tmp, p)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except FileNotFoundError:
+            pass
+        raise
+    try:
+        dfd = os.open(directory, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(dfd)
+    except OSError:
+        pass
+    finally:
+        os.close(dfd)
+
+
+def write_library(lib: Library, snapshot: Snapshot | None, path: str | os.PathLike[str] | None = None) -> bool:
+    """Write `lib` atomically; return False when the file already had exactly this content.
+
+    With a `snapshot`, refuse (ConcurrentModificationError) when the file on disk is no
+    longer what was read.
+    """
+    p = Path(path if path is not None else (snapshot.path if snapshot else lib.path))
+    text = render(lib)
+    bom = snapshot.bom if snapshot else False
+    try:
+        current: bytes | None = p.read_bytes()
+    except FileNotFoundError:
+        current = None
+    if snapshot is not None:
+        now = _digest(current) if current is not None else ""
+        if now != snapshot.digest:
+            raise ConcurrentModificationError(
+                "changed on disk after pathbib read it; nothing was written",
+                "run the command again so it starts from the current file",
+                path=str(p),
+            )
+    new = ((_BOM if bom else "") + text).encode("utf-8")
+    if current == new:
+        return False
+    write_text_atomic(p, text, bom=bom)
+    return True

@@ -1,0 +1,40 @@
+"""`pathbib fmt`."""
+
+from __future__ import annotations
+
+import typer
+
+from .app import app, err, state
+
+
+@app.command("fmt")
+def fmt_command(
+    ctx: typer.Context,
+    check: bool = typer.Option(False, "--check", help="Write nothing; exit 1 and list the entries that would change."),
+) -> int:
+    """Rewrite library.bib in the canonical style (layout only, never values)."""
+    from ..bibio import parse, read_library, write_library
+    from ..fmt import format_text
+
+    st = state(ctx)
+    path = st.settings().library
+    lib, snap = read_library(path)
+    res = format_text(lib)
+    for fb in lib.failed:
+        err(f"warning: {path}:{fb.line}: kept verbatim, not formatted: {fb.reason}")
+    if check:
+        if not res.changed:
+            typer.echo(f"{path}: already formatted")
+            return 0
+        for key in res.changed_keys:
+            typer.echo(f"would reformat: {key}")
+        if not res.changed_keys:
+            typer.echo("would change blank lines or comments between entries")
+        err(f"{path}: not formatted; run `pathbib fmt`")
+        return 1
+    if not res.changed:
+        typer.echo(f"{path}: already formatted")
+        return 0
+    write_library(parse(res.text, str(path)), snap, path)
+    typer.echo(f"{path}: reformatted {len(res.changed_keys)} entries")
+    return 0

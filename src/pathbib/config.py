@@ -1,0 +1,177 @@
+"""pathbib.toml → a frozen `Settings` object, read once by the CLI and passed down (pure parse).
+
+Every table is optional; defaults describe a plain library with no list metadata. Unknown
+keys are an error (with the key's name), so a typo never silently does nothing.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+from typing import Any
+
+from .errors import ConfigError
+
+CONFIG_NAME = "pathbib.toml"
+
+
+@dataclass(frozen=True)
+class Subsection:
+    title: str
+    id: str  # stable id stored in entries' `list-section` field
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class Section:
+    title: str
+    id: str
+    description: str = ""
+    subsections: tuple[Subsection, ...] = ()
+
+
+@dataclass(frozen=True)
+class ListSettings:
+    """What the awesome-list Markdown says around the papers."""
+
+    title: str = ""
+    badges: tuple[str, ...] = ()  # Markdown lines, verbatim
+    intro: str = ""  # Markdown shown under the badges
+    review_line: str = ""  # text before the survey link, e.g. "Our review paper:"
+    introduction: str = ""  # the "Introduction" section's Markdown
+    order_note: str = "(Each section is ordered by the publication dates)"
+    sections: tuple[Section, ...] = ()
+    template: str = ""  # path of a Jinja2 template overriding the shipped one
+
+
+@dataclass(frozen=True)
+class ScopeSettings:
+    """Vocabulary for the off-topic rule: an included entry must mention one of `terms`."""
+
+    terms: tuple[str, ...] = ()
+    fields: tuple[str, ...] = ("title", "abstract", "journal", "booktitle", "keywords", "list-highlight")
+
+
+@dataclass(frozen=True)
+class CheckSettings:
+    select: tuple[str, ...] = ()
+    ignore: tuple[str, ...] = ()
+    # [[check.suppress]] rule = "PB123", key = "smith2020", reason = "..."
+    suppress: tuple[dict[str, str], ...] = ()
+
+
+@dataclass(frozen=True)
+class EnrichSettings:
+    mailto: str = ""  # contact address for Crossref's polite pool; PATHBIB_MAILTO overrides
+    crossref_url: str = "https://api.crossref.org"
+    arxiv_url: str = "https://export.arxiv.org/api/query"
+    cache: str = ".pathbib/cache.sqlite"
+    cache_days: int = 30
+    timeout: float = 20.0
+    crossref_interval: float = 1.0  # seconds between Crossref requests
+    arxiv_interval: float = 3.0  # arXiv asks for one request every 3 s
+    retries: int = 4
+    locked: tuple[str, ...] = ()  # citation keys never changed by enrich
+
+
+@dataclass(frozen=True)
+class Settings:
+    root: Path = Path(".")
+    library: Path = Path("library.bib")
+    exports: Path = Path("exports")
+    survey: str = ""  # citation key of the list's own survey entry
+    list: ListSettings = field(default_factory=ListSettings)
+    scope: ScopeSettings = field(default_factory=ScopeSettings)
+    check: CheckSettings = field(default_factory=CheckSettings)
+    enrich: EnrichSettings = field(default_factory=EnrichSettings)
+    path: Path | None = None  # the pathbib.toml read, if any
+
+
+def _build(cls: type, data: dict[str, Any], where: str) -> Any:
+    known = {f.name: f for f in fields(cls)}
+    kwargs: dict[str, Any] = {}
+    for k, v in data.items():
+        name = k.replace("-", "_")
+        if name not in known or name in ("root", "path"):
+            raise ConfigError(
+                f"unknown setting {where}{k!r}",
+                f"remove it or check the spelling; known: {', '.join(sorted(n for n in known if n not in ('root','path')))}",
+            )
+        kwargs[name] = v
+    return cls(**kwargs)
+
+
+def _sections(raw: list[Any]) -> tuple[Section, ...]:
+    out = []
+    for s in raw:
+        subs = tuple(_build(Subsection, dict(x), "list.sections.subsections.") for x in s.get("subsections", []))
+        d = {k: v for k, v in s.items() if k != "subsections"}
+        sec = _build(Section, d, "list.sections.")
+        out.append(Section(sec.title, sec.id, sec.description, subs))
+    return tuple(out)
+
+
+def _tuples(d: dict[str, Any]) -> dict[str, Any]:
+    return {k: tuple(v) if isinstance(v, list) else v for k, v in d.items()}
+
+
+def parse_settings(text: str, root: Path, path: Path | None = None) -> Settings:
+    """Parse the text of a pathbib.toml into `Settings` (pure)."""
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"is not valid TOML: {exc}", "fix the syntax of pathbib.toml", path=str(path)) from None
+    top: dict[str, Any] = {}
+    tables = {"list", "scope", "check", "enrich"}
+    for k, v in data.items():
+        if k in tables:
+            continue
+        top[k] = v
+    lst = dict(data.get("list", {}))
+    sections = _sections(lst.pop("sections", []))
+    try:
+        list_settings = _build(ListSettings, _tuples(lst), "list.")
+        list_settings = ListSettings(**{**list_settings.__dict__, "sections": sections})
+        check = dict(data.get("check", {}))
+        suppress = tuple(dict(x) for x in check.pop("suppress", []))
+        check_settings = CheckSettings(**{**_build(CheckSettings, _tuples(check), "check.").__dict__, "suppress": suppress})
+        settings = _build(Settings, {}, "")
+        base = _build(Settings, top, "")
+    except TypeError as exc:  # wrong value type
+        raise ConfigError(f"invalid value: {exc}", "check the types in pathbib.toml", path=str(path)) from None
+    del settings
+    return Settings(
+        root=root,
+        library=root / Path(base.library),
+        exports=root / Path(base.exports),
+        survey=base.survey,
+        list=list_settings,
+        scope=_build(ScopeSettings, _tuples(dict(data.get("scope", {}))), "scope."),
+        check=check_settings,
+        enrich=_build(EnrichSettings, _tuples(dict(data.get("enrich", {}))), "enrich."),
+        path=path,
+    )
+
+
+def find_config(start: Path) -> Path | None:
+    """Return the pathbib.toml in `start` or its nearest parent, if any."""
+    start = start.resolve()
+    for d in (start, *start.parents):
+        p = d / CONFIG_NAME
+        if p.is_file():
+            return p
+    return None
+
+
+def load_settings(config: Path | None = None, cwd: Path | None = None) -> Settings:
+    """Read pathbib.toml (given, or found from `cwd` upwards); defaults when there is none."""
+    cwd = cwd or Path.cwd()
+    path = config or find_config(cwd)
+    if path is None:
+        return Settings(root=cwd, library=cwd / "library.bib", exports=cwd / "exports")
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"cannot be read: {exc}", "check the file", path=str(path)) from None
+    return parse_settings(text, path.parent, path)

@@ -1,0 +1,32 @@
+"""Shared fixtures: where ../shared/ is, and how tests that need it skip (or fail in CI)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = Path(__file__).resolve().parent / "data"
+SHARED = Path(os.environ.get("PATHBIB_SHARED", ROOT.parent / "shared"))
+
+
+def shared_path(rel: str) -> Path:
+    """Return ../shared/<rel>; skip when absent, but fail under CI (CI=true or PATHBIB_REQUIRE_SHARED=1)."""
+    p = SHARED / rel
+    if not p.exists():
+        msg = f"{p} is absent (the ../shared/ data folder is not beside this clone)"
+        if os.environ.get("CI") == "true" or os.environ.get("PATHBIB_REQUIRE_SHARED") == "1":
+            pytest.fail(msg + "; CI requires it")
+        pytest.skip(msg)
+    return p
+
+
+@pytest.fixture
+def shared() -> "type[SharedAccess]":
+    return SharedAccess
+
+
+class SharedAccess:
+    path = staticmethod(shared_path)
