@@ -1,0 +1,212 @@
+"""BibTeX name lists: split `author`/`editor` values into name parts (pure).
+
+Follows BibTeX's rules (Patashnik, "Designing BibTeX styles", and biber's btparse):
+names are separated by the word `and` at brace depth 0; a name is `First von Last`,
+`von Last, First` or `von Last, Jr, First`; the von part is the run of words that start
+with a lower-case letter; a name wholly inside braces (`{World Health Organization}`) is a
+literal (an organisation). Parts are returned as LaTeX source; decoding to Unicode is the
+caller's business (see `pathbib.latex`).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+__all__ = ["Name", "split_names", "split_authors", "parse_name", "format_name"]
+
+
+@dataclass(frozen=True, slots=True)
+class Name:
+    first: str = ""
+    von: str = ""
+    last: str = ""
+    jr: str = ""
+    literal: str = ""  # set for organisations / single braced names; other parts empty
+
+    @property
+    def is_others(self) -> bool:
+        return self.literal == "others"
+
+
+_AND = re.compile(r"\s+and\s+", re.I)
+
+
+def _split_depth0(text: str, sep: re.Pattern[str]) -> list[str]:
+    """Split `text` on `sep` where it occurs at brace depth 0."""
+    out: list[str] = []
+    depth = 0
+    start = 0
+    i = 0
+    n = len(text)
+    while i < n:
+        c = text[i]
+        if c == "{":
+            depth += 1
+        elif c == "}":
+            depth = max(depth - 1, 0)
+        elif depth == 0 and c.isspace():
+            m = sep.match(text, i)
+            if m:
+                out.append(text[start:i])
+                start = i = m.end()
+                continue
+        i += 1
+    out.append(text[start:])
+    return out
+
+
+def split_authors(value: str) -> list[str]:
+    """Split a BibTeX name list on ` and ` at brace depth 0; return the stripped names."""
+    value = " ".join(value.split())
+    if not value:
+        return []
+    return [p.strip() for p in _split_depth0(value, _AND) if p.strip()]
+
+
+def _words(text: str) -> list[str]:
+    """Split on whitespace and `~` at brace depth 0 (hyphens stay inside words)."""
+    words: list[str] = []
+    depth = 0
+    cur: list[str] = []
+    for c in text:
+        if c == "{":
+            depth += 1
+        elif c == "}":
+            depth = max(depth - 1, 0)
+        if depth == 0 and (c.isspace() or c == "~"):
+            if cur:
+                words.append("".join(cur))
+                cur = []
+            continue
+        cur.append(c)
+    if cur:
+        words.append("".join(cur))
+    return words
+
+
+def _commas(text: str) -> list[str]:
+    parts: list[str] = []
+    depth = 0
+    cur: list[str] = []
+    for c in text:
+        if c == "{":
+            depth += 1
+        elif c == "}":
+            depth = max(depth - 1, 0)
+        if c == "," and depth == 0:
+            parts.append("".join(cur).strip())
+            cur = []
+            continue
+        cur.append(c)
+    parts.append("".join(cur).strip())
+    return parts
+
+
+def _first_letter_case(word: str) -> str | None:
+    """'l' / 'u' for the case of the word's first letter as BibTeX sees it; None if none.
+
+    A brace group at the start counts only when it begins with a control sequence
+    (`{\\"u}ber` is lower case); a plain brace group (`{van}`) is caseless (None).
+    """
+    i = 0
+    n = len(word)
+    while i < n:
+        c = word[i]
+        if c == "{":
+            if i + 1 < n and word[i + 1] == "\\":
+                m = re.match(r"\{\\([a-zA-Z]+|.)\s*\{?\s*([A-Za-z])?", word[i:])
+                if m:
+                    cmd = m.group(1)
+                    if cmd in ("ss", "o", "l", "ae", "oe", "aa", "i", "j"):
+                        return "l"
+                    if cmd in ("O", "L", "AE", "OE", "AA", "SS"):
+                        return "u"
+                    if m.group(2):
+                        return "l" if m.group(2).islower() else "u"
+                return None
+            return None  # braced group: caseless
+        if c.isalpha():
+            return "l" if c.islower() else "u"
+        if c == "\\":
+            m = re.match(r"\\([a-zA-Z]+|.)\s*\{?\s*([A-Za-z])?", word[i:])
+            if m and m.group(2):
+                return "l" if m.group(2).islower() else "u"
+            i += len(m.group(0)) if m else 1
+            continue
+        i += 1
+    return None
+
+
+def _split_von_last(words: list[str]) -> tuple[str, str]:
+    """Split `von Last` words: von = up to the last lower-case word before the final word."""
+    if not words:
+        return "", ""
+    last_von = -1
+    for i, w in enumerate(words[:-1]):
+        if _first_letter_case(w) == "l":
+            last_von = i
+    if last_von < 0:
+        return "", " ".join(words)
+    first_von = next(i for i, w in enumerate(words) if _first_letter_case(w) == "l")
+    return " ".join(words[first_von : last_von + 1]), " ".join(words[last_von + 1 :])
+
+
+@lru_cache(maxsize=65536)
+def parse_name(name: str) -> Name:
+    """Parse one BibTeX name into its parts."""
+    name = name.strip().strip(",").strip()
+    if name.lower() == "others":
+        return Name(literal="others")
+    if name.startswith("{") and name.endswith("}") and _balanced_single_group(name):
+        return Name(literal=name[1:-1].strip())
+    parts = _commas(name)
+    if len(parts) == 1:
+        words = _words(parts[0])
+        if not words:
+            return Name()
+        if len(words) == 1:
+            return Name(last=words[0])
+        # First von Last: von starts at the first lower-case word (not the last word)
+        first_lc = next(
+            (i for i, w in enumerate(words[:-1]) if _first_letter_case(w) == "l"), None
+        )
+        if first_lc is None:
+            return Name(first=" ".join(words[:-1]), last=words[-1])
+        von, last = _split_von_last(words[first_lc:])
+        return Name(first=" ".join(words[:first_lc]), von=von, last=last)
+    von_last = _words(parts[0])
+    von, last = _split_von_last(von_last)
+    if len(parts) == 2:
+        return Name(first=parts[1], von=von, last=last)
+    return Name(first=" ".join(parts[2:]).strip(), von=von, last=last, jr=parts[1])
+
+
+def _balanced_single_group(text: str) -> bool:
+    depth = 0
+    for i, c in enumerate(text):
+        if c == "{":
+            depth += 1
+        elif c == "}":
+            depth -= 1
+            if depth == 0 and i != len(text) - 1:
+                return False
+    return depth == 0
+
+
+def split_names(value: str) -> list[Name]:
+    """Parse a whole `author`/`editor` value into `Name`s."""
+    return [parse_name(n) for n in split_authors(value)]
+
+
+def format_name(n: Name) -> str:
+    """Render a `Name` back in BibTeX's `von Last, Jr, First` form."""
+    if n.literal:
+        return n.literal if n.is_others else "{" + n.literal + "}"
+    last = f"{n.von} {n.last}".strip()
+    if n.jr:
+        return f"{last}, {n.jr}, {n.first}".rstrip(", ")
+    if n.first:
+        return f"{last}, {n.first}"
+    return last
