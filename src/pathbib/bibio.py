@@ -9,8 +9,11 @@ that changed on disk since it was read.
 pathbib scans BibTeX itself instead of using bibtexparser 2's splitter, which treats an `@`
 inside a braced value (`{@ {CREPE:} ...}`, `{{GaN}}@ {{SiO2}}`) as the start of a new block.
 The scanner follows BibTeX's grammar: a block is `@type{...}` or `@type(...)`, values are
-brace-balanced; text outside blocks is a comment. A block that breaks the grammar is kept
-verbatim as a `FailedBlock`, from its `@` up to the next line that starts a block.
+brace-balanced; text outside blocks is a comment. Like biber and JabRef (not classic BibTeX),
+a `%` starts a comment that runs to the end of the line, both between blocks (so a
+commented-out `%@article{...` line is not an entry) and between the fields of an entry.
+A block that breaks the grammar is kept verbatim as a `FailedBlock`, from its `@` up to the
+next line that starts a block.
 """
 
 from __future__ import annotations
@@ -34,21 +37,31 @@ __all__ = [
     "read_library",
     "write_library",
     "decode_bytes",
+    "write_text_atomic",
+    "Snapshot",
+    "entry_has_comments",
     "CANONICAL_FIELD_ORDER",
 ]
 
 # --------------------------------------------------------------------------- scanning
 
 _AT = re.compile(r"@")
-_BLOCK_HEAD = re.compile(r"@[ \t]*([A-Za-z][\w\-:.]*)[ \t\r\n]*([{(])")
+_BLOCK_HEAD = re.compile(r"@[ \t\r\n]*([A-Za-z][\w\-:.]*)[ \t\r\n]*([{(])")
 _LINE_START_BLOCK = re.compile(r"^[ \t]*@[ \t]*[A-Za-z][\w\-:.]*[ \t]*[{(]", re.M)
 _WS = re.compile(r"(?:[ \t\r\n]+|%[^\n]*)*")  # biber/btparse allow % comments between fields
 _KEY = re.compile(r"[^,\s{}]*")  # key of a {...} entry
-_KEY_PAREN = re.compile(r"[^,\s()]*")  # key of a (...) entry
+_KEY_PAREN = re.compile(r"[^,\s(){}]*")  # key of a (...) entry; no braces, so it renders as {key,
 _NAME = re.compile(r"[^\s=,{}\"#()%]+")
 _BARE = re.compile(r"[^\s,#{}\"()=%]+")
 _BRACES = re.compile(r"[{}]")
+# what follows an entry's end when an extra `}` closed it early: `, name =` or `name = {`
+_MORE_FIELDS = re.compile(r"[ \t]*(?:\r?\n[ \t]*)?(?:,\s*[^\s=,{}\"#()%@]+\s*=|[^\s=,{}\"#()%@]+[ \t]*=[ \t]*[{\"])")
 _QUOTE_OR_BRACE = re.compile(r'["{}]')
+# an ordinary field in one match: name = {flat} | "flat" | bare, then `,` or a closer
+_SIMPLE_FIELD = re.compile(
+    r'([^\s=,{}"#()%]+)[ \t\r\n]*=[ \t\r\n]*'
+    r'(?:\{([^{}]*)\}|"([^"{}]*)"|([^\s,#{}"()=%]+))[ \t\r\n]*([,})])'
+)
 
 
 class _Fail(Exception):
@@ -136,8 +149,10 @@ def _parse_entry(text: str, start: int, body: int, etype: str, opener: str, line
     key = km.group() if km else ""
     pos = _skip_ws(text, km.end() if km else pos)
     fields: list[Field] = []
-    seen: dict[str, int] = {}
+    seen: dict[str, int] = {}  # field name -> offset of its name (line computed only when needed)
     if pos < len(text) and text[pos] == closer:
+        if not key:
+            raise _Fail("entry has no citation key", pos)
         end = pos + 1
         return _Parsed(Entry(etype.lower(), key, (), line, text[start:end]), end)
     if pos >= len(text) or text[pos] != ",":
@@ -155,27 +170,57 @@ def _parse_entry(text: str, start: int, body: int, etype: str, opener: str, line
         if text[pos] == closer:
             end = pos + 1
             break
+        sm = _SIMPLE_FIELD.match(text, pos)  # fast path (perf helper): one regex per ordinary field
+        if sm is not None and (sm.group(5) == "," or sm.group(5) == closer):
+            name = sm.group(1).lower()
+            if sm.group(2) is not None:
+                fld = Field(name, sm.group(2), "{")
+            elif sm.group(3) is not None:
+                fld = Field(name, sm.group(3), '"')
+            else:
+                fld = Field(name, sm.group(4), "")
+            if name in seen and dup is None:
+                first = line + text.count("\n", start, seen[name])
+                fline = line + text.count("\n", start, pos)
+                dup = f"duplicate field {name!r} (lines {first} and {fline})"
+            seen.setdefault(name, pos)
+            fields.append(fld)
+            pos = sm.end()
+            if sm.group(5) == ",":
+                continue
+            end = pos
+            break
         nm = _NAME.match(text, pos)
         if not nm:
             raise _Fail(f"expected a field name or '{closer}', found {text[pos]!r}", pos)
         name = nm.group().lower()
-        fline = line + text.count("\n", start, pos)
+        name_pos = pos
         pos = _skip_ws(text, nm.end())
         if pos >= len(text) or text[pos] != "=":
             raise _Fail(f"expected '=' after field name {nm.group()!r}", pos)
         value, delim, pos = _value(text, pos + 1, closer)
         if name in seen and dup is None:
-            dup = f"duplicate field {name!r} (lines {seen[name]} and {fline})"
-        seen.setdefault(name, fline)
+            first = line + text.count("\n", start, seen[name])
+            fline = line + text.count("\n", start, name_pos)
+            dup = f"duplicate field {name!r} (lines {first} and {fline})"
+        seen.setdefault(name, name_pos)
         fields.append(Field(name, value, delim))
         if pos < len(text) and text[pos] == ",":
             pos += 1
         elif pos < len(text) and text[pos] == closer:
             end = pos + 1
             break
+        elif pos < len(text) and text[pos] == "@":
+            raise _Fail(
+                f"field {name!r} runs into the next block: a '{{' or '\"' in its value is probably not closed",
+                pos,
+            )
         else:
             found = repr(text[pos]) if pos < len(text) else "end of file"
             raise _Fail(f"expected ',' or '{closer}' after field {name!r}, found {found}", pos)
+    m_more = _MORE_FIELDS.match(text, end)
+    if m_more:  # `title = {x}},\n year = ...`: an extra `}` closed the entry early
+        raise _Fail(f"'{closer}' closes the entry before its last fields (an extra '{closer}'?)", end - 1)
     raw = text[start:end]
     if dup:
         return _Parsed(FailedBlock(raw, line, dup, key), end)
@@ -243,6 +288,10 @@ def parse(text: str, path: str = "") -> Library:
             at = text.find("@", scan)
             if at < 0:
                 break
+            ls = max(pos, text.rfind("\n", pos, at) + 1)
+            if "%" in text[ls:at]:
+                scan = at + 1  # `@` in a %-comment line between blocks: comment text
+                continue
             at_line = line + text.count("\n", pos, at)
             try:
                 parsed = _parse_block(text, at, at_line)
@@ -345,21 +394,57 @@ def render(lib: Library) -> str:
     """Return the text of `lib`: unchanged blocks verbatim, changed entries canonical."""
     nl = lib.newline
     out: list[str] = []
-    prev_raw = True
+    tail = ""  # the last few characters written, to decide on separators
+    prev_fresh = False
     for b in lib.blocks:
         s = _render_block(b, nl)
-        fresh = b.raw is None
-        if out and (fresh or not prev_raw) and not isinstance(b, Comment):
-            # a re-rendered block starts on its own line, after a blank line
-            tail = out[-1]
-            if fresh and not tail.endswith(nl + nl) and tail.strip(" \t\r\n") != "":
-                out.append(nl if tail.endswith(nl) else nl + nl)
+        fresh = b.raw is None and not isinstance(b, Comment)
+        if out and (fresh or prev_fresh) and not isinstance(b, Comment) and not tail.endswith(nl + nl):
+            # a re-rendered block, and the block after it, start on their own line after a blank line
+            sep = nl if tail.endswith(nl) else nl + nl
+            out.append(sep)
+            tail = (tail + sep)[-4:]
         out.append(s)
-        prev_raw = not fresh
+        tail = (tail + s)[-4:]
+        prev_fresh = fresh
     text = "".join(out)
     if lib.blocks and lib.blocks[-1].raw is None and not text.endswith(nl):
         text += nl
     return text
+
+
+_BLANK_RUN = re.compile(r"\r?\n(?:[ \t]*\r?\n){2,}")
+_COMMENT_BLOCK = re.compile(r"@[ \t]*comment[ \t\r\n]*[{(]", re.I)
+_VALUE_OR_COMMENT = re.compile(r'[{}"%]')
+
+
+def entry_has_comments(entry: Entry) -> bool:
+    """Return whether the source text of `entry` has `%` comments between its fields."""
+    raw = entry.raw
+    if raw is None or "%" not in raw:
+        return False
+    m = _BLOCK_HEAD.match(raw)
+    if not m:
+        return False
+    pos = _skip_ws(raw, m.end())
+    km = (_KEY if m.group(2) == "{" else _KEY_PAREN).match(raw, pos)
+    pos = km.end() if km else pos
+    try:
+        while True:
+            t = _VALUE_OR_COMMENT.search(raw, pos)
+            if t is None:
+                return False
+            c = t.group()
+            if c == "%":
+                return True
+            if c == "{":
+                pos = _braced_end(raw, t.start())
+            elif c == '"':
+                pos = _quoted_end(raw, t.start())
+            else:
+                return False  # the entry's closing brace
+    except _Fail:
+        return False
 
 
 def format_library(lib: Library) -> Library:
@@ -367,26 +452,26 @@ def format_library(lib: Library) -> Library:
     nl = lib.newline
     blocks: list[Block] = []
     for b in lib.blocks:
-        if isinstance(b, Comment) and (b.raw is None or not b.raw.lstrip().startswith("@")):
+        if isinstance(b, Comment) and not (b.raw is not None and _COMMENT_BLOCK.match(b.raw)):
             text = b.text.strip("\r\n\t ")
             if not text:
                 continue
+            text = _BLANK_RUN.sub(nl + nl, text)  # at most one blank line inside free text too
             blocks.append(Comment(text, b.line, text))
             continue
         if isinstance(b, Entry):
-            blocks.append(replace(b, raw=format_entry(b, nl)))
+            # an entry with %-comments between its fields is kept as written: re-rendering would drop them
+            blocks.append(b if entry_has_comments(b) else replace(b, raw=format_entry(b, nl)))
         elif isinstance(b, FailedBlock):
             blocks.append(replace(b, raw_text=b.raw_text.rstrip("\r\n\t ")))
         else:
             blocks.append(b)
     sep = nl + nl
-    parts = []
     out_blocks: list[Block] = []
     for i, b in enumerate(blocks):
         if i:
             out_blocks.append(Comment(sep, 0, sep))
         out_blocks.append(b)
-        parts.append(b)
     if out_blocks:
         out_blocks.append(Comment(nl, 0, nl))
     return replace(lib, blocks=tuple(out_blocks))
@@ -399,6 +484,12 @@ _BOM = "\ufeff"
 
 def decode_bytes(data: bytes, path: str = "<input>") -> str:
     """Decode UTF-8 strictly; raise `EncodingError` naming line, column and byte."""
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        raise EncodingError(
+            "is UTF-16 (it starts with a UTF-16 byte-order mark), not UTF-8",
+            "convert the file to UTF-8 (e.g. `iconv -f utf-16 -t utf-8 IN > OUT`) and run again",
+            path=path,
+        )
     if b"\x00" in data[:1 << 20]:
         line = data.count(b"\n", 0, data.index(b"\x00")) + 1
         raise EncodingError(
@@ -459,16 +550,31 @@ def read_library(path: str | os.PathLike[str], *, missing_ok: bool = False) -> t
     return parse(text, str(p)), Snapshot(str(p), _digest(data), bom)
 
 
-def write_text_atomic(path: str | os.PathLike[str], text: str, *, bom: bool = False) -> None:
-    """Write `text` as UTF-8 to `path` atomically: temp file, fsync, rename; keep the mode."""
+def write_text_atomic(path: str | os.PathLike[str], text: str | bytes, *, bom: bool = False) -> None:
+    """Write `text` as UTF-8 to `path` atomically: temp file, fsync, rename; keep the mode.
+
+    `text` may also be UTF-8 bytes (large exports build bytes to save memory).
+    """
     p = Path(path)
-    data = ((_BOM if bom else "") + text).encode("utf-8")
+    if p.is_symlink():  # replace the file the link points at, not the link itself
+        p = Path(os.path.realpath(p))
+    if isinstance(text, bytes):
+        data = (_BOM.encode("utf-8") if bom else b"") + text
+    else:
+        data = ((_BOM if bom else "") + text).encode("utf-8")
     directory = p.parent if str(p.parent) else Path(".")
     try:
         mode: int | None = p.stat().st_mode & 0o7777
     except FileNotFoundError:
         mode = None
-    fd, tmp = tempfile.mkstemp(prefix=f".{p.name}.", suffix=".tmp", dir=directory)
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{p.name}.", suffix=".tmp", dir=directory)
+    except OSError as exc:
+        raise InputError(
+            f"cannot be written: {exc.strerror} (creating a temporary file in {directory})",
+            "check that the folder exists and is writable; nothing was written",
+            path=str(p),
+        ) from None
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
@@ -481,11 +587,17 @@ def write_text_atomic(path: str | os.PathLike[str], text: str, *, bom: bool = Fa
             os.umask(umask)
             os.chmod(tmp, 0o666 & ~umask)
         os.replace(tmp, p)
-    except BaseException:
+    except BaseException as exc:
         try:
             os.unlink(tmp)
         except FileNotFoundError:
             pass
+        if isinstance(exc, OSError):
+            raise InputError(
+                f"cannot be written: {exc.strerror}",
+                "check free disk space and permissions; the old file is unchanged",
+                path=str(p),
+            ) from None
         raise
     try:
         dfd = os.open(directory, os.O_RDONLY)

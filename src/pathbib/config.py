@@ -43,6 +43,7 @@ class ListSettings:
     order_note: str = "(Each section is ordered by the publication dates)"
     sections: tuple[Section, ...] = ()
     template: str = ""  # path of a Jinja2 template overriding the shipped one
+    protect_words: tuple[str, ...] = ()  # title words brace-protected in the LaTeX export (besides acronyms)
 
 
 @dataclass(frozen=True)
@@ -73,6 +74,9 @@ class EnrichSettings:
     arxiv_interval: float = 3.0  # arXiv asks for one request every 3 s
     retries: int = 4
     locked: tuple[str, ...] = ()  # citation keys never changed by enrich
+    backoff: float = 1.0  # first retry delay in seconds (doubles, with jitter); enrich helper
+    search_rows: int = 5  # rows asked for in a bibliographic search; enrich helper
+    breaker_threshold: int = 3  # consecutive failed calls before a source is left alone; enrich helper
 
 
 @dataclass(frozen=True)

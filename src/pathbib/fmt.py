@@ -1,19 +1,21 @@
 """`pathbib fmt`: rewrite library.bib in the canonical style (pure core).
 
-The style: entry types lower-case; `@type{key,` on the first line; one field per line,
-indented two spaces, `name = {value},` with a trailing comma; fields in
+The style (documented in docs/fmt.md): entry types lower-case; `@type{key,` on the first line;
+one field per line, indented two spaces, `name = {value},` with a trailing comma; fields in
 `bibio.CANONICAL_FIELD_ORDER`, others after them in their original order; `"..."` values
 and bare numbers become `{...}`; @string macros and `#` concatenations stay as written;
 exactly one blank line between blocks; the file ends with one newline. Comments,
-@string, @preamble and failed blocks are kept as written (surrounding blank lines aside).
-Formatting changes layout only: the parsed values are identical before and after.
+@string, @preamble and failed blocks are kept as written (surrounding blank lines aside);
+an entry with `%` comments between its fields is kept as written too, since re-rendering
+it would drop the comments. Formatting changes layout only: the parsed values are identical
+before and after, apart from the delimiter normalisations above.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .bibio import format_library, parse, render
+from .bibio import entry_has_comments, format_library, parse, render
 from .model import Entry, Library
 
 
@@ -22,18 +24,30 @@ class FmtResult:
     text: str  # the formatted library
     changed_keys: tuple[str, ...]  # entries whose text changes
     changed: bool  # whether the file text changes at all
+    changed_lines: tuple[int, ...] = ()  # source line of each entry in `changed_keys`
+    kept_keys: tuple[str, ...] = ()  # entries left as written (they hold %-comments)
 
 
 def format_text(lib: Library) -> FmtResult:
     """Return the canonical text of `lib` and which entries it changes."""
     formatted = format_library(lib)
     text = render(formatted)
-    before = {b.key: b.raw for b in lib.entries}
-    changed = tuple(
-        b.key for b in formatted.entries if isinstance(b, Entry) and before.get(b.key) != b.raw
+    before = {b.key: b for b in lib.entries}
+    changed = [
+        before[b.key]
+        for b in formatted.entries
+        if isinstance(b, Entry) and b.key in before and before[b.key].raw != b.raw
+    ]
+    kept = tuple(b.key for b in lib.entries if entry_has_comments(b))
+    return FmtResult(
+        text,
+        tuple(e.key for e in changed),
+        text != render(lib),
+        tuple(e.line for e in changed),
+        kept,
     )
-    return FmtResult(text, changed, text != render(lib))
 
 
 def reparse(text: str, path: str = "") -> Library:
+    """Parse formatted text again (the library that `pathbib fmt` writes)."""
     return parse(text, path)

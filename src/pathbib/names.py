@@ -31,10 +31,13 @@ class Name:
 
 
 _AND = re.compile(r"\s+and\s+", re.I)
+_SPACE_TILDE = re.compile(r"[\s~]+")
 
 
 def _split_depth0(text: str, sep: re.Pattern[str]) -> list[str]:
     """Split `text` on `sep` where it occurs at brace depth 0."""
+    if "{" not in text and "}" not in text:  # fast path: everything is at depth 0
+        return sep.split(text)
     out: list[str] = []
     depth = 0
     start = 0
@@ -67,6 +70,8 @@ def split_authors(value: str) -> list[str]:
 
 def _words(text: str) -> list[str]:
     """Split on whitespace and `~` at brace depth 0 (hyphens stay inside words)."""
+    if "{" not in text and "}" not in text:  # fast path: everything is at depth 0
+        return [w for w in _SPACE_TILDE.split(text) if w]
     words: list[str] = []
     depth = 0
     cur: list[str] = []
@@ -87,6 +92,8 @@ def _words(text: str) -> list[str]:
 
 
 def _commas(text: str) -> list[str]:
+    if "{" not in text and "}" not in text:  # fast path: every comma is at depth 0
+        return [p.strip() for p in text.split(",")]
     parts: list[str] = []
     depth = 0
     cur: list[str] = []

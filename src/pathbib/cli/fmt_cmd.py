@@ -22,19 +22,23 @@ def fmt_command(
     res = format_text(lib)
     for fb in lib.failed:
         err(f"warning: {path}:{fb.line}: kept verbatim, not formatted: {fb.reason}")
-    if check:
-        if not res.changed:
-            typer.echo(f"{path}: already formatted")
-            return 0
-        for key in res.changed_keys:
-            typer.echo(f"would reformat: {key}")
-        if not res.changed_keys:
-            typer.echo("would change blank lines or comments between entries")
-        err(f"{path}: not formatted; run `pathbib fmt`")
-        return 1
+    for key in res.kept_keys:
+        e = lib.get(key)
+        line = e.line if e else 0
+        err(f"warning: {path}:{line}: {key}: kept as written: it has %-comments between its fields")
+    verb = "would reformat" if check else "reformatted"
+    n = len(res.changed_keys)
+    entries = f"{n} {'entry' if n == 1 else 'entries'}"
+    for key, line in zip(res.changed_keys, res.changed_lines, strict=True):
+        typer.echo(f"{verb}: {path}:{line}: {key}")
     if not res.changed:
         typer.echo(f"{path}: already formatted")
         return 0
+    if check:
+        if not res.changed_keys:
+            typer.echo("would change blank lines or comments between entries")
+        err(f"{path}: not formatted ({entries} would change); run `pathbib fmt`")
+        return 1
     write_library(parse(res.text, str(path)), snap, path)
-    typer.echo(f"{path}: reformatted {len(res.changed_keys)} entries")
+    typer.echo(f"{path}: reformatted {entries}")
     return 0

@@ -1,0 +1,224 @@
+"""`pathbib check`: lint library.bib (and the README with --readme); output for humans, JSON or GitHub."""
+
+from __future__ import annotations
+
+import json
+import time
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import typer
+
+from .app import app, err, state
+
+if TYPE_CHECKING:
+    from ..check import CheckResult, Lookup
+    from ..config import Settings
+
+
+def _split(values: list[str] | None) -> list[str]:
+    return [v.strip() for raw in values or [] for v in raw.split(",") if v.strip()]
+
+
+def _validate(prefixes: list[str], option: str) -> None:
+    from ..check import RULES
+    from ..errors import UsageError
+
+    for p in prefixes:
+        if not any(r.startswith(p.upper()) for r in RULES):
+            raise UsageError(f"{option} {p!r} matches no rule", "see `pathbib check --list-rules` for the rule ids")
+
+
+def _record_lookup(st_settings: Settings, records: Path | None) -> Lookup | None:
+    """A lookup from --records FILE and/or the enrichment cache (read only, never the network)."""
+    lookups: list[Lookup] = []
+    if records is not None:
+        from ..sources.local import LocalIndex, read_local
+
+        idx = LocalIndex(read_local(records))
+
+        def file_lookup(scheme: str, ident: str) -> Any:
+            table = idx.by_doi if scheme == "doi" else idx.by_arxiv
+            got = table.get(ident)
+            return got[0] if got else None
+
+        lookups.append(file_lookup)
+    cache_path = Path(st_settings.enrich.cache)
+    if not cache_path.is_absolute():
+        cache_path = st_settings.root / cache_path
+    if cache_path.is_file():
+        try:
+            from ..sources.cache import Cache
+
+            cache = Cache(cache_path, max_age_days=1e6, now=time.time)
+
+            def cache_lookup(scheme: str, ident: str) -> Any:
+                hit = cache.get("crossref", f"doi:{ident}") if scheme == "doi" else cache.get("arxiv", f"arxiv:{ident}")
+                return hit[0] if hit else None
+
+            lookups.append(cache_lookup)
+        except Exception:  # noqa: BLE001 - an unreadable cache only makes check less sharp
+            err(f"warning: {cache_path}: enrichment cache not readable; checking without it")
+    if not lookups:
+        return None
+
+    def chain(scheme: str, ident: str) -> Any:
+        for lk in lookups:
+            got = lk(scheme, ident)
+            if got is not None:
+                return got
+        return None
+
+    return chain
+
+
+def _gh_escape(s: str, prop: bool = False) -> str:
+    s = s.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    return s.replace(":", "%3A").replace(",", "%2C") if prop else s
+
+
+def _print_github(result: CheckResult, show_suppressed: bool) -> None:
+    from ..check import RULES
+
+    level = {"error": "error", "warning": "warning", "info": "notice"}
+    for f in result.findings:
+        props = [f"file={_gh_escape(f.path or '', True)}"] if f.path else []
+        if f.line:
+            props.append(f"line={f.line}")
+        props.append(f"title={_gh_escape(f'{f.rule} {RULES[f.rule].name}', True)}")
+        msg = (f"{f.key}: " if f.key else "") + f.message + (f" (fix: {f.fix})" if f.fix else "")
+        typer.echo(f"::{level[f.severity]} {','.join(props)}::{_gh_escape(msg)}")
+    if show_suppressed:
+        for s in result.suppressed:
+            typer.echo(f"suppressed {s.finding.rule} {s.finding.key}: {s.reason} ({s.where})")
+
+
+def _print_human(result: CheckResult, show_suppressed: bool, readme_parser: str | None) -> None:
+    from rich.console import Console
+    from rich.markup import escape
+
+    from ..check import RULES
+
+    con = Console(highlight=False, soft_wrap=True)
+    style = {"error": "bold red", "warning": "yellow", "info": "dim"}
+    groups: dict[tuple[str, str], list[Any]] = {}
+    paths = list(dict.fromkeys(f.path or "library" for f in result.findings))
+    ordered = sorted(result.findings, key=lambda f: (paths.index(f.path or "library"), f.line or 0, f.key or "", f.rule))
+    for f in ordered:
+        where = f.key if f.key else (f"line {f.line}" if f.line else "")
+        groups.setdefault((f.path or "library", where), []).append(f)
+    last_path = None
+    for (path, where), fs in groups.items():
+        if path != last_path:
+            con.print(f"[bold]{escape(path)}[/bold]")
+            last_path = path
+        line = fs[0].line if fs[0].key and fs[0].line else None
+        con.print(f"  [cyan]{escape(where)}[/cyan]" + (f" [dim](line {line})[/dim]" if line else ""))
+        for f in fs:
+            con.print(f"    [{style[f.severity]}]{f.severity:<7}[/] {f.rule} [dim]{RULES[f.rule].name}[/dim]  "
+                      f"{escape(f.message)}")
+            if f.fix:
+                con.print(f"            [dim]fix: {escape(f.fix)}[/dim]")
+    if show_suppressed and result.suppressed:
+        con.print("[bold]suppressed[/bold]")
+        for s in result.suppressed:
+            con.print(f"  {s.finding.rule} {escape(s.finding.key or '')}: {escape(s.reason)} [dim]({escape(s.where)})[/dim]")
+    info = len(result.findings) - result.errors - result.warnings
+    summary = f"{result.errors} errors, {result.warnings} warnings, {info} info"
+    if result.suppressed:
+        summary += f", {len(result.suppressed)} suppressed" + ("" if show_suppressed else " (--show-suppressed lists them)")
+    if readme_parser:
+        summary += f"; README read with {readme_parser}"
+    con.print(("[bold red]" if result.errors else "[bold green]") + escape(summary) + "[/]")
+
+
+@app.command("check")
+def check_command(
+    ctx: typer.Context,
+    readme: Path | None = typer.Option(None, "--readme", help="Also check this awesome-list README (numbering, counts, order, anchors)."),
+    as_json: bool = typer.Option(False, "--json", help="Print the findings as JSON (same as --format json)."),
+    fmt: str = typer.Option("human", "--format", help="Output: human, json or github (GitHub Actions annotations)."),
+    select: list[str] | None = typer.Option(None, "--select", help="Only these rule ids or prefixes (comma-separated or repeated), e.g. PB1,PB201."),
+    ignore: list[str] | None = typer.Option(None, "--ignore", help="Skip these rule ids or prefixes."),
+    fix: bool = typer.Option(False, "--fix", help="Apply the safe mechanical fixes (tracking parameters, DOI form) after showing them."),
+    show_suppressed: bool = typer.Option(False, "--show-suppressed", help="List suppressed findings with their reasons."),
+    explain_rule: str | None = typer.Option(None, "--explain", metavar="RULE", help="Print the documentation of a rule and exit."),
+    list_rules: bool = typer.Option(False, "--list-rules", help="List the rule ids and names and exit."),
+    records: Path | None = typer.Option(None, "--records", help="CSL-JSON or BibTeX file of authoritative records (survey and preprint rules)."),
+    today: str | None = typer.Option(None, "--today", metavar="YYYY-MM-DD", help="Date used by the future-date rule (default: today)."),
+) -> int:
+    """Lint library.bib: duplicates, links, scope, contradictions, identifiers, keys, the survey; exit 1 on errors."""
+    from ..check import RULES, CheckContext, apply_fixes, explain, plan_fixes, run_check, to_json
+    from ..errors import InputError, UsageError
+
+    if explain_rule is not None:
+        rid = explain_rule.strip().upper()
+        if rid not in RULES:
+            raise UsageError(f"unknown rule {explain_rule!r}", "see `pathbib check --list-rules`")
+        typer.echo(explain(rid))
+        return 0
+    if list_rules:
+        for r in RULES.values():
+            typer.echo(f"{r.id}  {r.severity:<7}  {r.name}{'  (fixable)' if r.fixable else ''}{'  (--readme)' if r.readme else ''}")
+        return 0
+    fmt = "json" if as_json else fmt.lower()
+    if fmt not in ("human", "json", "github"):
+        raise UsageError(f"unknown --format {fmt!r}", "use human, json or github")
+    sel, ign = _split(select), _split(ignore)
+    _validate(sel, "--select")
+    _validate(ign, "--ignore")
+    try:
+        now = date.fromisoformat(today) if today else date.today()
+    except ValueError:
+        raise UsageError(f"--today {today!r} is not a date", "use YYYY-MM-DD") from None
+
+    from ..bibio import read_library, write_library
+
+    st = state(ctx)
+    settings = st.settings()
+    path = settings.library
+    lib, snap = read_library(path)
+    readme_text = None
+    if readme is not None:
+        try:
+            readme_text = readme.read_text(encoding="utf-8")
+        except FileNotFoundError:
+            raise InputError("no such file", "pass the README with --readme PATH", path=str(readme)) from None
+        except (OSError, UnicodeDecodeError) as exc:
+            raise InputError(f"cannot be read: {exc}", "pass a UTF-8 Markdown file", path=str(readme)) from None
+    cctx = CheckContext(settings=settings, today=now, lookup=_record_lookup(settings, records),
+                        readme=readme_text, readme_path=str(readme) if readme else "README.md")
+    result = run_check(lib, cctx, sel, ign)
+
+    if fix:
+        active = {(f.key, f.rule) for f in result.findings}
+        changes = [c for c in plan_fixes(lib) if (c.key, c.extra.get("rule", "")) in active]
+        if changes:
+            out = err if fmt != "human" else typer.echo
+            for c in changes:
+                out(f"fix {c.key}: {c.field}: {c.old} -> {c.new}  [{c.reason}]")
+            lib = apply_fixes(lib, changes)
+            write_library(lib, snap, path)
+            out(f"{path}: applied {len(changes)} fixes")
+            result = run_check(lib, cctx, sel, ign)
+        elif fmt == "human":
+            typer.echo("nothing to fix")
+
+    if fmt == "json":
+        data = to_json(result)
+        if cctx.readme is not None:
+            from ..check import read_readme
+
+            data["summary"]["readme_parser"] = read_readme(cctx.readme).parser
+        typer.echo(json.dumps(data, indent=2, ensure_ascii=False))
+    elif fmt == "github":
+        _print_github(result, show_suppressed)
+    else:
+        parser = None
+        if cctx.readme is not None:
+            from ..check import read_readme
+
+            parser = read_readme(cctx.readme).parser
+        _print_human(result, show_suppressed, parser)
+    return 1 if result.errors else 0

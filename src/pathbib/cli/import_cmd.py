@@ -1,0 +1,126 @@
+"""`pathbib import README.md`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from .app import app, err, state
+
+
+@app.command("import")
+def import_command(
+    ctx: typer.Context,
+    readme: Path = typer.Argument(..., help="The awesome-list README (Markdown) to import."),
+    dry_run: bool = typer.Option(False, "--dry-run", help="Write nothing; show the diff of library.bib."),
+    as_json: bool = typer.Option(False, "--json", help="Print the report as JSON."),
+    prune: bool = typer.Option(
+        False, "--prune", help="Mark entries that are no longer in the list with list-exclude (default: only report them)."
+    ),
+) -> int:
+    """Import an awesome-list README into library.bib (merge; curated fields win)."""
+    import difflib
+    import json
+    import os
+
+    from ..bibio import read_library, render, write_library, write_text_atomic
+    from ..config import CONFIG_NAME, parse_settings
+    from ..errors import InputError
+    from ..importer import import_list
+    from ..importers.markdown import check_size, decode_readme, parse_list
+    from ..importers.settings_toml import settings_toml
+
+    st = state(ctx)
+    settings = st.settings()
+    src = str(readme)
+    try:
+        check_size(readme.stat().st_size, src)  # before reading a huge file into memory
+        data = readme.read_bytes()
+    except FileNotFoundError:
+        raise InputError("no such file", "pass the path of the awesome-list README.md", path=src) from None
+    except IsADirectoryError:
+        raise InputError("is a directory", "pass the path of the README.md file", path=src) from None
+    except OSError as exc:
+        raise InputError(f"cannot be read: {exc.strerror}", "check the path and its permissions", path=src) from None
+    parsed = parse_list(decode_readme(data, src), src)
+
+    lib_path = settings.library
+    lib, snap = read_library(lib_path, missing_ok=True)
+    res = import_list(parsed, lib, settings, path=src, prune=prune)
+    rep = res.report
+    old_text = render(lib)
+    new_text = render(res.library)
+    write_config = settings.path is None
+    config_path = settings.root / CONFIG_NAME
+    config_text = ""
+    if write_config:
+        try:
+            rel = os.path.relpath(lib_path, settings.root)
+        except ValueError:
+            rel = str(lib_path)
+        config_text = settings_toml(res.settings, survey=res.survey_key, library=Path(rel).as_posix())
+        parse_settings(config_text, settings.root, config_path)  # never write a file pathbib cannot read
+
+    wrote = False
+    if not dry_run:
+        if new_text != old_text or not lib_path.exists():
+            wrote = write_library(res.library, snap, lib_path)
+        if write_config:
+            write_text_atomic(config_path, config_text)
+
+    if as_json:
+        out = rep.to_json() | {
+            "library": str(lib_path),
+            "written": wrote,
+            "dry_run": dry_run,
+            "settings_written": str(config_path) if write_config and not dry_run else "",
+        }
+        typer.echo(json.dumps(out, ensure_ascii=False, indent=2))
+        return 0
+
+    if dry_run:
+        diff = difflib.unified_diff(
+            old_text.splitlines(keepends=True), new_text.splitlines(keepends=True),
+            fromfile=f"{lib_path} (current)", tofile=f"{lib_path} (after import)",
+        )
+        typer.echo("".join(diff), nl=False)
+        if write_config:
+            typer.echo(f"would write {config_path}:")
+            typer.echo(config_text)
+    rows = [
+        ("items seen", str(rep.items_seen)),
+        ("entries in the list", f"{rep.entries} (survey included)" if rep.survey else str(rep.entries)),
+        ("created", str(len(rep.created))),
+        ("merged duplicates", str(len(rep.merged))),
+        ("updated", f"{len(rep.updated)} ({len(rep.changes)} field changes)"),
+        ("unchanged", str(len(rep.unchanged))),
+        ("removed from the list", str(len(rep.removed))),
+        ("conflicts (library kept)", str(len(rep.conflicts))),
+        ("repaired characters", f"{rep.repaired_chars} in {rep.repairs} places ({rep.codepage})" if rep.codepage else "0"),
+        ("ambiguous characters", str(len(rep.ambiguities))),
+    ]
+    width = max(len(r[0]) for r in rows)
+    typer.echo(f"import {src} -> {lib_path}" + (" (dry run)" if dry_run else ""))
+    for name, value in rows:
+        typer.echo(f"  {name:<{width}}  {value}")
+    for m in rep.merged:
+        nums = ", ".join(f"no. {n}" for n in m.numbers)
+        typer.echo(f"  merged {nums} into {m.key} ({m.reason})")
+    for k in rep.removed:
+        typer.echo(f"  not in the list any more: {k}" + (" (marked list-exclude)" if prune else ""))
+    for c in rep.conflicts:
+        typer.echo(f"  kept {c.key}.{c.field} = {c.old!r}; the list says {c.new!r}")
+    for f in rep.findings:
+        if f.rule == "import-duplicate":
+            continue
+        where = f"{f.path}:{f.line}: " if f.line else ""
+        err(f"{f.severity}: {where}{f.message}")
+    if not dry_run:
+        if wrote:
+            typer.echo(f"wrote {lib_path}")
+        else:
+            typer.echo(f"{lib_path}: no changes")
+        if write_config:
+            typer.echo(f"wrote {config_path}")
+    return 0

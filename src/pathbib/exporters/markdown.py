@@ -1,0 +1,410 @@
+"""library.bib + settings -> the awesome-list README (pure; returns text).
+
+`list_context` turns the library into plain data (sections, numbered papers, TOC with GitHub
+heading slugs, counts) with every library-derived string already Markdown-escaped and every
+link already checked to be http(s); the Jinja2 template (`templates/readme.md.j2`, or the
+curator's own via `list.template`) only lays it out. A custom template therefore cannot
+forget to escape: what it receives is safe to print.
+
+Order inside a section: by publication date (`date`, else `year` + `month`), earlier first;
+a partial date sorts at the start of its period (`2024` before `2024-01-05`); entries with
+no date at all come last; ties keep the order of library.bib.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from importlib import resources
+from typing import Any
+
+from ..config import Section, Settings
+from ..model import Entry, Library
+from ..names import split_names
+from ._resolve import Resolver, month_number
+from ._text import plain
+
+__all__ = [
+    "md_escape",
+    "safe_url",
+    "SlugCounter",
+    "github_slug",
+    "list_context",
+    "render_readme",
+    "default_template",
+    "sort_key",
+    "listed_entries",
+]
+
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|~])")
+_ENTITY = re.compile(r"&(?=#?[A-Za-z0-9]+;)")
+_URL_OK = re.compile(r"^https?://[^\s/?#]+[^\r\n]*$", re.I)
+_URL_ENCODE = {" ": "%20", "(": "%28", ")": "%29", "<": "%3C", ">": "%3E", '"': "%22", "`": "%60", "\\": "%5C", "[": "%5B", "]": "%5D", "*": "%2A", "_": "_"}
+_COUNT_SENTENCE = re.compile(r"(?m)^[ \t]*We considered a sum of `?\d+`? research papers[^\n]*\n?")
+_ISO = re.compile(r"^(\d{4})(?:-(\d{1,2}))?(?:-(\d{1,2}))?")
+_ARXIV = re.compile(r"^\d{4}\.\d{4,5}(v\d+)?$|^[a-z\-]+(\.[A-Z]{2})?/\d{7}$")
+
+
+def list_text(value: str) -> str:
+    """Text of a `list-*` field: plain text as the list wrote it, LaTeX decoded only if present."""
+    if "\\" in value or "{" in value:
+        return plain(value)
+    return " ".join(value.split())
+
+
+def md_escape(text: str) -> str:
+    """Escape text so that Markdown/HTML renders it literally (one line)."""
+    text = " ".join(text.split())
+    text = _MD_SPECIAL.sub(r"\\\1", text)
+    return _ENTITY.sub(r"\\&", text)
+
+
+def safe_url(url: str) -> str | None:
+    """Return `url` ready for a Markdown link destination, or None unless it is http(s)."""
+    url = url.strip()
+    if not _URL_OK.match(url):
+        return None
+    return "".join(_URL_ENCODE.get(c, c) for c in url)
+
+
+def github_slug(text: str) -> str:
+    """GitHub's heading anchor for `text` (github-slugger): lower-case, punctuation dropped, spaces -> '-'."""
+    out = []
+    for ch in text.strip().lower():
+        if ch == " ":
+            out.append("-")
+        elif ch in "-_":
+            out.append(ch)
+        else:
+            cat = unicodedata.category(ch)
+            if cat[0] in "LMN" or cat == "Pc":
+                out.append(ch)
+    return "".join(out)
+
+
+class SlugCounter:
+    """Unique slugs in document order, as GitHub numbers repeated headings (`x`, `x-1`, `x-2`)."""
+
+    def __init__(self) -> None:
+        self._seen: dict[str, int] = {}
+
+    def __call__(self, text: str) -> str:
+        base = github_slug(text)
+        slug = base
+        while slug in self._seen:
+            self._seen[base] += 1
+            slug = f"{base}-{self._seen[base]}"
+        self._seen[slug] = 0
+        return slug
+
+
+def sort_key(f: dict[str, str]) -> tuple[int, int, int]:
+    """Publication date as (year, month, day); missing parts are 0; undated sorts last."""
+    m = _ISO.match(f.get("date", "").strip())
+    if m:
+        return (int(m.group(1)), int(m.group(2) or 0), int(m.group(3) or 0))
+    year = re.search(r"\d{4}", plain(f.get("year", "")))
+    if not year:
+        return (9999, 99, 99)
+    return (int(year.group()), month_number(plain(f.get("month", ""))) or 0, 0)
+
+
+def _display_date(f: dict[str, str]) -> str:
+    y, m, d = sort_key(f)
+    if y == 9999:
+        return ""
+    return f"{y:04d}" + (f"-{m:02d}" if m else "") + (f"-{d:02d}" if m and d else "")
+
+
+def _arxiv(f: dict[str, str]) -> str | None:
+    e = f.get("eprint", "").strip()
+    kind = f.get("archiveprefix", f.get("eprinttype", "")).strip().lower()
+    if e and (kind == "arxiv" or (not kind and _ARXIV.match(e))):
+        return e
+    return None
+
+
+def _venue(f: dict[str, str]) -> str:
+    year = sort_key(f)[0]
+    ys = f", {year}" if year != 9999 else ""
+    if f.get("journal") or f.get("journaltitle"):
+        return f"Journal: {plain(f.get('journal') or f.get('journaltitle', ''))}{ys}"
+    if f.get("booktitle"):
+        return f"Conference: {plain(f['booktitle'])}{ys}"
+    if f.get("list-venue"):
+        return list_text(f["list-venue"])
+    if _arxiv(f):
+        return f"Preprint: arXiv{ys}"
+    server = plain(f.get("publisher") or f.get("howpublished") or "")
+    if server.lower() in ("medrxiv", "biorxiv", "arxiv", "research square", "ssrn"):
+        return f"Preprint: {server}{ys}"
+    return ""
+
+
+def _authors(value: str) -> str:
+    names = []
+    for n in split_names(value):
+        if n.literal:
+            names.append("et al." if n.is_others else plain(n.literal))
+            continue
+        parts = [plain(p) for p in (n.first, n.von, n.last) if p]
+        full = " ".join(p for p in parts if p)
+        if n.jr:
+            full += f" {plain(n.jr)}"
+        if full:
+            names.append(full)
+    return ", ".join(names)
+
+
+def paper_link(f: dict[str, str]) -> str | None:
+    """The paper's link: `url`, else the DOI resolver, else the arXiv abstract page (http(s) only)."""
+    for cand in (
+        f.get("url", ""),
+        f"https://doi.org/{f['doi'].strip()}" if f.get("doi", "").strip() else "",
+        f"https://arxiv.org/abs/{a}" if (a := _arxiv(f)) else "",
+    ):
+        if cand:
+            u = safe_url(cand)
+            if u:
+                return u
+    return None
+
+
+@dataclass
+class Paper:
+    """One numbered item of the list; every string is Markdown-safe."""
+
+    number: int
+    key: str
+    title: str
+    venue: str
+    authors: str
+    date: str
+    url: str | None
+    code: list[str]
+    highlight: str
+    indent: str
+    year: int | None
+
+
+@dataclass
+class Group:
+    """A section or subsection with its papers."""
+
+    title: str  # Markdown-escaped heading text
+    slug: str
+    level: int
+    id: str
+    description: str
+    papers: list[Paper] = field(default_factory=list)
+    subsections: list[Group] = field(default_factory=list)
+
+
+def _is_yes(v: str | None) -> bool:
+    return (v or "").strip().lower() in ("yes", "true", "1")
+
+
+def survey_entry(library: Library, settings: Settings) -> Entry | None:
+    """The list's own survey: `survey` in pathbib.toml, else the entry with `list-survey = {yes}`."""
+    if settings.survey:
+        return library.get(settings.survey)  # a wrong key is an error upstream, not a fallback
+    for e in library.entries:
+        if _is_yes(e.get("list-survey")):
+            return e
+    return None
+
+
+def listed_entries(library: Library, settings: Settings) -> list[Entry]:
+    """Entries that appear in the list: with a `list-section`, not excluded, not the survey itself."""
+    survey = survey_entry(library, settings)
+    out = []
+    for e in library.entries:
+        if (e.get("list-exclude") or "").strip():
+            continue
+        if survey is not None and e.key == survey.key:
+            continue
+        if not (e.get("list-section") or "").strip():
+            continue
+        out.append(e)
+    return out
+
+
+def _section_ids(e: Entry) -> list[str]:
+    return [s.strip() for s in (e.get("list-section") or "").split(",") if s.strip()]
+
+
+def list_context(
+    library: Library,
+    settings: Settings,
+    *,
+    citation_bibtex: str = "",
+    citation_apa: str = "",
+) -> dict[str, Any]:
+    """Return the template context: settings text, survey, TOC, numbered sections, counts."""
+    lst = settings.list
+    resolver = Resolver(library)
+    slugger = SlugCounter()
+    # headings of the fixed part of the template, in document order, so that slugs stay unique
+    for fixed in (lst.title or "Papers", "Citation", "Introduction", "papers"):
+        slugger(fixed)
+
+    sections: tuple[Section, ...] = lst.sections
+    known: dict[str, tuple[int, int | None]] = {}
+    for si, s in enumerate(sections):
+        known[s.id] = (si, None)
+        for ji, sub in enumerate(s.subsections):
+            known[sub.id] = (si, ji)
+
+    groups: list[Group] = []
+    for s in sections:
+        g = Group(md_escape(s.title), slugger(s.title), 2, s.id, s.description)
+        for sub in s.subsections:
+            g.subsections.append(Group(md_escape(sub.title), slugger(sub.title), 3, sub.id, sub.description))
+        groups.append(g)
+    other: Group | None = None
+
+    buckets: dict[int, list[tuple[tuple[int, int, int], int, Entry, dict[str, str]]]] = {}
+    targets: list[Group] = []
+    slots: dict[tuple[int, int | None], int] = {}
+
+    def slot(g: Group) -> int:
+        targets.append(g)
+        return len(targets) - 1
+
+    for gi, g in enumerate(groups):
+        slots[(gi, None)] = slot(g)
+        for ji, sg in enumerate(g.subsections):
+            slots[(gi, ji)] = slot(sg)
+
+    for order, e in enumerate(listed_entries(library, settings)):
+        f = resolver.fields(e)
+        for sid in _section_ids(e):
+            if sid in known:
+                t = slots[known[sid]]
+            else:
+                if other is None:
+                    other = Group("Other papers", slugger("Other papers"), 2, "other", "")
+                    t = slot(other)
+                    slots[(-1, None)] = t
+                t = slots[(-1, None)]
+            bucket = buckets.setdefault(t, [])
+            if not any(x[2].key == e.key for x in bucket):
+                bucket.append((sort_key(f), order, e, f))
+    if other is not None:
+        groups.append(other)
+
+    number = 0
+    years: list[int] = []
+    keys: set[str] = set()
+    for t, g in enumerate(targets):
+        for sk, _order, e, f in sorted(buckets.get(t, []), key=lambda x: (x[0], x[1])):
+            number += 1
+            keys.add(e.key)
+            year = sk[0] if sk[0] != 9999 else None
+            if year is not None:
+                years.append(year)
+            venue = md_escape(_venue(f))
+            code = [u for u in (safe_url(c) for c in (f.get("list-code") or "").split()) if u]
+            g.papers.append(
+                Paper(
+                    number=number,
+                    key=e.key,
+                    title=md_escape(plain(f.get("title", "")) or e.key),
+                    venue=venue,
+                    authors=md_escape(_authors(f.get("author", ""))),
+                    # a bare year is already on the venue line
+                    date=_display_date(f) if (sk[1] or not venue) else "",
+                    url=paper_link(f),
+                    code=code,
+                    highlight=md_escape(list_text(f.get("list-highlight", ""))),
+                    indent=" " * len(f"{number}. "),
+                    year=year,
+                )
+            )
+
+    toc = []
+    for g in groups:
+        toc.append({"title": g.title, "slug": g.slug, "level": 0})
+        for sg in g.subsections:
+            toc.append({"title": sg.title, "slug": sg.slug, "level": 1})
+
+    survey = survey_entry(library, settings)
+    survey_ctx: dict[str, Any] | None = None
+    if survey is not None:
+        sf = resolver.fields(survey)
+        survey_ctx = {
+            "key": survey.key,
+            "title": md_escape(plain(sf.get("title", ""))),
+            "url": paper_link(sf),
+            "bibtex": citation_bibtex.rstrip("\n"),
+            "fence": _fence(citation_bibtex),
+            "apa": md_escape(citation_apa) if citation_apa else "",
+        }
+
+    return {
+        "title": lst.title,
+        "title_escaped": md_escape(lst.title),
+        "badges": list(lst.badges),
+        "intro": lst.intro,
+        "review_line": lst.review_line,
+        # the count sentence is generated below the introduction; drop a stale copy of it
+        "introduction": _COUNT_SENTENCE.sub("", lst.introduction).rstrip(),
+        "order_note": lst.order_note,
+        "survey": survey_ctx,
+        "count": len(keys),
+        "items": number,
+        "year_from": min(years) if years else None,
+        "year_to": max(years) if years else None,
+        "toc": toc,
+        "sections": groups,
+    }
+
+
+def _fence(text: str) -> str:
+    longest = max((len(m) for m in re.findall(r"`+", text)), default=0)
+    return "`" * max(3, longest + 1)
+
+
+def default_template() -> str:
+    """Return the text of the shipped README template."""
+    return (resources.files("pathbib.exporters") / "templates" / "readme.md.j2").read_text(encoding="utf-8")
+
+
+def render_readme(
+    library: Library,
+    settings: Settings,
+    *,
+    template: str | None = None,
+    citation_bibtex: str | None = None,
+    citation_apa: str | None = None,
+) -> str:
+    """Render the awesome-list README with the shipped template or `template` (Jinja2 text).
+
+    The citation block and APA line are made from the survey entry unless given.
+    """
+    from jinja2 import Environment, StrictUndefined
+
+    if survey_entry(library, settings) is None and not settings.survey:
+        citation_bibtex, citation_apa = "", ""
+    if citation_bibtex is None or citation_apa is None:
+        from .citation import apa_reference, survey_bib
+
+        if citation_bibtex is None:
+            citation_bibtex = survey_bib(library, settings)
+        if citation_apa is None:
+            citation_apa = apa_reference(library, settings)
+
+    env = Environment(
+        autoescape=False,
+        keep_trailing_newline=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        undefined=StrictUndefined,
+    )
+    env.filters["md"] = md_escape
+    env.filters["slug"] = github_slug
+    ctx = list_context(library, settings, citation_bibtex=citation_bibtex, citation_apa=citation_apa)
+    text = env.from_string(template if template is not None else default_template()).render(**ctx)
+    text = re.sub(r"\n{3,}", "\n\n", text)
+    return text.rstrip("\n") + "\n"

@@ -1,0 +1,75 @@
+"""The common record every source converts its responses into (pure, stdlib only)."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field, fields
+from typing import Any
+
+# Kinds of record that are never accepted as the metadata of a paper.
+REFUSED_KINDS = ("correction", "erratum", "retraction", "peer-review", "issue", "component")
+
+
+@dataclass(frozen=True)
+class Record:
+    """One work as a source describes it; empty strings mean "the source does not say"."""
+
+    source: str  # "crossref" | "arxiv" | "file:<path>"
+    id: str  # the identifier the source knows it by (DOI, arXiv id, file record id)
+    title: str = ""
+    alt_titles: tuple[str, ...] = ()  # other titles the same work goes by (list title, short title)
+    authors: tuple[str, ...] = ()  # "Family, Given" (or just "Family"); literal names verbatim
+    container: str = ""  # journal / proceedings / book title
+    type: str = ""  # BibTeX entry type: article, inproceedings, incollection, book, misc, ...
+    source_type: str = ""  # the source's own type (Crossref/CSL type), e.g. "journal-article"
+    year: str = ""
+    date: str = ""  # ISO yyyy-mm-dd, yyyy-mm or yyyy
+    volume: str = ""
+    issue: str = ""
+    pages: str = ""  # "first--last" or an article number
+    doi: str = ""  # bare, lower-case
+    arxiv: str = ""  # arXiv id without version
+    pii: str = ""
+    url: str = ""
+    publisher: str = ""
+    issn: str = ""
+    journal_ref: str = ""  # arXiv's free-text journal reference
+    relations: tuple[tuple[str, str, str], ...] = ()  # (relation, id-type, id), e.g. ("is-preprint-of", "doi", "10...")
+    kinds: frozenset[str] = frozenset()  # subset of REFUSED_KINDS, plus "preprint"
+    extra: tuple[tuple[str, str], ...] = field(default=(), compare=False)  # source-specific notes
+
+    @property
+    def refused_kind(self) -> str:
+        """The first kind that forbids accepting this record, or ""."""
+        for k in REFUSED_KINDS:
+            if k in self.kinds:
+                return k
+        return ""
+
+    @property
+    def is_preprint(self) -> bool:
+        return "preprint" in self.kinds
+
+    @property
+    def label(self) -> str:
+        """A short human-readable reference, e.g. "crossref:10.1038/x"."""
+        return f"{self.source}:{self.id}"
+
+    def to_json(self) -> dict[str, Any]:
+        d = asdict(self)
+        d["kinds"] = sorted(self.kinds)
+        d["alt_titles"] = list(self.alt_titles)
+        d["authors"] = list(self.authors)
+        d["relations"] = [list(r) for r in self.relations]
+        d["extra"] = [list(r) for r in self.extra]
+        return d
+
+    @classmethod
+    def from_json(cls, d: dict[str, Any]) -> Record:
+        known = {f.name for f in fields(cls)}
+        kw = {k: v for k, v in d.items() if k in known}
+        kw["kinds"] = frozenset(kw.get("kinds", ()))
+        kw["alt_titles"] = tuple(kw.get("alt_titles", ()))
+        kw["authors"] = tuple(kw.get("authors", ()))
+        kw["relations"] = tuple(tuple(r) for r in kw.get("relations", ()))
+        kw["extra"] = tuple(tuple(r) for r in kw.get("extra", ()))
+        return cls(**kw)

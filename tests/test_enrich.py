@@ -1,0 +1,417 @@
+"""`pathbib enrich` end to end against the local Crossref/arXiv server, plus the pure core.
+
+The answer key is ../shared/reference/seed-metadata.json: an accepted record is correct when
+its DOI or arXiv id is the one the seed file gives for that list item."""
+
+from __future__ import annotations
+
+import json
+import math
+import time
+from pathlib import Path
+
+import pytest
+
+from conftest import shared_path
+from enrichkit import fast_settings, load_fixtures, seed_library
+from fakeserver import FakeServer, Fault
+from pathbib.bibio import parse, read_library, render, write_library
+from pathbib.cli.app import main
+from pathbib.enrich import Options, abbreviates, apply, entry_ids, plan
+from pathbib.model import Entry, Field, Library
+from pathbib.scoring import Query, decide
+from pathbib.sources.local import LocalIndex
+from pathbib.sources.lookup import FileLookup, open_session
+from pathbib.sources.record import Record
+
+
+@pytest.fixture(scope="module")
+def seed() -> list[dict]:
+    return json.loads(shared_path("reference/seed-metadata.json").read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="module")
+def seed_lib(seed: list[dict]) -> Library:
+    return seed_library(shared_path("seed/000_e6471fc22fbee112.txt"), seed[:43])
+
+
+@pytest.fixture
+def server():
+    works, arxiv, _ = load_fixtures()
+    with FakeServer(works, arxiv) as srv:
+        yield srv
+
+
+def run_plan(srv: FakeServer, lib: Library, cache: Path | None, **kw: object):
+    sess = open_session(fast_settings(srv), ["crossref", "arxiv"], cache_path=cache, clock=time.monotonic,
+                        wall=time.time, sleep=time.sleep, **kw)  # type: ignore[arg-type]
+    try:
+        return plan(lib, sess.lookup, Options(today="2026-01-01")), sess.requests
+    finally:
+        sess.close()
+
+
+def seed_ids(seed: list[dict]) -> dict[str, set[str]]:
+    """Entry key -> the identifiers the seed file confirms for that item (lower-case)."""
+    out = {}
+    for s in seed[:43]:
+        ids = {x.lower() for x in (s.get("DOI"), s.get("arxiv")) if x}
+        out[s["id"].replace("-", "")] = ids
+    return out
+
+
+# --------------------------------------------------------------------------- acceptance: seed library
+
+
+def test_seed_library_precision_recall_and_decoys(server: FakeServer, seed: list[dict], seed_lib: Library, tmp_path: Path) -> None:
+    p, _ = run_plan(server, seed_lib, tmp_path / "c.sqlite")
+    truth = seed_ids(seed)
+    works, arxiv, decoys = load_fixtures()
+    servable = {w["DOI"].lower() for w in works} | {a["id"] for a in arxiv}
+    accepted = correct = 0
+    for r in p.results:
+        for label in (r.matched, r.published):
+            if not label:
+                continue
+            accepted += 1
+            ident = label.split(":", 1)[1].lower()
+            assert ident in truth[r.key], f"{r.key}: wrongly accepted {label}"
+            correct += 1
+    # recall: items whose confirmed identifiers the server can answer
+    matched = {r.key for r in p.results if r.matched}
+    reachable = [k for k, ids in truth.items() if ids & servable]
+    # resolvable: the library entry itself carries an identifier the server can answer
+    lib_ids = {e.key: {x for x in (entry_ids(e).doi, entry_ids(e).arxiv) if x} for e in seed_lib.entries}
+    resolvable = [k for k in reachable if lib_ids[k] & servable & truth[k]]
+    recall = len(matched & set(reachable)) / len(reachable)
+    recall_res = len(matched & set(resolvable)) / len(resolvable)
+    print(f"\nauto-accepts: {accepted}, precision {correct / accepted:.0%}; recall {len(matched & set(reachable))}/{len(reachable)}"
+          f" = {recall:.0%} of items with a fixture record, {len(matched & set(resolvable))}/{len(resolvable)} = {recall_res:.0%}"
+          f" of entries whose own identifier has one; missed: {sorted(set(reachable) - matched)}")
+    assert accepted > 0 and correct == accepted
+    assert recall_res >= 0.9
+    # no decoy value reaches the library; each decoy is reported as refused with its reason
+    decoy_dois = {d["DOI"].lower() for d in decoys}
+    for c in p.changes:
+        assert (c.new or "").lower() not in decoy_dois and "10.5555" not in c.source
+    for d in decoys:
+        key = d["_target"].replace("-", "")
+        msgs = [f.message for f in p.findings if f.key == key and f.rule in ("EN101", "EN102") and d["DOI"].lower() in f.message]
+        assert msgs, f"decoy {d['DOI']} not reported for {key}"
+        assert any(d["_reason"] in m for m in msgs), (d["_reason"], msgs)
+
+
+def test_seed_fills_authors_venues_and_published_version(server: FakeServer, seed: list[dict], seed_lib: Library) -> None:
+    p, _ = run_plan(server, seed_lib, None)
+    new = apply(seed_lib, p)
+    by_seed = {s["id"].replace("-", ""): s for s in seed[:43]}
+    for key in ("seed05", "seed08", "seed10", "seed19", "seed21", "seed40"):  # DOI in the list link
+        e, s = new.get(key), by_seed[key]
+        assert e is not None
+        assert e.get("author", "").split(" and ")[0] == f"{s['author'][0]['family']}, {s['author'][0]['given']}"
+        assert e.get("journal") == s["container-title"] or e.get("journal") == "Nature Medicine"
+        assert e.get("volume") == s["volume"] and e.get("pages") == s["page"].replace("-", "--")
+    mstar = new.get("seed26")  # arXiv link; arXiv's DOI verified against Crossref
+    assert mstar is not None and mstar.entry_type == "article"
+    assert mstar.get("journal") == "Nature Communications" and mstar.get("doi") == "10.1038/s41467-025-66220-x"
+    assert mstar.get("eprint") == "2407.15362" and mstar.get("year") == "2025" and mstar.get("pages") == "11406"
+    assert mstar.get("author") is None  # the seed file confirms no author list: the fixtures carry none
+    aaai = new.get("seed41")
+    assert aaai is not None and aaai.get("booktitle", "").startswith("Proceedings of the AAAI") and aaai.get("doi") == "10.1609/aaai.v36i2.20110"
+    rudolf = new.get("seed07")  # arXiv's DOI points to another work: refused, no DOI written
+    assert rudolf is not None and rudolf.get("doi") is None and rudolf.get("author")
+
+
+def test_request_counts_second_run_and_offline(server: FakeServer, seed_lib: Library, tmp_path: Path) -> None:
+    cache = tmp_path / "cache.sqlite"
+    p, req = run_plan(server, seed_lib, cache)
+    ids = [entry_ids(e) for e in seed_lib.entries]
+    arx = {i.arxiv for i in ids if i.arxiv}
+    arxiv_dois = {a["doi"] for a in load_fixtures()[1] if a["id"] in arx and a.get("doi")}
+    n = len({i.doi for i in ids if i.doi} | arxiv_dois)
+    m = len(arx)
+    piis = {i.pii for i in ids if i.pii and not i.doi}
+    searched = sum(1 for r in p.results if r.searched)
+    lists = server.requests(kind="doi-list") + server.requests(kind="arxiv-ids") + server.requests(kind="alt-id")
+    assert len(server.requests(kind="doi-list")) <= math.ceil(n / 20)
+    assert len(server.requests(kind="arxiv-ids")) <= math.ceil(m / 100)
+    assert len(server.requests(kind="alt-id")) <= math.ceil(len(piis) / 20)
+    assert len(server.requests(kind="search")) == searched
+    assert len(server.hits) == len(lists) + searched <= math.ceil(n / 20) + math.ceil(m / 100) + math.ceil(len(piis) / 20) + searched
+    assert sum(req.values()) == len(server.hits)
+    server.reset_log()
+    p2, req2 = run_plan(server, seed_lib, cache)
+    assert server.hits == [] and sum(req2.values()) == 0
+    assert [c for c in p2.changes] == [c for c in p.changes]
+    offline = open_session(fast_settings(server), ["crossref", "arxiv"], cache_path=tmp_path / "empty.sqlite", offline=True,
+                           clock=time.monotonic, wall=time.time, sleep=time.sleep)
+    p3 = plan(seed_lib, offline.lookup, Options())
+    offline.close()
+    assert server.hits == [] and not p3.applied
+    assert any("not in the cache" in f.message for f in p3.findings)
+
+
+def test_batching_many_ids(tmp_path: Path) -> None:
+    works = [{"DOI": f"10.5555/bulk.{i}", "type": "journal-article", "title": [f"Bulk paper number {i} on pathology"],
+              "author": [{"family": f"Author{i}", "given": "A."}], "container-title": ["Journal of Bulk"],
+              "issued": {"date-parts": [[2020]]}} for i in range(45)]
+    arxiv = [{"id": f"2401.{i:05d}", "title": f"Preprint number {i} about slides", "published": "2024-01-01T00:00:00Z",
+              "authors": [f"Ann Writer{i}"]} for i in range(150)]
+    entries = [Entry("article", f"d{i}", (Field("title", f"Bulk paper number {i} on pathology"), Field("doi", f"10.5555/bulk.{i}")))
+               for i in range(45)]
+    entries += [Entry("misc", f"a{i}", (Field("title", f"Preprint number {i} about slides"), Field("eprint", f"2401.{i:05d}")))
+                for i in range(150)]
+    with FakeServer(works, arxiv) as srv:
+        sess = open_session(fast_settings(srv), ["crossref", "arxiv"], cache_path=None, clock=time.monotonic,
+                            wall=time.time, sleep=time.sleep)
+        p = plan(Library(tuple(entries)), sess.lookup, Options(search=False))
+        assert len(srv.requests(kind="doi-list")) == 3 and len(srv.requests(kind="arxiv-ids")) == 2
+        assert len(srv.hits) == 5
+        assert sum(1 for r in p.results if r.status == "filled") == 195
+        for route, interval in (("crossref", 0.02), ("arxiv", 0.03)):
+            ts = [h.t for h in srv.requests(route)]
+            assert all(b - a >= interval for a, b in zip(ts, ts[1:], strict=False))
+        sess.close()
+
+
+def test_spacing_never_below_the_limit_with_retries(server: FakeServer, seed_lib: Library) -> None:
+    server.inject("crossref", Fault("status", 429), Fault("status", 503), Fault("status", 429, {"Retry-After": "0.05"}))
+    server.inject("arxiv", Fault("status", 500))
+    p, _ = run_plan(server, seed_lib, None)
+    assert not any(r.status == "error" for r in p.results)
+    for route, interval in (("crossref", 0.02), ("arxiv", 0.03)):
+        ts = [h.t for h in server.requests(route)]
+        gaps = [b - a for a, b in zip(ts, ts[1:], strict=False)]
+        assert gaps and min(gaps) >= interval, (route, min(gaps))
+    hits = server.requests("crossref")
+    after = next(i for i, h in enumerate(hits) if h.fault == "status" and i == 2)
+    assert hits[after + 1].t - hits[after].t >= 0.05  # Retry-After honoured
+
+
+# --------------------------------------------------------------------------- faults through the CLI
+
+
+def _project(tmp_path: Path, srv: FakeServer, lib: Library, **enrich: object) -> tuple[Path, Path]:
+    libpath = tmp_path / "library.bib"
+    libpath.write_text(render(lib), encoding="utf-8")
+    s = fast_settings(srv, **enrich)  # type: ignore[arg-type]
+    toml = tmp_path / "pathbib.toml"
+    toml.write_text(
+        "[enrich]\n" + "".join(f"{k.replace('_', '-')} = {json.dumps(getattr(s, k))}\n" for k in (
+            "crossref_url", "arxiv_url", "timeout", "crossref_interval", "arxiv_interval", "retries", "backoff")),
+        encoding="utf-8")
+    return libpath, toml
+
+
+def _cli(libpath: Path, toml: Path, *args: str) -> int:
+    return main(["--config", str(toml), "-C", str(libpath), "enrich", *args])
+
+
+FAULTS = [
+    ("crossref", Fault("status", 429, {"Retry-After": "0.05"})),
+    ("crossref", Fault("status", 429)),
+    ("crossref", Fault("status", 500)),
+    ("crossref", Fault("status", 503)),
+    ("crossref", Fault("slow", delay=0.8)),
+    ("crossref", Fault("truncated")),
+    ("crossref", Fault("reset")),
+    ("arxiv", Fault("malformed")),
+    ("arxiv", Fault("truncated")),
+    ("arxiv", Fault("reset")),
+    ("arxiv", Fault("status", 503)),
+]
+
+
+@pytest.mark.parametrize(("route", "fault"), FAULTS, ids=[f"{r}-{f.kind}-{f.status or ''}{'-ra' if f.headers else ''}" for r, f in FAULTS])
+def test_each_fault_ends_in_a_completed_run_and_a_rerun_finishes(
+    server: FakeServer, seed_lib: Library, tmp_path: Path, route: str, fault: Fault, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("PATHBIB_MAILTO", "curator@example.org")
+    keep = {"seed01", "seed04", "seed05", "seed07", "seed12", "seed23", "seed26", "seed41"}
+    seed_lib = Library(tuple(e for e in seed_lib.entries if e.key in keep))
+    libpath, toml = _project(tmp_path, server, seed_lib, retries=1)
+    # a transient fault is retried away
+    server.inject(route, fault)
+    assert _cli(libpath, toml) == 0
+    once = libpath.read_text(encoding="utf-8")
+    assert "Nature Communications" in once
+    # a persistent fault (more than the retries) ends in per-entry errors, the rest is written
+    libpath.write_text(render(seed_lib), encoding="utf-8")
+    server.faults[route].clear()
+    server.inject(route, *([fault] * 4))
+    (tmp_path / ".pathbib" / "cache.sqlite").unlink()
+    server.reset_log()
+    code = _cli(libpath, toml)
+    assert code == 3
+    partial = read_library(libpath)[0]
+    assert not partial.failed and [e.key for e in partial.entries] == [e.key for e in seed_lib.entries]
+    answered = {h.path for h in server.hits if not h.fault}
+    server.faults[route].clear()  # the source is healthy again
+    # rerun: only what failed (and what depended on it) is asked again; the result equals the clean run
+    server.reset_log()
+    assert _cli(libpath, toml) == 0
+    assert libpath.read_text(encoding="utf-8") == once
+    assert server.hits and not answered & {h.path for h in server.hits}
+
+
+def test_breaker_stops_calling_a_dead_source(server: FakeServer, seed_lib: Library, tmp_path: Path) -> None:
+    server.inject("crossref", *([Fault("status", 503)] * 200))
+    p, req = run_plan(server, seed_lib, None)
+    # 3 failed calls x (1 + 3 retries) requests, then the breaker is open for the rest of the run
+    assert req["crossref"] == 12 and len(server.requests("crossref")) == 12
+    assert any("consecutive failures" in f.message for f in p.findings)
+    assert any(r.status == "filled" for r in p.results)  # arXiv-only entries still enriched
+
+
+def test_dry_run_json_and_provenance(server: FakeServer, seed_lib: Library, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    libpath, toml = _project(tmp_path, server, seed_lib)
+    before = libpath.read_bytes()
+    assert _cli(libpath, toml, "--dry-run", "--json") == 0
+    rep = json.loads(capsys.readouterr().out)
+    assert rep["dry_run"] and rep["summary"]["filled"] > 10 and libpath.read_bytes() == before
+    assert not (tmp_path / "library.provenance.json").exists()
+    assert _cli(libpath, toml, "--only", "seed26") == 0
+    err = capsys.readouterr().err
+    assert "public pool" in err
+    prov_text = (tmp_path / "library.provenance.json").read_text(encoding="utf-8")
+    prov = json.loads(prov_text)
+    assert list(prov["entries"]) == ["seed26"]
+    assert prov["entries"]["seed26"]["doi"]["source"] == "crossref"
+    assert prov["entries"]["seed26"]["doi"]["id"] == "10.1038/s41467-025-66220-x"
+    assert prov_text == json.dumps(prov, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+    lib = read_library(libpath)[0]
+    assert lib.get("seed26").get("journal") == "Nature Communications"  # type: ignore[union-attr]
+    assert lib.get("seed05").get("author") is None  # type: ignore[union-attr]  (--only)
+    for e in lib.entries:
+        assert not any(f.name.startswith("enrich") or f.name == "provenance" for f in e.fields)
+
+
+def test_add_command(server: FakeServer, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    libpath, toml = _project(tmp_path, server, Library())
+    libpath.unlink()
+    code = main(["--config", str(toml), "-C", str(libpath), "add", "https://arxiv.org/abs/2407.15362v2", "--section", "contrastive"])
+    assert code == 0, capsys.readouterr().err
+    lib = read_library(libpath)[0]
+    (e,) = lib.entries
+    assert e.entry_type == "article" and e.get("doi") == "10.1038/s41467-025-66220-x" and e.get("eprint") == "2407.15362"
+    assert e.get("list-section") == "contrastive" and e.get("journal") == "Nature Communications"
+    assert main(["--config", str(toml), "-C", str(libpath), "add", "10.1038/s41467-025-66220-x"]) == 2  # already there
+    assert main(["--config", str(toml), "-C", str(libpath), "add", "10.1038/s41591-024-02857-3"]) == 0
+    assert len(read_library(libpath)[0].entries) == 2
+
+
+# --------------------------------------------------------------------------- the local file source (issue 7's run)
+
+
+def test_file_source_on_the_seed_library(seed: list[dict], seed_lib: Library, tmp_path: Path) -> None:
+    path = shared_path("reference/seed-metadata.json")
+    libpath = tmp_path / "library.bib"
+    libpath.write_text(render(seed_lib), encoding="utf-8")
+    assert main(["-C", str(libpath), "enrich", "--source", f"file:{path}"]) == 0
+    lib = read_library(libpath)[0]
+    by_seed = {s["id"].replace("-", ""): s for s in seed[:43]}
+    gpfm, mstar = lib.get("seed12"), lib.get("seed26")
+    assert gpfm is not None and mstar is not None
+    assert gpfm.get("journal") == "Nature Biomedical Engineering" and gpfm.get("eprint") == "2407.18449"
+    assert gpfm.get("author", "").startswith("Ma, Jiabo and Guo, Zhengrui") and gpfm.entry_type == "article"
+    assert mstar.get("journal") == "Nature Communications" and mstar.get("doi") == "10.1038/s41467-025-66220-x"
+    assert mstar.get("volume") == "16" and mstar.get("number") == "1" and mstar.get("pages") == "11406"
+    assert mstar.get("eprint") == "2407.15362" and mstar.get("author") is None  # the file leaves authors empty
+    # never invent: every filled value is the file's value for that item (or its duplicate target)
+    before = {e.key: e for e in seed_lib.entries}
+    filled = 0
+    for e in lib.entries:
+        s = by_seed[e.key]
+        src = by_seed.get((s.get("duplicate_of") or "").replace("-", ""), s)
+        for f in e.fields:
+            if before[e.key].get(f.name) == f.value:
+                continue
+            filled += 1
+            file_vals = {
+                "author": " and ".join(f"{a['family']}, {a['given']}" for a in src["author"]),
+                "journal": src["container-title"], "booktitle": src["container-title"],
+                "volume": src["volume"], "number": src["issue"], "pages": src["page"].replace("-", "--"),
+                "doi": src["DOI"], "eprint": src["arxiv"], "archiveprefix": "arXiv" if src["arxiv"] else "",
+                "year": str(src["issued"]["date-parts"][0][0]) if src["issued"] else "",
+            }
+            assert f.name in file_vals and file_vals[f.name] and f.value == file_vals[f.name].replace("&", "\\&"), (e.key, f.name, f.value)
+    assert filled > 100
+    assert (tmp_path / "library.provenance.json").exists()
+
+
+# --------------------------------------------------------------------------- pure core
+
+
+def rec(**kw: object) -> Record:
+    base: dict[str, object] = {"source": "crossref", "id": str(kw.get("doi", "10.5555/x")), "type": "article"}
+    base.update(kw)
+    return Record(**base)  # type: ignore[arg-type]
+
+
+Q = Query("k", ("Scaling vision transformers to gigapixel images",), (), "2022")
+
+
+def test_decide_rules() -> None:
+    good = rec(doi="10.1/a", title="Scaling Vision Transformers to Gigapixel Images", year="2022", container="CVPR")
+    assert decide(Q, [good]).accepted is not None
+    other_year = rec(doi="10.1/b", title="Scaling Vision Transformers to Gigapixel Images", year="2019")
+    d = decide(Q, [other_year])
+    assert d.accepted is None and "another year" in d.refused[0][1]
+    twin = rec(doi="10.1/c", title="Scaling Vision Transformers to Gigapixel Images.", year="2022", container="Other")
+    d = decide(Q, [good, twin])
+    assert d.accepted is None and "ambiguous" in d.reason and len(d.suggestions) == 2
+    notice = rec(doi="10.1/d", title="Scaling Vision Transformers to Gigapixel Images", year="2022", kinds=frozenset({"correction"}))
+    d = decide(Q, [notice])
+    assert d.accepted is None and "correction" in d.refused[0][1]
+    pre = rec(doi="10.1/e", title="Scaling Vision Transformers to Gigapixel Images", year="2022", kinds=frozenset({"preprint"}))
+    d = decide(Q, [good, pre])
+    assert d.accepted is not None and d.accepted.record is good and "preprint twin" in d.refused[0][1]
+    near = rec(doi="10.1/f", title="Scaling vision transformers to gigapixel images for radiology", year="2022")
+    d = decide(Q, [near])
+    assert d.accepted is None and d.suggestions and d.suggestions[0].record is near
+    qa = Query("k", Q.titles, ("chen", "li"), "")
+    assert decide(qa, [rec(doi="10.1/g", title=good.title, authors=("Chen, R.",))]).accepted is not None
+    assert decide(qa, [rec(doi="10.1/h", title=good.title, authors=("Doe, J.",), year="2022")]).accepted is None
+
+
+def _lib(text: str) -> Library:
+    return parse(text)
+
+
+def test_merge_policy_locks_and_prefer_remote() -> None:
+    r = Record("file:x", "1", title="A Study", authors=("Doe, Jane", "Roe, Rich"), container="Journal of Things", type="article",
+               year="2021", volume="3", doi="10.1000/xyz", alt_titles=("A study",))
+    lookup = FileLookup(LocalIndex([r]))
+    lib = _lib("@article{a, title={A study}, doi={10.1000/XYZ}, volume={4}, author={Doe, Jane and others}}\n"
+               "@article{b, title={A study}, doi={10.1000/xyz}, list-locked={volume, author}}\n")
+    p = plan(lib, lookup, Options())
+    kinds = {(c.key, c.field): c.kind for c in p.changes}
+    assert kinds[("a", "volume")] == "conflict" and kinds[("a", "author")] == "update"  # "and others" completed
+    assert kinds[("a", "journal")] == "fill" and ("a", "doi") not in kinds  # same DOI, other case
+    assert ("b", "volume") not in kinds and ("b", "author") not in kinds and kinds[("b", "journal")] == "fill"
+    new = apply(lib, p)
+    assert new.get("a").get("volume") == "4"  # type: ignore[union-attr]
+    p2 = plan(lib, lookup, Options(prefer_remote=frozenset({"a:volume"})))
+    assert apply(lib, p2).get("a").get("volume") == "3"  # type: ignore[union-attr]
+    p3 = plan(lib, lookup, Options(locked=frozenset({"a"}), prefer_remote=frozenset({"all"})))
+    assert all(c.key == "b" for c in p3.changes)
+    assert render(apply(lib, plan(lib, lookup, Options(only=frozenset({"b"}))))).startswith(lib.blocks[0].raw or "")
+
+
+def test_write_is_atomic_and_refuses_concurrent_change(tmp_path: Path) -> None:
+    libpath = tmp_path / "library.bib"
+    libpath.write_text("@article{a, title={A study}, doi={10.1000/xyz}}\n", encoding="utf-8")
+    lib, snap = read_library(libpath)
+    libpath.write_text("@article{a, title={Changed}}\n", encoding="utf-8")
+    r = Record("file:x", "1", title="A study", container="J", type="article", doi="10.1000/xyz")
+    new = apply(lib, plan(lib, FileLookup(LocalIndex([r])), Options()))
+    with pytest.raises(Exception, match="changed"):
+        write_library(new, snap, libpath)
+    assert "Changed" in libpath.read_text(encoding="utf-8")
+
+
+def test_abbreviated_venues_and_since() -> None:
+    assert abbreviates("Nature BME", "Nature Biomedical Engineering") and not abbreviates("Nature", "Nature Medicine")
+    lib = _lib("@article{old, title={T}, year={2019}}\n@article{new, title={U}, year={2024}}\n")
+    p = plan(lib, FileLookup(LocalIndex([])), Options(since="2023"))
+    assert [r.key for r in p.results] == ["new"]

@@ -1,0 +1,84 @@
+"""Packaging: the wheel builds (hatchling), installs into a fresh virtual environment with its
+dependencies from the package registry, and `pathbib --help` / `--version` work there, fast.
+
+This is the one test that uses the package registry (PyPI or the machine's configured mirror),
+as `pip install` does; it touches no other network service. Marked slow (it takes 15-60 s).
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from pathbib import __version__
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _run(cmd: list[str], **kw: object) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "VIRTUAL_ENV", "PYTHONHOME")}
+    return subprocess.run(cmd, capture_output=True, text=True, env=env, timeout=600, **kw)  # type: ignore[call-overload, no-any-return]
+
+
+@pytest.mark.slow
+def test_wheel_installs_in_a_fresh_venv_and_cli_starts_fast(tmp_path: Path, request: pytest.FixtureRequest) -> None:
+    venv = tmp_path / "venv"
+    r = _run([sys.executable, "-m", "venv", str(venv)])  # no system site-packages
+    assert r.returncode == 0, r.stderr
+    py = venv / "bin" / "python"
+    cfg = _run([str(py), "-c", "import sys; print(sys.prefix != sys.base_prefix)"])
+    assert cfg.stdout.strip() == "True"
+    # 1. build the wheel with the declared backend (hatchling, in an isolated build env)
+    dist = tmp_path / "dist"
+    r = _run([str(py), "-m", "pip", "wheel", "--no-deps", "-w", str(dist), str(ROOT)])
+    assert r.returncode == 0, r.stdout[-3000:] + r.stderr[-3000:]
+    wheels = list(dist.glob("pathbib-*.whl"))
+    assert len(wheels) == 1
+    with zipfile.ZipFile(wheels[0]) as z:
+        names = set(z.namelist())
+        assert "pathbib/cli/app.py" in names and "pathbib/bibio.py" in names
+        meta_dir = next(n.split("/")[0] for n in names if n.endswith(".dist-info/METADATA"))
+        entry_points = z.read(f"{meta_dir}/entry_points.txt").decode()
+        metadata = z.read(f"{meta_dir}/METADATA").decode()
+    assert "pathbib = pathbib.cli:main" in entry_points
+    assert f"Version: {__version__}" in metadata and "Requires-Python: >=3.11" in metadata
+    for dep in ("bibtexparser", "habanero", "arxiv", "typer"):
+        assert f"Requires-Dist: {dep}" in metadata
+    assert not any(n.startswith("tests/") for n in names)
+    # 2. install it, with its dependencies, into the fresh venv
+    r = _run([str(py), "-m", "pip", "install", "-q", str(wheels[0])])
+    assert r.returncode == 0, r.stdout[-3000:] + r.stderr[-3000:]
+    exe = venv / "bin" / "pathbib"
+    r = _run([str(exe), "--help"], cwd=tmp_path)
+    assert r.returncode == 0 and "Usage: pathbib" in r.stdout and "fmt" in r.stdout, r.stderr
+    r = _run([str(exe), "fmt", "--help"], cwd=tmp_path)
+    assert r.returncode == 0 and "--check" in r.stdout
+    # the installed package is the one in the venv, not the source tree
+    r = _run([str(py), "-c", "import pathbib; print(pathbib.__file__)"], cwd=tmp_path)
+    assert str(venv) in r.stdout
+    # 3. `pathbib --version` takes well under half a second (best of several runs)
+    times = []
+    for _ in range(7):
+        t0 = time.perf_counter()
+        r = _run([str(exe), "--version"], cwd=tmp_path)
+        times.append(time.perf_counter() - t0)
+        assert r.returncode == 0 and r.stdout.strip() == f"pathbib {__version__}"
+    best = min(times)
+    _say(request, f"packaging: `pathbib --version` best of 7: {best * 1000:.0f} ms (median {sorted(times)[3] * 1000:.0f} ms)")
+    assert best < 0.5, times
+
+
+def _say(request: pytest.FixtureRequest, text: str, newline: bool = True) -> None:
+    """Print a measured number on the terminal even while output is captured."""
+    capman = request.config.pluginmanager.getplugin("capturemanager")
+    tr = request.config.pluginmanager.getplugin("terminalreporter")
+    if tr is None or capman is None:
+        return
+    with capman.global_and_fixture_disabled():
+        tr.write_line(("\n" if newline else "") + text)
