@@ -247,11 +247,13 @@ def test_arxiv_year_month(raw: str, ym: tuple[int, int] | None) -> None:
 def test_is_tracking_param_and_a_caller_supplied_test() -> None:
     assert is_tracking_param("utm_source") and is_tracking_param("FBCLID") and is_tracking_param("gbraid")
     assert not is_tracking_param("id") and not is_tracking_param("tab")
+    # `ref` is tracking when it names a site, a branch when it does not
+    assert is_tracking_param("ref", "https://githubhelp.com") and not is_tracking_param("ref", "main")
     url = "https://gitlab.com/x/y/-/raw/f?ref=main&utm_medium=x&q=a%2Fb"
+    assert strip_tracking(url) == ("https://gitlab.com/x/y/-/raw/f?ref=main&q=a%2Fb", ["utm_medium"])
 
-    def keep_branch_ref(name: str, value: str) -> bool:
-        return name != "ref" and is_tracking_param(name, value)
+    def drop_every_ref(name: str, value: str) -> bool:
+        return name == "ref" or is_tracking_param(name, value)
 
-    assert strip_tracking(url) == ("https://gitlab.com/x/y/-/raw/f?q=a%2Fb", ["ref", "utm_medium"])
-    assert strip_tracking(url, is_tracking=keep_branch_ref) == ("https://gitlab.com/x/y/-/raw/f?ref=main&q=a%2Fb",
-                                                                ["utm_medium"])
+    assert strip_tracking(url, is_tracking=drop_every_ref) == ("https://gitlab.com/x/y/-/raw/f?q=a%2Fb",
+                                                               ["ref", "utm_medium"])

@@ -21,7 +21,6 @@ from datetime import date
 from typing import Any, Protocol, TypeVar, cast
 from urllib.parse import unquote, urlsplit
 
-from . import identifiers as ids_
 from .config import Settings
 from .identifiers import (
     arxiv_year_month,
@@ -31,6 +30,7 @@ from .identifiers import (
     normalize_doi,
     normalize_pii,
 )
+from .identifiers import strip_tracking as _strip_tracking_params
 from .importers.mojibake import MisDecoded, find_mis_decoded
 from .matching import author_families, fold, normalize_family, normalize_title, title_similarity
 from .model import Delim, Entry, FieldChange, Finding, Library, Severity
@@ -247,11 +247,12 @@ def identifiers(entry: Entry) -> dict[str, set[str]]:
         ids["doi"].add(d)
     if _is_arxiv_eprint(entry) and (a := field_arxiv(_clean(entry.get("eprint")))):
         ids["arxiv"].add(a)
-    for name in ("pii", "openreview", "pmid"):
-        v = _clean(entry.get(name))
-        if v:
-            ids[name].add(v if name == "openreview" else
-                          (normalize_pii(v) or re.sub(r"[^0-9A-Z]", "", v.upper())) if name == "pii" else v.lower())
+    if pii := _clean(entry.get("pii")):
+        ids["pii"].add(normalize_pii(pii) or re.sub(r"[^0-9A-Z]", "", pii.upper()))
+    if openreview := _clean(entry.get("openreview")):
+        ids["openreview"].add(openreview)
+    if pmid := _clean(entry.get("pmid")):
+        ids["pmid"].add(pmid.lower())
     for _fname, u in _urls(entry, ("url", "list-links")):
         found = extract_identifiers(u)
         for kind in _URL_ID_KINDS:
@@ -306,21 +307,10 @@ SHORTENERS = frozenset("""
 bit.ly bitly.com tinyurl.com t.co goo.gl ow.ly is.gd buff.ly rebrand.ly cutt.ly shorturl.at tiny.cc
 lnkd.in rb.gy t.ly bit.do v.gd shorte.st adf.ly tr.im cli.gs qr.ae x.co u.to s.id youtu.be tinyurl.ca
 """.split())
-_SITE_VALUE = re.compile(r"(https?://|www\.|[\w-]+\.(com|net|org|io)\b)")
-
-
-def _is_tracking(name: str, value: str) -> bool:
-    # `ref` is a branch name on GitHub/GitLab (`?ref=main`): like `source`/`src`, it is tracking
-    # only when it names a referring site
-    if unquote(name).lower() in ("ref", "source", "src"):
-        return bool(_SITE_VALUE.match(unquote(value)))
-    return ids_.is_tracking_param(name)
-
-
 def strip_tracking(url: str) -> str:
     """`url` without tracking query parameters (utm_*, trk, fbclid, ref=<site>, ...; see
     `pathbib.identifiers.TRACKING_PARAMS`); the other parameters are kept verbatim."""
-    clean, removed = ids_.strip_tracking(url, is_tracking=_is_tracking)
+    clean, removed = _strip_tracking_params(url)
     return clean if removed else url
 
 

@@ -274,13 +274,21 @@ def extract_identifiers(url: str) -> dict[str, str]:
 # ------------------------------------------------------------------------------ tracking
 
 
-def is_tracking_param(name: str, value: str = "") -> bool:
-    """True for a tracking query parameter name (`TRACKING_PARAMS`, `utm_*`, `pk_*`, `hsa_*`).
+#: `ref`, `source` and `src` are tracking only when their value names a referring site;
+#: `?ref=main` is a branch on GitHub/GitLab and must survive.
+_SITE_PARAMS = frozenset({"ref", "source", "src"})
+_SITE_VALUE = re.compile(r"(https?://|www\.|[\w-]+\.(com|net|org|io)\b)")
 
-    `value` is not consulted; it is there so that a caller's own test with the same signature
-    can be passed to `strip_tracking`.
+
+def is_tracking_param(name: str, value: str = "") -> bool:
+    """True for a tracking query parameter (`TRACKING_PARAMS`, `utm_*`, `pk_*`, `hsa_*`).
+
+    `ref`, `source` and `src` count only when `value` names a website (`ref=https://githubhelp.com`),
+    not a branch or tag (`ref=main`).
     """
     n = unquote(name).lower()
+    if n in _SITE_PARAMS:
+        return bool(_SITE_VALUE.match(unquote(value)))
     return n in TRACKING_PARAMS or n.startswith(_TRACKING_PREFIXES)
 
 
