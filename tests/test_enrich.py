@@ -263,7 +263,10 @@ def test_breaker_stops_calling_a_dead_source(server: FakeServer, seed_lib: Libra
     assert any(r.status == "filled" for r in p.results)  # arXiv-only entries still enriched
 
 
-def test_dry_run_json_and_provenance(server: FakeServer, seed_lib: Library, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_dry_run_json_and_provenance(
+    server: FakeServer, seed_lib: Library, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("PATHBIB_MAILTO", raising=False)
     libpath, toml = _project(tmp_path, server, seed_lib)
     before = libpath.read_bytes()
     assert _cli(libpath, toml, "--dry-run", "--json") == 0
@@ -330,6 +333,7 @@ def test_file_source_on_the_seed_library(seed: list[dict], seed_lib: Library, tm
             file_vals = {
                 "author": " and ".join(f"{a['family']}, {a['given']}" for a in src["author"]),
                 "journal": src["container-title"], "booktitle": src["container-title"],
+                "howpublished": src["container-title"],
                 "volume": src["volume"], "number": src["issue"], "pages": src["page"].replace("-", "--"),
                 "doi": src["DOI"], "eprint": src["arxiv"], "archiveprefix": "arXiv" if src["arxiv"] else "",
                 "year": str(src["issued"]["date-parts"][0][0]) if src["issued"] else "",
@@ -415,3 +419,105 @@ def test_abbreviated_venues_and_since() -> None:
     lib = _lib("@article{old, title={T}, year={2019}}\n@article{new, title={U}, year={2024}}\n")
     p = plan(lib, FileLookup(LocalIndex([])), Options(since="2023"))
     assert [r.key for r in p.results] == ["new"]
+
+
+# --------------------------------------------------------------------------- the library `pathbib import` makes
+
+
+@pytest.fixture(scope="module")
+def imported() -> Library:
+    from pathbib.importer import import_list
+    from pathbib.importers.markdown import parse_list
+
+    text = shared_path("seed/000_e6471fc22fbee112.txt").read_text(encoding="utf-8")
+    return parse(render(import_list(parse_list(text, "seed.md"), Library(), path="seed.md").library))
+
+
+def truth_by_title(lib: Library, seed: list[dict]) -> dict[str, list[dict]]:
+    """Entry key -> the seed records of that list item (matched on the list's title)."""
+    from pathbib.matching import normalize_title
+
+    by_title: dict[str, list[dict]] = {}
+    for s in seed:
+        for t in {s.get("list_title") or "", s.get("title") or ""}:
+            if t:
+                by_title.setdefault(normalize_title(t), []).append(s)
+    out = {}
+    for e in lib.entries:
+        recs = [s for t in (e.get("list-title"), e.get("title")) if t for s in by_title.get(normalize_title(t), [])]
+        out[e.key] = recs
+    return out
+
+
+def test_imported_seed_library_against_the_server(server: FakeServer, seed: list[dict], imported: Library) -> None:
+    p, _ = run_plan(server, imported, None)
+    truth = truth_by_title(imported, seed)
+    accepted = 0
+    for r in p.results:
+        ids = {x.lower() for s in truth[r.key] for x in (s.get("DOI"), s.get("arxiv")) if x}
+        for label in (r.matched, r.published):
+            if label:
+                accepted += 1
+                assert label.split(":", 1)[1].lower() in ids, (r.key, label)
+    decoys = load_fixtures()[2]
+    for c in p.changes:
+        assert "10.5555" not in (c.new or "") and "decoy" not in (c.new or "")
+    for d in decoys:  # every decoy is refused for the entry it imitates
+        keys = [k for k, recs in truth.items() if any(s["id"] == d["_target"] for s in recs)]
+        assert any(f.key in keys and d["DOI"].lower() in f.message and f.rule in ("EN101", "EN102") for f in p.findings), d["DOI"]
+    new = apply(imported, p)
+    mstar = next(e for e in new.entries if e.get("eprint") == "2407.15362")
+    assert mstar.get("journal") == "Nature Communications" and mstar.get("doi") == "10.1038/s41467-025-66220-x"
+    print(f"\nimported seed library: {accepted} auto-accepts, all correct")
+    assert accepted >= 20
+
+
+def test_file_source_on_the_imported_library(seed: list[dict], imported: Library, tmp_path: Path) -> None:
+    """Issue 7's run: pathbib enrich --source file:../shared/reference/seed-metadata.json."""
+    path = shared_path("reference/seed-metadata.json")
+    libpath = tmp_path / "library.bib"
+    libpath.write_text(render(imported), encoding="utf-8")
+    assert main(["-C", str(libpath), "enrich", "--source", f"file:{path}"]) == 0
+    lib = read_library(libpath)[0]
+    gpfm = next(e for e in lib.entries if e.get("eprint") == "2407.18449")
+    mstar = next(e for e in lib.entries if e.get("eprint") == "2407.15362")
+    assert gpfm.entry_type == "article" and gpfm.get("journal") == "Nature Biomedical Engineering"
+    assert gpfm.get("author", "").startswith("Ma, Jiabo") and gpfm.get("year") == "2025"
+    assert mstar.get("journal") == "Nature Communications" and mstar.get("doi") == "10.1038/s41467-025-66220-x"
+    assert (mstar.get("volume"), mstar.get("number"), mstar.get("pages"), mstar.get("year")) == ("16", "1", "11406", "2025")
+    assert mstar.get("author") is None
+    truth = truth_by_title(imported, seed)
+    before = {e.key: e for e in imported.entries}
+    filled = 0
+    for e in lib.entries:
+        for f in e.fields:
+            old = before[e.key].get(f.name)
+            if old == f.value:
+                continue
+            filled += 1
+            # never invented: the new value is what the file says for this item
+            vals = set()
+            for s in truth[e.key]:
+                vals |= {s["container-title"], s["volume"], s["issue"], s["page"].replace("-", "--"), s["DOI"], s["arxiv"],
+                         " and ".join(f"{a['family']}, {a['given']}" for a in s["author"]),
+                         str(s["issued"]["date-parts"][0][0]) if s.get("issued") else "", "arXiv" if s["arxiv"] else ""}
+            assert f.value in vals - {""} or f.value.replace("\\&", "&") in vals, (e.key, f.name, f.value)
+    assert filled > 80
+    # a second run changes nothing
+    text = libpath.read_text(encoding="utf-8")
+    assert main(["-C", str(libpath), "enrich", "--source", f"file:{path}"]) == 0
+    assert libpath.read_text(encoding="utf-8") == text
+
+
+def test_record_fields_put_a_preprint_server_in_howpublished() -> None:
+    from pathbib.enrich import record_fields
+    from pathbib.sources.record import Record
+
+    rec = Record(source="file:x", id="r", title="T", container="medRxiv", type="misc",
+                 year="2023", doi="10.1101/2023.07.21.23292757", kinds=frozenset({"preprint"}))
+    misc = record_fields(rec, "misc", preprint_source=True)
+    assert misc["howpublished"] == "medRxiv" and "journal" not in misc
+    pub = Record(source="file:x", id="p", title="T", container="Nature Communications", type="article", year="2025")
+    assert record_fields(pub, "article", preprint_source=False)["journal"] == "Nature Communications"
+    conf = Record(source="file:x", id="c", title="T", container="Proc. CVPR", type="inproceedings", year="2024")
+    assert record_fields(conf, "inproceedings", preprint_source=False)["booktitle"] == "Proc. CVPR"

@@ -161,7 +161,12 @@ def _families_value(value: str) -> tuple[str, ...]:
 
 
 def _container_field(btype: str) -> str:
-    return "journal" if btype in ("article", "misc", "unpublished", "online") else "booktitle"
+    """Where an entry of type `btype` names its venue (a preprint server goes in `howpublished`)."""
+    if btype == "article":
+        return "journal"
+    if btype in ("misc", "unpublished", "online"):
+        return "howpublished"
+    return "booktitle"
 
 
 def record_fields(rec: Record, btype: str, *, preprint_source: bool) -> dict[str, str]:
@@ -493,8 +498,8 @@ def _merge(w: _Work, opts: Options) -> tuple[list[FieldChange], dict[str, dict[s
                 proposed[fname] = (value, rec, is_pub)
     if upgrade and w.published is not None:
         # the published venue replaces the preprint's: drop the other container field
-        other = "booktitle" if _container_field(new_type) == "journal" else "journal"
-        proposed.pop(other, None)
+        for other in {"journal", "booktitle", "howpublished"} - {_container_field(new_type)}:
+            proposed.pop(other, None)
     if new_type != btype and "type" not in locks:
         changes.append(FieldChange(e.key, TYPE_FIELD, btype, new_type, (w.published or w.primary).label,  # type: ignore[union-attr]
                                    "published version" if w.published else "type from source", "update"))
@@ -523,6 +528,9 @@ def _merge(w: _Work, opts: Options) -> tuple[list[FieldChange], dict[str, dict[s
         elif fname in ("journal", "booktitle") and abbreviates(old, value):
             kind = "update"
             reason = f"expands the abbreviated venue {old!r}"
+        elif fname == "booktitle" and _contained(old, value):
+            kind = "update"
+            reason = f"the full proceedings title of {old!r}"
         elif _prefers_remote(e.key, fname, opts):
             kind = "update"
             reason = "remote value preferred (--prefer-remote)"
@@ -549,6 +557,16 @@ def _field_order(name: str) -> int:
 
 
 _STOP = {"of", "the", "and", "on", "for", "in", "de", "a", "an"}
+
+
+def _contained(old: str, new: str) -> bool:
+    """Every word of `old` is in the longer `new` ("CVPR" in "Proceedings of the IEEE/CVF ... (CVPR)")."""
+    ot = set(normalize_title(old).split()) - _STOP
+    nt = set(normalize_title(new).split())
+    # words that make it another venue, not a longer name of the same one
+    if (nt - ot) & {"workshop", "workshops", "companion", "adjunct", "supplement", "demo", "demos", "findings"}:
+        return False
+    return bool(ot) and ot < nt
 
 
 def _abbrev_token(a: str, words: list[str]) -> int:
