@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from conftest import ROOT, shared_path
 from pathbib.bibio import read_library
 from pathbib.config import load_settings
 from pathbib.identifiers import extract_identifiers
@@ -21,8 +22,6 @@ from pathbib.importers.mojibake import repair
 from pathbib.latex import latex_to_unicode
 from pathbib.model import Entry, Library
 from pathbib.names import split_names
-
-from conftest import ROOT, shared_path
 
 #: (reference id, field) -> why library.bib deliberately differs from the reference.
 _VENUE_CLAIM = ("the list's venue claim is kept (a curator's statement, not invented by pathbib); the "

@@ -11,8 +11,9 @@ stored verbatim with `delim=""`.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
-from typing import Literal, Union
+from dataclasses import dataclass, replace
+from dataclasses import field as dc_field
+from typing import Literal
 
 Delim = Literal["{", '"', ""]
 
@@ -138,7 +139,7 @@ class FailedBlock:
         return self.raw_text
 
 
-Block = Union[Entry, StringDef, Preamble, Comment, FailedBlock]
+Block = Entry | StringDef | Preamble | Comment | FailedBlock
 
 
 @dataclass(frozen=True, slots=True)
@@ -230,4 +231,4 @@ class FieldChange:
     source: str = ""  # e.g. "crossref:10.1038/..."; "" for local edits
     reason: str = ""
     kind: Literal["fill", "conflict", "update", "remove"] = "fill"
-    extra: dict[str, str] = field(default_factory=dict, compare=False, hash=False)
+    extra: dict[str, str] = dc_field(default_factory=dict, compare=False, hash=False)

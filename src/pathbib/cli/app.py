@@ -12,9 +12,12 @@ import os
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Optional
+from typing import TYPE_CHECKING, Any
 
 import typer
+
+from .. import __version__
+from ..errors import ExitCode, PathbibError
 
 try:  # typer >= 0.22 vendors click as typer._click
     from typer._click import exceptions as _cx
@@ -25,8 +28,6 @@ except ImportError:  # pragma: no cover - older typer depends on click
 _EXIT: tuple[type[BaseException], ...] = tuple({typer.Exit, getattr(_cx, "Exit", typer.Exit)})
 _ABORT: tuple[type[BaseException], ...] = tuple({typer.Abort, getattr(_cx, "Abort", typer.Abort)})
 
-from .. import __version__
-from ..errors import ExitCode, PathbibError
 
 if TYPE_CHECKING:
     from ..config import Settings
@@ -88,10 +89,10 @@ def _version(value: bool) -> None:
 @app.callback()
 def _root(
     ctx: typer.Context,
-    library: Optional[Path] = typer.Option(
+    library: Path | None = typer.Option(
         None, "-C", "--library", help="library.bib to work on (default: from pathbib.toml, else ./library.bib)."
     ),
-    config: Optional[Path] = typer.Option(
+    config: Path | None = typer.Option(
         None, "--config", help="pathbib.toml to use (default: found in the current folder or its parents)."
     ),
     debug: bool = typer.Option(False, "--debug", help="Show the full traceback on errors."),
@@ -123,7 +124,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         rv = app(args=args, prog_name="pathbib", standalone_mode=False, obj=st)
     except _EXIT as exc:
-        return int(exc.exit_code)
+        return int(getattr(exc, "exit_code", 0))
     except _ABORT:
         err("error: interrupted; nothing was written")
         return 130
@@ -138,7 +139,7 @@ def main(argv: list[str] | None = None) -> int:
         err(f"error: {exc}")
         if exc.hint:
             err(f"hint: {exc.hint}")
-        return int(exc.exit_code)
+        return int(getattr(exc, "exit_code", 0))
     except KeyboardInterrupt:
         err("error: interrupted; library.bib is unchanged unless a write had completed")
         return 130
