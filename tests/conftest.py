@@ -24,7 +24,7 @@ def shared_path(rel: str) -> Path:
 
 
 @pytest.fixture
-def shared() -> "type[SharedAccess]":
+def shared() -> type[SharedAccess]:
     return SharedAccess
 
 

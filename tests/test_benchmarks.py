@@ -42,3 +42,49 @@ def test_benchmark_quick_smoke(tmp_path: Path) -> None:
     assert any(p.startswith("startup:") for p in points)
     assert "pathbib --help" in proc.stdout and "wall s" in proc.stdout
     assert TINY.read_text(encoding="utf-8").startswith("@string")  # fmt worked on a copy
+
+
+# --------------------------------------------------------------------------- fast paths keep outputs
+
+
+def test_csl_bytes_export_equals_text_export() -> None:
+    """`export csl-json -o` builds UTF-8 bytes item by item; same bytes as the str export."""
+    from conftest import shared_path
+    from pathbib.bibio import parse
+    from pathbib.exporters.csl_json import export_csl_json, export_csl_json_bytes
+
+    texts = [TINY.read_text(encoding="utf-8"), "", "@comment{nothing}\n",
+             "@misc{astral, title = {A $\\mathscr{l}$ and \U0001d4c1 title}}\n"]
+    texts.append(shared_path("corpora/bib-samples/biblatex-examples.bib").read_text(encoding="utf-8"))
+    for text in texts:
+        lib = parse(text)
+        assert export_csl_json_bytes(lib) == export_csl_json(lib).encode("utf-8")
+
+
+def test_help_does_not_import_heavy_modules() -> None:
+    """`pathbib --help` loads typer and pathbib's CLI frame only (issue 8: start-up)."""
+    code = (
+        "import sys\n"
+        "from pathbib.cli import main\n"
+        "try:\n"
+        "    main(['--help'])\n"
+        "except SystemExit:\n"
+        "    pass\n"
+        "heavy = ['habanero', 'arxiv', 'jinja2', 'pylatexenc', 'rich', 'markdown_it', 'bibtexparser',\n"
+        "         'requests', 'citeproc']\n"
+        "print('HEAVY=' + ','.join(m for m in heavy if m in sys.modules))\n"
+    )
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.strip().splitlines()[-1] == "HEAVY=", proc.stdout[-300:]
+
+
+def test_cli_restores_garbage_collection() -> None:
+    """The CLI pauses the cyclic GC while a command runs and restores it afterwards."""
+    import gc
+
+    from pathbib.cli import main
+
+    assert gc.isenabled()
+    assert main(["--version"]) == 0
+    assert gc.isenabled()

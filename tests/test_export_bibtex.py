@@ -87,6 +87,14 @@ def test_article_without_journal_becomes_misc_with_arxiv() -> None:
     assert f["howpublished"] == "arXiv preprint arXiv:2401.00001"
 
 
+def test_proceedings_volume_and_number_keep_the_number_in_note() -> None:
+    f = _entry("@inproceedings{k, author = {Doe, Jane}, title = {T}, booktitle = {NeurIPS}, year = 2023,"
+               " volume = {36}, number = {DB1}, pages = {1--2}}")
+    assert f["volume"] == "36" and "number" not in f and f["note"] == "no. DB1"
+    g = _entry("@article{k, author = {Doe, Jane}, title = {T}, journal = {J}, year = 2023, volume = {3}, number = {2}}")
+    assert g["volume"] == "3" and g["number"] == "2" and "note" not in g  # articles keep both
+
+
 def test_macros_and_crossref_resolved() -> None:
     bib = (
         "@string{nm = {Nature Medicine}}\n"

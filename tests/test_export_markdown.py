@@ -250,7 +250,7 @@ def test_hostile_text_renders_literally(hostile_html: tuple[str, str]) -> None:
     assert "<img" not in html.lower()
     assert "<b>" not in html and "<i>" not in html
     assert "javascript:" not in re.sub(r">[^<]*<", "><", html)  # only in text, never in attributes
-    items = html.split("<ol")[1]
+    items = html.split("<ol")[1].split("</ol>")[0]  # the papers (empty sections' line is emphasised)
     assert "<em>" not in items and "<code>" not in items.replace("<code>bibtex", "")
     assert "&lt;script&gt;alert(1)&lt;/script&gt; **bold** _it_ [x](javascript:alert(1)) `code` | pipe" in html
     assert "[click](http://evil) ![img](http://evil/x.png) &lt;!-- c --&gt;" in html
@@ -350,3 +350,122 @@ def test_round_trip_seed(tmp_path: Path) -> None:
     b = view(again.library, again.survey_key)
     assert sorted(a) == sorted(b)
     assert a == b
+
+
+# --------------------------------------------------------------------------- venue labels, links, empty sections
+
+
+def _one(bib: str, settings: Settings, **list_changes: str) -> str:
+    """README of a library with the given entries (no survey), `list` settings changed as given."""
+    return render_readme(parse(bib), replace(settings, survey="", list=replace(settings.list, **list_changes)))
+
+
+def _venue_line(bib: str, settings: Settings) -> str:
+    lines = [ln.strip() for ln in _one(bib, settings).splitlines() if ln.strip().startswith("- 📖 ")]
+    assert len(lines) == 1, lines
+    return lines[0].removeprefix("- 📖 ")
+
+
+@pytest.mark.parametrize(
+    ("bib", "expected"),
+    [
+        # the shipped library's medRxiv preprint: @misc, 10.1101 DOI, journal/howpublished medRxiv
+        ("@misc{p, title = {T}, journal = {medRxiv}, howpublished = {MedRxiv}, year = 2023,"
+         " doi = {10.1101/2023.07.21.23292757}, url = {https://www.medrxiv.org/content/10.1101/2023.07.21.23292757v3}}",
+         "Preprint: medRxiv, 2023"),
+        ("@misc{p, title = {T}, year = 2024, eprint = {2401.04079}, archiveprefix = {arXiv}}", "Preprint: arXiv, 2024"),
+        ("@misc{p, title = {T}, year = 2024, list-venue = {Journal: Somewhere}, eprint = {2401.04079}}",
+         "Preprint: arXiv, 2024"),
+        ("@misc{p, title = {T}, year = 2022, doi = {10.1101/2022.01.01.474000}}", "Preprint: bioRxiv, 2022"),
+        ("@misc{p, title = {T}, year = 2022, doi = {10.1101/2022.01.01.22268000},"
+         " url = {https://www.medrxiv.org/content/10.1101/2022.01.01.22268000v1}}", "Preprint: medRxiv, 2022"),
+        ("@article{p, title = {T}, year = 2023, doi = {10.48550/arXiv.2301.00001}}", "Preprint: arXiv, 2023"),
+        ("@article{p, title = {T}, year = 2023, journal = {arXiv preprint arXiv:2301.00001}}", "Preprint: arXiv, 2023"),
+        ("@article{p, title = {T}, year = 2023, journal = {bioRxiv : the preprint server for biology}}",
+         "Preprint: bioRxiv, 2023"),
+        ("@online{p, title = {T}, year = 2023, howpublished = {Research Square}}", "Preprint: Research Square, 2023"),
+        ("@unpublished{p, title = {T}, year = 2021, url = {https://papers.ssrn.com/sol3/papers.cfm?abstract_id=1}}",
+         "Preprint: SSRN, 2021"),
+        # published versions with an arXiv eprint are not preprints
+        ("@article{p, title = {T}, year = 2024, journal = {Nature Medicine}, eprint = {2309.07778},"
+         " archiveprefix = {arXiv}, url = {https://arxiv.org/abs/2309.07778}}", "Journal: Nature Medicine, 2024"),
+        ("@inproceedings{p, title = {T}, year = 2024, booktitle = {CVPR}, eprint = {2311.08359}}", "Conference: CVPR, 2024"),
+        ("@inproceedings{p, title = {T}, year = 2024, booktitle = {ICML 2024 FM-Wild Workshop}}",
+         "Workshop: ICML 2024 FM-Wild Workshop, 2024"),
+        ("@inproceedings{p, title = {T}, year = 2020, journal = {MICCAI}}", "Conference: MICCAI, 2020"),
+        ("@incollection{p, title = {T}, year = 2019, booktitle = {Handbook of Medical Imaging}}",
+         "Book: Handbook of Medical Imaging, 2019"),
+        ("@article{p, title = {T}, year = 2019, journal = {Medical Image Analysis}}", "Journal: Medical Image Analysis, 2019"),
+    ],
+)
+def test_venue_label_follows_type_and_detects_preprints(bib: str, expected: str, settings: Settings) -> None:
+    bib = bib[:-1] + ", list-section = {large-vision}}"
+    assert _venue_line(bib, settings) == expected
+
+
+PUBLISHED = (
+    "@article{mstar, title = {A multimodal knowledge-enhanced whole-slide pathology foundation model},"
+    " journal = {Nature Communications}, year = 2025, doi = {10.1038/s41467-025-66220-x},"
+    " eprint = {2407.15362}, archiveprefix = {arXiv}, url = {https://arxiv.org/abs/2407.15362},"
+    " list-section = {large-vision}}"
+)
+
+
+def _pdf_line(text: str) -> str:
+    (line,) = [ln.strip() for ln in text.splitlines() if ln.strip().startswith("- 📄 ")]
+    return line
+
+
+def test_published_version_links_the_doi_then_the_preprint(settings: Settings) -> None:
+    assert _pdf_line(_one(PUBLISHED, settings)) == (
+        "- 📄 [PDF](https://doi.org/10.1038/s41467-025-66220-x) · [arXiv](https://arxiv.org/abs/2407.15362)")
+    medrxiv = PUBLISHED.replace("https://arxiv.org/abs/2407.15362", "https://www.medrxiv.org/content/10.1101/x")
+    assert _pdf_line(_one(medrxiv, settings)).endswith("· [medRxiv](https://www.medrxiv.org/content/10.1101/x)")
+    # a preprint DOI, a publisher URL, or no DOI: the url alone
+    preprint = PUBLISHED.replace("10.1038/s41467-025-66220-x", "10.48550/arXiv.2407.15362")
+    assert _pdf_line(_one(preprint, settings)) == "- 📄 [PDF](https://arxiv.org/abs/2407.15362)"
+    publisher = PUBLISHED.replace("https://arxiv.org/abs/2407.15362", "https://www.nature.com/articles/s41467-025-66220-x")
+    assert _pdf_line(_one(publisher, settings)) == "- 📄 [PDF](https://www.nature.com/articles/s41467-025-66220-x)"
+    no_doi = PUBLISHED.replace("doi = {10.1038/s41467-025-66220-x},", "")
+    assert _pdf_line(_one(no_doi, settings)) == "- 📄 [PDF](https://arxiv.org/abs/2407.15362)"
+
+
+ONE_PAPER = "@article{a, title = {Only}, journal = {J}, year = 2020, list-section = {large-vision}}"
+
+
+def _after(text: str, heading: str) -> str:
+    """The first non-blank line after `heading` (and its `---` rule)."""
+    lines = text.splitlines()
+    i = lines.index(heading) + 1
+    while not lines[i].strip() or lines[i] == "---":
+        i += 1
+    return lines[i]
+
+
+def test_empty_sections_get_a_configurable_line(settings: Settings) -> None:
+    text = _one(ONE_PAPER, settings)
+    default = "_No papers in this section yet — contributions welcome._"
+    assert _after(text, "### Multi-modal Large Language Models") == default
+    assert _after(text, "### Pathological Classification") == default
+    # a section whose subsections carry the line, and a section with papers, get none
+    assert _after(text, "## Adapt Foundation Models for Specific Tasks") == "### Pathological Classification"
+    assert _after(text, "### Large Vision Models").startswith("1. 📜 **Only**")
+    assert text.count(default) == 4
+    custom = _one(ONE_PAPER, settings, empty_section="*Nothing here yet.*")
+    assert _after(custom, "### Pathological Component Segmentation") == "*Nothing here yet.*"
+    assert "No papers" not in _one(ONE_PAPER, settings, empty_section="")
+
+
+def test_empty_section_setting_default_and_toml() -> None:
+    from pathbib.config import ListSettings, parse_settings
+
+    assert ListSettings().empty_section == "_No papers in this section yet — contributions welcome._"
+    s = parse_settings('[list]\nempty_section = "(none yet)"\nreview_suffix = " :heart:"\n', Path("."))
+    assert s.list.empty_section == "(none yet)" and s.list.review_suffix == " :heart:"
+
+
+def test_review_suffix_follows_the_survey_link(library, settings: Settings) -> None:  # type: ignore[no-untyped-def]
+    text = render_readme(library, replace(settings, list=replace(settings.list, review_suffix=" :heart:")))
+    assert (":loudspeaker: Our review paper: [Implicit Neural Representation in Medical Imaging: A Comparative Survey]"
+            "(https://arxiv.org/abs/2307.16142) :heart:\n") in text
+    assert ":heart:" not in render_readme(library, settings)

@@ -681,3 +681,82 @@ def test_sub_bullet_classification(bullet: str, kind: str, value: str) -> None:
     parsed = parse_list(f"# L\n\n## S\n\n1. 📜 **T**\n   - {bullet}\n")
     (f,) = parsed.items[0].fields
     assert (f.kind, f.value) == (kind, value)
+
+
+# ----------------------------------------------------------------------------- exporter additions read back
+
+
+def _export_settings() -> Settings:
+    from pathbib.config import load_settings
+
+    return load_settings(DATA / "export" / "pathbib.toml")
+
+
+def test_seed_review_suffix_is_kept_and_written_to_pathbib_toml() -> None:
+    res = seed_result()
+    assert res.settings.review_suffix == " :heart:"  # the seed's line ends "...](url) :heart:"
+    back = parse_settings(settings_toml(res.settings, survey=res.survey_key), Path("."))
+    assert back.list.review_suffix == " :heart:"
+    from pathbib.exporters.markdown import render_readme
+
+    readme = render_readme(res.library, Settings(list=res.settings, survey=res.survey_key))
+    assert "](https://arxiv.org/abs/2307.16142) :heart:\n" in readme
+    assert parse_list(readme).front.review_suffix == " :heart:"
+
+
+def test_empty_section_line_is_neither_description_nor_note() -> None:
+    from dataclasses import replace
+
+    from pathbib.exporters.markdown import render_readme
+
+    base = _export_settings()
+    lib = parse("@article{a, author = {Doe, Jane}, title = {Only}, journal = {J}, year = 2020,"
+                " url = {https://example.org/a}, list-section = {large-vision}}")
+    for text_setting in ("", "*Nothing here yet.*"):
+        lst = replace(base.list, empty_section=text_setting) if text_setting else base.list
+        settings = replace(base, survey="", list=lst)
+        readme = render_readme(lib, settings)
+        assert (text_setting or "No papers in this section yet") in readme
+        parsed = parse_list(readme, empty_section=lst.empty_section)
+        assert parsed.notes == ()
+        assert [h.description for h in parsed.sections] == [""] * len(parsed.sections)
+        assert len(parsed.items) == 1
+        res = import_list(parsed, Library(), settings)
+        (e,) = res.library.entries
+        assert e.get("list-note") is None and e.get("list-section") == "large-vision"
+        assert all(s.description == "" for s in res.settings.sections)
+        assert all(x.description == "" for s in res.settings.sections for x in s.subsections)
+
+
+MSTAR = ("@article{mstar, author = {Xu, Yingxue and Chen, Hao}, title = {A multimodal knowledge-enhanced whole-slide"
+         " pathology foundation model}, journal = {Nature Communications}, year = 2025,"
+         " doi = {10.1038/s41467-025-66220-x}, eprint = {2407.15362}, archiveprefix = {arXiv},"
+         " url = {https://arxiv.org/abs/2407.15362}, list-section = {large-vision}}")
+
+
+def test_doi_link_and_preprint_link_map_back_to_doi_url_eprint() -> None:
+    from dataclasses import replace
+
+    from pathbib.exporters.markdown import render_readme
+
+    settings = replace(_export_settings(), survey="")
+    lib = parse(MSTAR)
+    readme = render_readme(lib, settings)
+    assert "[PDF](https://doi.org/10.1038/s41467-025-66220-x) · [arXiv](https://arxiv.org/abs/2407.15362)" in readme
+    (e,) = import_list(parse_list(readme), Library(), settings).library.entries
+    assert e.get("doi") == "10.1038/s41467-025-66220-x"
+    assert e.get("url") == "https://arxiv.org/abs/2407.15362"
+    assert e.get("eprint") == "2407.15362" and e.get("archiveprefix") == "arXiv"
+    assert e.get("list-links") is None and e.get("list-note") is None
+    assert e.entry_type == "article" and e.get("journal") == "Nature Communications"
+    # into the library it came from: no conflict, no new field
+    again = import_list(parse_list(readme), lib, settings)
+    assert again.report.conflicts == ()
+    assert {c.field for c in again.report.changes} <= {"keywords", "list-venue", "list-number"}
+
+
+def test_book_venue_label_reads_back_as_incollection() -> None:
+    assert parse_venue("Book", "Handbook of Medical Imaging, 2019") == ("incollection", "Handbook of Medical Imaging", "2019")
+    parsed = parse_list("# L\n\n## S\n\n1. 📜 **T**\n   - 📖 Book: Handbook of Medical Imaging, 2019\n")
+    (e,) = import_list(parsed, Library()).library.entries
+    assert e.entry_type == "incollection" and e.get("booktitle") == "Handbook of Medical Imaging"

@@ -39,11 +39,14 @@ class ListSettings:
     badges: tuple[str, ...] = ()  # Markdown lines, verbatim
     intro: str = ""  # Markdown shown under the badges
     review_line: str = ""  # text before the survey link, e.g. "Our review paper:"
+    review_suffix: str = ""  # Markdown right after the survey link, verbatim, e.g. " :heart:"
     introduction: str = ""  # the "Introduction" section's Markdown
     order_note: str = "(Each section is ordered by the publication dates)"
     sections: tuple[Section, ...] = ()
     template: str = ""  # path of a Jinja2 template overriding the shipped one
     protect_words: tuple[str, ...] = ()  # title words brace-protected in the LaTeX export (besides acronyms)
+    # Markdown line under a (sub)section that lists no paper; "" prints nothing (build helper)
+    empty_section: str = "_No papers in this section yet — contributions welcome._"
 
 
 @dataclass(frozen=True)

@@ -175,6 +175,8 @@ def parse_venue(label: str, value: str) -> tuple[str, str, str]:
         return "article", name, year
     if lab.startswith(("proceedings", "conference", "workshop", "symposium")):
         return "inproceedings", name, year
+    if lab.startswith("book"):
+        return "incollection", name, year
     if _PREPRINT_SERVERS.match(name) or not name:
         return "misc", name, year
     if _CONFERENCE.search(name):
@@ -316,6 +318,7 @@ def list_settings(parsed: ParsedList, ids: dict[tuple[str, ...], str]) -> ListSe
         badges=fm.badges,
         intro=fm.intro,
         review_line=review,
+        review_suffix=fm.review_suffix,
         introduction=fm.introduction,
         order_note=fm.order_note or ListSettings().order_note,
         sections=tuple(secs),
@@ -424,6 +427,15 @@ def _venue_text(label: str, value: str) -> str:
     return f"{label}: {value}" if label else value
 
 
+_RESOLVER = re.compile(r"^https?://(?:dx\.)?doi\.org/(.+)$", re.I)
+
+
+def _resolver_doi(url: str) -> str | None:
+    """The DOI of a `https://doi.org/<doi>` resolver link (normalised), else None."""
+    m = _RESOLVER.match(url.strip())
+    return normalize_doi(m.group(1)) if m else None
+
+
 def _group_fields(group: _Group, ids_by_path: dict[tuple[str, ...], str],
                   findings: list[Finding], path: str) -> tuple[str, list[Field], list[str]]:
     """Build (entry type, fields, differences between duplicates) for one group of items."""
@@ -514,6 +526,12 @@ def _group_fields(group: _Group, ids_by_path: dict[tuple[str, ...], str],
             etype = "misc"
     if date and not year:
         year = date[:4]
+    if ids.get("doi") and len(pdfs) > 1:
+        # "📄 [PDF](https://doi.org/<doi>) · [arXiv](...)": the resolver link is the `doi` field;
+        # the other link is the entry's `url` (the exporter links a published version's DOI first)
+        rest = [u for u in pdfs if _resolver_doi(u) != ids["doi"]]
+        if rest:
+            pdfs = rest
     fields: list[Field] = []
 
     def put(name: str, value: str) -> None:
@@ -524,7 +542,7 @@ def _group_fields(group: _Group, ids_by_path: dict[tuple[str, ...], str],
     put("title", latex_escape(first.title))
     if etype == "article":
         put("journal", latex_escape(container))
-    elif etype == "inproceedings":
+    elif etype in ("inproceedings", "incollection"):
         put("booktitle", latex_escape(container))
     elif container and not (ids.get("arxiv") and container.lower() == "arxiv"):
         put("howpublished", latex_escape(container))

@@ -32,6 +32,8 @@ class Name:
 
 _AND = re.compile(r"\s+and\s+", re.I)
 _SPACE_TILDE = re.compile(r"[\s~]+")
+# two or more words, each starting with an ASCII capital; no comma, brace, backslash or tie
+_PLAIN_NAME = re.compile(r"[A-Z][^\s,{}\\~]*(?:\s+[A-Z][^\s,{}\\~]*)+")
 
 
 def _split_depth0(text: str, sep: re.Pattern[str]) -> list[str]:
@@ -164,6 +166,9 @@ def _split_von_last(words: list[str]) -> tuple[str, str]:
 def parse_name(name: str) -> Name:
     """Parse one BibTeX name into its parts."""
     name = name.strip().strip(",").strip()
+    if _PLAIN_NAME.fullmatch(name):  # fast path: `First Middle Last`, every word capitalised
+        words = name.split()
+        return Name(first=" ".join(words[:-1]), last=words[-1])
     if name.lower() == "others":
         return Name(literal="others")
     if name.startswith("{") and name.endswith("}") and _balanced_single_group(name):

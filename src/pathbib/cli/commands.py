@@ -1,8 +1,10 @@
 """Import every command module so that each registers itself on the app."""
 
-from . import fmt_cmd  # noqa: F401
-from . import build_cmd  # noqa: F401
-from . import enrich_cmd  # noqa: F401
-from . import import_cmd  # noqa: F401
-from . import check_cmd  # noqa: F401
-from . import rename_key_cmd  # noqa: F401
+from . import (
+    build_cmd,  # noqa: F401
+    check_cmd,  # noqa: F401
+    enrich_cmd,  # noqa: F401
+    fmt_cmd,  # noqa: F401
+    import_cmd,  # noqa: F401
+    rename_key_cmd,  # noqa: F401
+)

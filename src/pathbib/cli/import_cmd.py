@@ -43,7 +43,7 @@ def import_command(
         raise InputError("is a directory", "pass the path of the README.md file", path=src) from None
     except OSError as exc:
         raise InputError(f"cannot be read: {exc.strerror}", "check the path and its permissions", path=src) from None
-    parsed = parse_list(decode_readme(data, src), src)
+    parsed = parse_list(decode_readme(data, src), src, empty_section=settings.list.empty_section)
 
     lib_path = settings.library
     lib, snap = read_library(lib_path, missing_ok=True)

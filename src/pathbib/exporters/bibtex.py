@@ -9,6 +9,8 @@ What changes compared with library.bib (see docs/build.md):
   plainnat becomes `@misc` (e.g. an `@article` with no journal);
 - `&`, `%`, `#`, `_` and a lone `$` are escaped outside math and URL-like fields;
 - acronyms and proper nouns in titles are brace-protected (`protect_title`);
+- in proceedings and book types, `number` moves to `note` when `volume` is also set (plainnat
+  refuses both);
 - with `ascii=True`, non-ASCII characters become LaTeX macros for classic BibTeX.
 """
 
@@ -159,7 +161,27 @@ def _needs_protection(core: str, extra: frozenset[str]) -> bool:
     return any(c.isdigit() for c in core)  # 3D, 1M, GPT4
 
 
+# perf: title words repeat a lot ("Learning", "for", "Neural"): memo per set of extra words
+_PROTECT_MEMO: dict[frozenset[str], dict[str, str]] = {}
+_PLAIN_TITLE = re.compile(r"[^{}$~\\]*")  # no group, math, tie or command: words and spaces only
+_SPACES = re.compile(r"(\s+)")
+
+
 def _protect_word(word: str, extra: frozenset[str]) -> str:
+    memo = _PROTECT_MEMO.get(extra)
+    if memo is None:
+        if len(_PROTECT_MEMO) > 8:
+            _PROTECT_MEMO.clear()
+        memo = _PROTECT_MEMO[extra] = {}
+    r = memo.get(word)
+    if r is None:
+        if len(memo) > 1 << 17:
+            memo.clear()
+        r = memo[word] = _protect_word_uncached(word, extra)
+    return r
+
+
+def _protect_word_uncached(word: str, extra: frozenset[str]) -> str:
     if "\\" in word and _CONTROL_WORD.search(word):
         return word  # contains a command: leave it to the author
     parts = re.split(r"([-/])", word)
@@ -181,6 +203,12 @@ def _protect_word(word: str, extra: frozenset[str]) -> str:
 def protect_title(value: str, words: Iterable[str] = DEFAULT_PROTECTED_WORDS) -> str:
     """Brace-protect acronyms, words with inner capitals or digits, and `words`, at brace depth 0."""
     extra = frozenset(words)
+    if _PLAIN_TITLE.fullmatch(value):  # fast path: only words and whitespace
+        parts = _SPACES.split(value)
+        for k in range(0, len(parts), 2):
+            if parts[k]:
+                parts[k] = _protect_word(parts[k], extra)
+        return "".join(parts)
     out: list[str] = []
     i = 0
     n = len(value)
@@ -236,6 +264,10 @@ def _is_list_only(name: str) -> bool:
     return name.startswith("list-") or name in LIST_ONLY
 
 
+#: Types whose plainnat format refuses both `volume` and `number` (series number)
+_VOLUME_OR_NUMBER = frozenset({"inproceedings", "incollection", "book", "inbook", "proceedings"})
+
+
 def latex_entry(
     entry: Entry,
     fields: dict[str, str],
@@ -282,6 +314,11 @@ def latex_entry(
             f["howpublished"] = f.pop("journal")
         elif f.get("booktitle") and "howpublished" not in f:
             f["howpublished"] = f.pop("booktitle")
+    if etype in _VOLUME_OR_NUMBER and f.get("volume") and f.get("number"):
+        # plainnat: "can't use both volume and number fields" (a proceedings volume with a
+        # track/issue, e.g. NeurIPS 36, Datasets and Benchmarks "DB1"): keep the number in `note`
+        number = f.pop("number")
+        f["note"] = f"{f['note']}, no. {number}" if f.get("note") else f"no. {number}"
     if etype == "misc" and arxiv and "howpublished" not in f:
         f["howpublished"] = f"arXiv preprint arXiv:{arxiv}"
     if not (f.get("author") or f.get("editor") or f.get("key")) and f.get("title"):

@@ -35,6 +35,10 @@ __all__ = [
     "default_template",
     "sort_key",
     "listed_entries",
+    "paper_links",
+    "preprint_server",
+    "preprint_doi_server",
+    "url_server",
 ]
 
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|~])")
@@ -125,20 +129,129 @@ def _arxiv(f: dict[str, str]) -> str | None:
     return None
 
 
-def _venue(f: dict[str, str]) -> str:
+#: DOI prefixes of preprint servers -> the server's name (10.1101 is shared by bioRxiv and medRxiv).
+PREPRINT_DOI_PREFIXES: tuple[tuple[str, str], ...] = (
+    ("10.48550/", "arXiv"),
+    ("10.1101/", "bioRxiv"),
+    ("10.21203/rs.", "Research Square"),
+    ("10.2139/ssrn.", "SSRN"),
+    ("10.20944/preprints", "Preprints.org"),
+    ("10.36227/techrxiv", "TechRxiv"),
+    ("10.26434/chemrxiv", "ChemRxiv"),
+    ("10.31219/osf.io/", "OSF Preprints"),
+    ("10.31234/osf.io/", "PsyArXiv"),
+)
+# a venue name that starts with a preprint server's name ("arXiv preprint arXiv:2401.01234",
+# "bioRxiv : the preprint server for biology", "SSRN Electronic Journal") -> canonical spelling
+_SERVER_NAMES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
+    (re.compile(rf"^\s*{pat}(?![a-z])", re.I), name)
+    for pat, name in (
+        (r"arxiv", "arXiv"),
+        (r"medrxiv", "medRxiv"),
+        (r"biorxiv", "bioRxiv"),
+        (r"chemrxiv", "ChemRxiv"),
+        (r"techrxiv", "TechRxiv"),
+        (r"psyarxiv", "PsyArXiv"),
+        (r"ssrn", "SSRN"),
+        (r"research\s*square", "Research Square"),
+        (r"preprints(\.org)?", "Preprints.org"),
+        (r"osf\s+preprints", "OSF Preprints"),
+    )
+)
+#: Hosts of preprint servers (a `url` there is a preprint's page) -> the server's name.
+PREPRINT_HOSTS: dict[str, str] = {
+    "arxiv.org": "arXiv",
+    "medrxiv.org": "medRxiv",
+    "biorxiv.org": "bioRxiv",
+    "ssrn.com": "SSRN",
+    "researchsquare.com": "Research Square",
+}
+_PREPRINT_TYPES = ("misc", "online", "unpublished", "preprint", "electronic", "www")
+_CONFERENCE_TYPES = ("inproceedings", "conference", "proceedings")
+_BOOK_TYPES = ("incollection", "inbook", "bookinbook", "suppbook", "suppcollection")
+_WORKSHOP = re.compile(r"\bworkshops?\b", re.I)
+
+
+def preprint_doi_server(doi: str) -> str | None:
+    """The preprint server whose DOI prefix `doi` has (`10.1101/...` -> bioRxiv), else None."""
+    d = doi.strip().lower()
+    for prefix, name in PREPRINT_DOI_PREFIXES:
+        if d.startswith(prefix):
+            return name
+    return None
+
+
+def _server_name(name: str) -> str | None:
+    for pat, canonical in _SERVER_NAMES:
+        if pat.match(name):
+            return canonical
+    return None
+
+
+def url_server(url: str) -> str | None:
+    """The preprint server hosting `url` (`https://www.medrxiv.org/...` -> medRxiv), else None."""
+    m = re.match(r"^https?://([^/?#:\s]+)", url.strip(), re.I)
+    if not m:
+        return None
+    host = m.group(1).lower()
+    for domain, name in PREPRINT_HOSTS.items():
+        if host == domain or host.endswith("." + domain):
+            return name
+    return None
+
+
+def preprint_server(entry_type: str, f: dict[str, str]) -> str | None:
+    """The preprint server of an entry that is a preprint, else None.
+
+    A preprint is an entry whose journal/booktitle names a preprint server; or, with no
+    journal/booktitle, one whose howpublished/publisher names one, whose DOI is a preprint
+    server's (10.1101/, 10.48550/, ...), or whose type is misc/online/unpublished with an
+    eprint (archiveprefix/eprinttype) or a `url` on a preprint server. A journal article or a
+    conference paper that also has an arXiv eprint is a published version, not a preprint.
+    """
+    container = plain(f.get("journal") or f.get("journaltitle") or f.get("booktitle") or "")
+    if container.strip():
+        return _server_name(container)
+    named = next((s for s in (_server_name(plain(f.get(k) or "")) for k in
+                              ("howpublished", "publisher", "organization", "institution")) if s), None)
+    by_doi = preprint_doi_server(f.get("doi", ""))
+    by_url = url_server(f.get("url", ""))
+    if named:
+        return named
+    if by_doi:
+        # bioRxiv and medRxiv share 10.1101: the url tells them apart
+        return by_url if by_doi == "bioRxiv" and by_url in ("bioRxiv", "medRxiv") else by_doi
+    if entry_type.lower() in _PREPRINT_TYPES:
+        if _arxiv(f):
+            return "arXiv"
+        kind = plain(f.get("archiveprefix") or f.get("eprinttype") or "").strip()
+        if kind and f.get("eprint", "").strip():
+            return _server_name(kind) or kind
+        if by_url:
+            return by_url
+    return None
+
+
+def _venue(f: dict[str, str], entry_type: str = "misc") -> str:
+    """The 📖 line: `Preprint:`, `Journal:`, `Conference:`, `Workshop:` or `Book:` by entry type."""
     year = sort_key(f)[0]
     ys = f", {year}" if year != 9999 else ""
-    if f.get("journal") or f.get("journaltitle"):
-        return f"Journal: {plain(f.get('journal') or f.get('journaltitle', ''))}{ys}"
-    if f.get("booktitle"):
-        return f"Conference: {plain(f['booktitle'])}{ys}"
+    et = entry_type.lower()
+    server = preprint_server(et, f)
+    if server:
+        return f"Preprint: {server}{ys}"
+    journal = plain(f.get("journal") or f.get("journaltitle") or "")
+    booktitle = plain(f.get("booktitle") or "")
+    if et in _BOOK_TYPES and booktitle:
+        return f"Book: {booktitle}{ys}"
+    if et in _CONFERENCE_TYPES or (et not in ("article", "periodical") and booktitle and not journal):
+        name = booktitle or journal
+        if name:
+            return f"{'Workshop' if _WORKSHOP.search(name) else 'Conference'}: {name}{ys}"
+    elif journal or booktitle:
+        return f"Journal: {journal or booktitle}{ys}"
     if f.get("list-venue"):
         return list_text(f["list-venue"])
-    if _arxiv(f):
-        return f"Preprint: arXiv{ys}"
-    server = plain(f.get("publisher") or f.get("howpublished") or "")
-    if server.lower() in ("medrxiv", "biorxiv", "arxiv", "research square", "ssrn"):
-        return f"Preprint: {server}{ys}"
     return ""
 
 
@@ -171,6 +284,25 @@ def paper_link(f: dict[str, str]) -> str | None:
     return None
 
 
+def paper_links(f: dict[str, str]) -> tuple[str | None, list[dict[str, str]]]:
+    """The 📄 link and any further links as [{"label", "url"}] (http(s) only).
+
+    A published version — a DOI that is not a preprint server's — whose `url` is a preprint
+    page (arxiv.org, medrxiv.org, biorxiv.org, ...) links to `https://doi.org/<doi>`; the
+    preprint page follows as a second link labelled with the server's name ("arXiv").
+    Otherwise: `paper_link`.
+    """
+    doi = f.get("doi", "").strip()
+    url = f.get("url", "").strip()
+    server = url_server(url) if url else None
+    if doi and server and not preprint_doi_server(doi):
+        primary = safe_url(f"https://doi.org/{doi}")
+        second = safe_url(url)
+        if primary:
+            return primary, ([{"label": md_escape(server), "url": second}] if second else [])
+    return paper_link(f), []
+
+
 @dataclass
 class Paper:
     """One numbered item of the list; every string is Markdown-safe."""
@@ -186,6 +318,7 @@ class Paper:
     highlight: str
     indent: str
     year: int | None
+    links: list[dict[str, str]] = field(default_factory=list)  # further paper links after `url`
 
 
 @dataclass
@@ -304,7 +437,8 @@ def list_context(
             year = sk[0] if sk[0] != 9999 else None
             if year is not None:
                 years.append(year)
-            venue = md_escape(_venue(f))
+            venue = md_escape(_venue(f, e.entry_type))
+            url, more_links = paper_links(f)
             code = [u for u in (safe_url(c) for c in (f.get("list-code") or "").split()) if u]
             g.papers.append(
                 Paper(
@@ -315,11 +449,12 @@ def list_context(
                     authors=md_escape(_authors(f.get("author", ""))),
                     # a bare year is already on the venue line
                     date=_display_date(f) if (sk[1] or not venue) else "",
-                    url=paper_link(f),
+                    url=url,
                     code=code,
                     highlight=md_escape(list_text(f.get("list-highlight", ""))),
                     indent=" " * len(f"{number}. "),
                     year=year,
+                    links=more_links,
                 )
             )
 
@@ -348,6 +483,8 @@ def list_context(
         "badges": list(lst.badges),
         "intro": lst.intro,
         "review_line": lst.review_line,
+        "review_suffix": lst.review_suffix,
+        "empty_section": lst.empty_section,
         # the count sentence is generated below the introduction; drop a stale copy of it
         "introduction": _COUNT_SENTENCE.sub("", lst.introduction).rstrip(),
         "order_note": lst.order_note,

@@ -18,6 +18,7 @@ from typing import Any
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
+from ..config import ListSettings
 from ..errors import InputError
 from .mojibake import RepairResult, repair
 
@@ -80,7 +81,7 @@ class FrontMatter:
     review_line: str = ""  # Markdown before the review link
     review_text: str = ""  # the link text
     review_url: str = ""
-    review_suffix: str = ""  # Markdown after the link
+    review_suffix: str = ""  # Markdown after the link, with its leading space (" :heart:")
     review_source: str = ""  # the whole line
     citation: str = ""  # BibTeX inside the citation code fence
     citation_line: int = 0
@@ -317,8 +318,23 @@ def _looks_like_fields(tokens: list[Token]) -> bool:
     return bool(fields) and sum(1 for f in fields if f.kind != "note") >= max(1, len(fields) // 2)
 
 
-def parse_list(text: str, path: str = "<input>") -> ParsedList:
-    """Parse an awesome-list README into front matter, sections and items."""
+#: The exporter's default line under a section with no papers (`list.empty_section`).
+DEFAULT_EMPTY_SECTION = ListSettings().empty_section
+
+
+def _plain_md(text: str) -> str:
+    """Plain text of one Markdown paragraph, whitespace collapsed (emphasis markers dropped)."""
+    tokens = _md().parse(text)
+    out = " ".join(_inline_plain(t.children or [])[0] for t in tokens if t.type == "inline")
+    return " ".join(out.split()).casefold()
+
+
+def parse_list(text: str, path: str = "<input>", *, empty_section: str = "") -> ParsedList:
+    """Parse an awesome-list README into front matter, sections and items.
+
+    A paragraph that is the exporter's "no papers in this section" line (`empty_section`, or
+    the default one) is skipped: it is neither a section description nor a note.
+    """
     if not text.strip():
         raise InputError("is empty", "pass the awesome-list README (Markdown)", path=path)
     newline = "\r\n" if "\r\n" in text else "\n"
@@ -434,12 +450,15 @@ def parse_list(text: str, path: str = "<input>") -> ParsedList:
     doc_title_index = next((h[0] for h in headings if h[1] == 1 and h[0] <= scope_start), None)
     if doc_title_index is None and headings and headings[0][0] <= scope_start:
         doc_title_index = headings[0][0]
+    empty_lines = {_plain_md(x) for x in (DEFAULT_EMPTY_SECTION, empty_section) if x.strip()}
     for idx, tok, _end in blocks:
         st = stack_at(idx)
         line = (tok.map[0] + 1) if tok.map else 0
         src = walker.source(tok)
         if tok.type == "hr" or not src.strip():
             continue
+        if idx >= scope_start and tok.type == "paragraph_open" and _plain_md(src) in empty_lines:
+            continue  # the exporter's "no papers in this section yet" line
         if scope_start <= idx < scope_end:
             if tok.type == "html_block" or _is_toc(tokens, idx, _end) or _is_return_link(src):
                 continue
@@ -486,8 +505,10 @@ def parse_list(text: str, path: str = "<input>") -> ParsedList:
                 lk = links[0]
                 pre, sep, post = _split_around_link(src, lk)
                 if sep:
+                    # the suffix keeps its leading space (" :heart:"): it is printed right after the link
+                    suffix = re.sub(r"^\s+", " ", post.rstrip()) if post.strip() else ""
                     front.update(review_line=pre.strip(), review_text=lk.text, review_url=lk.url,
-                                 review_suffix=post.strip(), review_source=src.strip())
+                                 review_suffix=suffix, review_source=src.strip())
                     continue
         front["intro"].append(src)
     doc_title = ""

@@ -49,7 +49,7 @@ def settings_toml(ls: ListSettings, *, survey: str = "", library: str = "library
     if survey:
         lines.append(f"survey = {toml_string(survey)}")
     lines += ["", "[list]", f"title = {toml_string(ls.title)}", f"badges = {_array(ls.badges)}"]
-    for name in ("intro", "review_line", "introduction", "order_note"):
+    for name in ("intro", "review_line", "review_suffix", "introduction", "order_note"):
         value = getattr(ls, name)
         if value:
             lines.append(f"{name} = {toml_string(value)}")
