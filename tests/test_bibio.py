@@ -359,3 +359,17 @@ def _say(request: pytest.FixtureRequest, text: str, newline: bool = True) -> Non
         return
     with capman.global_and_fixture_disabled():
         tr.write_line(("\n" if newline else "") + text)
+
+
+def test_editing_an_entry_keeps_the_whitespace_around_it_exactly() -> None:
+    # entries not separated by blank lines, and a comment right before the first one
+    text = "% c\n@article{a, title={x}}\n@article{b, title={y}}\n"
+    lib = parse(text)
+    a = lib.get("a")
+    assert a is not None
+    out = render(lib.replace_entry("a", a.set("year", "2021")))
+    assert out == "% c\n@article{a,\n  title = {x},\n  year = {2021},\n}\n@article{b, title={y}}\n"
+    b = lib.get("b")
+    assert b is not None
+    out = render(lib.replace_entry("b", b.set("year", "2022")))
+    assert out == "% c\n@article{a, title={x}}\n@article{b,\n  title = {y},\n  year = {2022},\n}\n"

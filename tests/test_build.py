@@ -71,6 +71,18 @@ def test_check_fails_after_library_change(project: Path, capsys: pytest.CaptureF
     assert _run(project, "build", "--check") == 0
 
 
+def test_unparseable_block_stops_the_build(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    bib = project / "sample.bib"
+    bib.write_text(bib.read_text(encoding="utf-8") + "\n@article{broken, title = {no end}\n", encoding="utf-8")
+    capsys.readouterr()
+    assert _run(project, "build") == 4
+    err = capsys.readouterr().err
+    assert "block not exported" in err and "--allow-invalid" in err
+    assert not (project / "exports").exists()  # nothing written
+    assert _run(project, "build", "--allow-invalid") == 0
+    assert "block not exported" in capsys.readouterr().err
+
+
 def test_check_fails_when_exports_missing(project: Path) -> None:
     assert _run(project, "build", "--check") == 1
 

@@ -752,3 +752,14 @@ def test_ten_thousand_dblp_entries_in_seconds() -> None:
     elapsed = time.perf_counter() - t0
     assert elapsed < 15, elapsed  # about 2 s on the reference machine; generous for slow CI
     assert not any(f.rule == "PB101" for f in r.findings if f.severity == "error")  # dblp has no duplicates here
+
+
+def test_cli_says_when_the_scope_rule_is_off(tmp_path, monkeypatch, capsys) -> None:
+    monkeypatch.chdir(tmp_path)
+    _write(tmp_path, CLEAN)
+    capsys.readouterr()
+    assert main(["check", "--today", "2026-06-01"]) == 0
+    assert "PB201 is off" in capsys.readouterr().err
+    _write(tmp_path, CLEAN, '[scope]\nterms = ["pathology"]\n')
+    main(["check", "--today", "2026-06-01"])
+    assert "PB201 is off" not in capsys.readouterr().err

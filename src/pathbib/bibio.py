@@ -163,6 +163,7 @@ def _parse_entry(text: str, start: int, body: int, etype: str, opener: str, line
         raise _Fail("entry has no citation key", pos)
     pos += 1
     dup: str | None = None
+    simple = _SIMPLE_FIELD.match
     while True:
         pos = _skip_ws(text, pos)
         if pos >= len(text):
@@ -170,26 +171,29 @@ def _parse_entry(text: str, start: int, body: int, etype: str, opener: str, line
         if text[pos] == closer:
             end = pos + 1
             break
-        sm = _SIMPLE_FIELD.match(text, pos)  # fast path (perf helper): one regex per ordinary field
-        if sm is not None and (sm.group(5) == "," or sm.group(5) == closer):
-            name = sm.group(1).lower()
-            if sm.group(2) is not None:
-                fld = Field(name, sm.group(2), "{")
-            elif sm.group(3) is not None:
-                fld = Field(name, sm.group(3), '"')
-            else:
-                fld = Field(name, sm.group(4), "")
-            if name in seen and dup is None:
-                first = line + text.count("\n", start, seen[name])
-                fline = line + text.count("\n", start, pos)
-                dup = f"duplicate field {name!r} (lines {first} and {fline})"
-            seen.setdefault(name, pos)
-            fields.append(fld)
-            pos = sm.end()
-            if sm.group(5) == ",":
-                continue
-            end = pos
-            break
+        sm = simple(text, pos)  # fast path (perf helper): one regex per ordinary field
+        if sm is not None:
+            fname, braced, quoted, bare, sep = sm.groups()
+            if sep == "," or sep == closer:
+                name = fname.lower()
+                if name in seen:
+                    if dup is None:
+                        first = line + text.count("\n", start, seen[name])
+                        fline = line + text.count("\n", start, pos)
+                        dup = f"duplicate field {name!r} (lines {first} and {fline})"
+                else:
+                    seen[name] = pos
+                if braced is not None:
+                    fields.append(Field(name, braced, "{"))
+                elif quoted is not None:
+                    fields.append(Field(name, quoted, '"'))
+                else:
+                    fields.append(Field(name, bare, ""))
+                pos = sm.end()
+                if sep == ",":
+                    continue
+                end = pos
+                break
         nm = _NAME.match(text, pos)
         if not nm:
             raise _Fail(f"expected a field name or '{closer}', found {text[pos]!r}", pos)
@@ -398,9 +402,11 @@ def render(lib: Library) -> str:
     prev_fresh = False
     for b in lib.blocks:
         s = _render_block(b, nl)
-        fresh = b.raw is None and not isinstance(b, Comment)
+        # a block new to the file (line 0) has no whitespace of its own around it; an entry changed
+        # in place keeps the whitespace that surrounded it in the source (separate Comment blocks)
+        fresh = b.raw is None and not isinstance(b, Comment) and b.line == 0
         if out and (fresh or prev_fresh) and not isinstance(b, Comment) and not tail.endswith(nl + nl):
-            # a re-rendered block, and the block after it, start on their own line after a blank line
+            # a new block, and the block after it, start on their own line after a blank line
             sep = nl if tail.endswith(nl) else nl + nl
             out.append(sep)
             tail = (tail + sep)[-4:]

@@ -1159,7 +1159,7 @@ def rule_survey_link_text(lib: Library, ctx: CheckContext) -> list[Finding]:
        "record of its DOI/arXiv id (needs a record lookup: enrichment cache or `--records FILE`), or it is cited "
        "as a main-conference paper while its record or its own URL says workshop.",
        "The citation block of the list is copied by every reader who cites the list.",
-       "Correct the survey entry from the publisher's record (`pathbib enrich --key KEY`), e.g. booktitle "
+       "Correct the survey entry from the publisher's record (`pathbib enrich --only KEY`), e.g. booktitle "
        "\"... Conference on Computer Vision (ICCV) Workshops\".")
 def rule_survey_record(lib: Library, ctx: CheckContext) -> list[Finding]:
     out = []

@@ -40,6 +40,8 @@ def _split_depth0(text: str, sep: re.Pattern[str]) -> list[str]:
     """Split `text` on `sep` where it occurs at brace depth 0."""
     if "{" not in text and "}" not in text:  # fast path: everything is at depth 0
         return sep.split(text)
+    if sep is _AND:  # faster path: visit only braces and separator candidates
+        return _split_and_depth0(text)
     out: list[str] = []
     depth = 0
     start = 0
@@ -58,6 +60,27 @@ def _split_depth0(text: str, sep: re.Pattern[str]) -> list[str]:
                 start = i = m.end()
                 continue
         i += 1
+    out.append(text[start:])
+    return out
+
+
+_BRACE_OR_AND = re.compile(r"[{}]|\s+and\s+", re.I)
+
+
+def _split_and_depth0(text: str) -> list[str]:
+    """`_split_depth0(text, _AND)` without a Python loop over every character."""
+    out: list[str] = []
+    depth = 0
+    start = 0
+    for m in _BRACE_OR_AND.finditer(text):
+        t = m.group()
+        if t == "{":
+            depth += 1
+        elif t == "}":
+            depth = max(depth - 1, 0)
+        elif depth == 0:
+            out.append(text[start : m.start()])
+            start = m.end()
     out.append(text[start:])
     return out
 

@@ -37,8 +37,15 @@ def build_command(
     check: bool = typer.Option(
         False, "--check", help="Write nothing; exit 1 and list the files of exports/ that are stale."
     ),
+    allow_invalid: bool = typer.Option(
+        False, "--allow-invalid", help="Build even when library.bib has blocks that cannot be parsed (they are left out)."
+    ),
 ) -> int:
-    """Write exports/ (README.md, library.json, library.bib, survey.bib, CITATION.cff) from library.bib."""
+    """Write exports/ (README.md, library.json, library.bib, survey.bib, CITATION.cff) from library.bib.
+
+    Refuses (exit 4) when library.bib has blocks that cannot be parsed, since the exports would
+    silently miss them; `--allow-invalid` builds anyway and names what was left out.
+    """
     from ..bibio import read_library, write_text_atomic
     from ..build import build_exports, stale_files
 
@@ -46,7 +53,15 @@ def build_command(
     settings = st.settings()
     lib, _ = read_library(settings.library)
     for fb in lib.failed:
-        err(f"warning: {settings.library}:{fb.line}: block not exported: {fb.reason}")
+        err(f"{'warning' if allow_invalid else 'error'}: {settings.library}:{fb.line}: block not exported: {fb.reason}")
+    if lib.failed and not allow_invalid:
+        from ..errors import InputError
+
+        raise InputError(
+            f"has {len(lib.failed)} block(s) that cannot be parsed; the exports would miss them",
+            "fix the blocks at the lines above (pathbib check lists them too), or pass --allow-invalid",
+            path=str(settings.library),
+        )
     files = build_exports(lib, settings, template=_template(settings))
     out_dir = settings.exports
     if check:

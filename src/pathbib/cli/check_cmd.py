@@ -190,6 +190,9 @@ def check_command(
     cctx = CheckContext(settings=settings, today=now, lookup=_record_lookup(settings, records),
                         readme=readme_text, readme_path=str(readme) if readme else "README.md")
     result = run_check(lib, cctx, sel, ign)
+    if not settings.scope.terms and not sel:
+        err("note: [scope] terms are not set in pathbib.toml, so the off-topic rule PB201 is off "
+            "(see `pathbib check --explain PB201`)")
 
     if fix:
         active = {(f.key, f.rule) for f in result.findings}
