@@ -137,8 +137,9 @@ def run_task(task: str, inp: Path, entries: int, tools: list[Tool], runs: int, w
             log = work / f"{task}-{t.name}.log"
             r = measure(t.argv(src, outs[t.name]), work, {**env, **t.env}, log)
             if r.rc not in t.ok_rc:
-                tail = log.read_text(encoding="utf-8", errors="replace").strip().splitlines()[-3:]
-                res.error = f"exit {r.rc}: " + " | ".join(tail)[:400]
+                lines = log.read_text(encoding="utf-8", errors="replace").strip().splitlines()
+                errs = [x.strip() for x in lines if "Error" in x or "error" in x][:2]
+                res.error = f"exit {r.rc}: " + " | ".join(errs or lines[-3:])[:400]
                 continue
             if rnd >= 0:
                 res.runs.append(r)

@@ -57,10 +57,11 @@ _BRACES = re.compile(r"[{}]")
 # what follows an entry's end when an extra `}` closed it early: `, name =` or `name = {`
 _MORE_FIELDS = re.compile(r"[ \t]*(?:\r?\n[ \t]*)?(?:,\s*[^\s=,{}\"#()%@]+\s*=|[^\s=,{}\"#()%@]+[ \t]*=[ \t]*[{\"])")
 _QUOTE_OR_BRACE = re.compile(r'["{}]')
-# an ordinary field in one match: name = {flat} | "flat" | bare, then `,` or a closer
+# an ordinary field in one match: name = {value, groups nested one deep} | "flat" | bare,
+# then `,` or a closer
 _SIMPLE_FIELD = re.compile(
-    r'([^\s=,{}"#()%]+)[ \t\r\n]*=[ \t\r\n]*'
-    r'(?:\{([^{}]*)\}|"([^"{}]*)"|([^\s,#{}"()=%]+))[ \t\r\n]*([,})])'
+    r'[ \t\r\n]*+([^\s=,{}"#()%]+)[ \t\r\n]*=[ \t\r\n]*'
+    r'(?:\{((?:[^{}]++|\{[^{}]*+\})*+)\}|"([^"{}]*+)"|([^\s,#{}"()=%]++))[ \t\r\n]*+([,})])'
 )
 
 
@@ -165,12 +166,6 @@ def _parse_entry(text: str, start: int, body: int, etype: str, opener: str, line
     dup: str | None = None
     simple = _SIMPLE_FIELD.match
     while True:
-        pos = _skip_ws(text, pos)
-        if pos >= len(text):
-            raise _Fail(f"file ends before the entry's closing '{closer}'", pos)
-        if text[pos] == closer:
-            end = pos + 1
-            break
         sm = simple(text, pos)  # fast path (perf helper): one regex per ordinary field
         if sm is not None:
             fname, braced, quoted, bare, sep = sm.groups()
@@ -179,10 +174,10 @@ def _parse_entry(text: str, start: int, body: int, etype: str, opener: str, line
                 if name in seen:
                     if dup is None:
                         first = line + text.count("\n", start, seen[name])
-                        fline = line + text.count("\n", start, pos)
+                        fline = line + text.count("\n", start, sm.start(1))
                         dup = f"duplicate field {name!r} (lines {first} and {fline})"
                 else:
-                    seen[name] = pos
+                    seen[name] = sm.start(1)
                 if braced is not None:
                     fields.append(Field(name, braced, "{"))
                 elif quoted is not None:
@@ -194,6 +189,12 @@ def _parse_entry(text: str, start: int, body: int, etype: str, opener: str, line
                     continue
                 end = pos
                 break
+        pos = _skip_ws(text, pos)
+        if pos >= len(text):
+            raise _Fail(f"file ends before the entry's closing '{closer}'", pos)
+        if text[pos] == closer:
+            end = pos + 1
+            break
         nm = _NAME.match(text, pos)
         if not nm:
             raise _Fail(f"expected a field name or '{closer}', found {text[pos]!r}", pos)
