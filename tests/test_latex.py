@@ -11,7 +11,6 @@ from __future__ import annotations
 import re
 import subprocess
 import sys
-import time
 from functools import lru_cache
 
 import pytest
@@ -252,10 +251,8 @@ def test_skipped_values_are_unchanged_by_pylatexenc(corpus_values) -> None:
     """The skip rule is safe: pylatexenc leaves every value without trigger characters unchanged."""
     skipped = [v for v in corpus_values if not needs_decoding(v)]
     assert len(skipped) > 100_000
-    t0 = time.perf_counter()
     changed = [(corpus_values[v], v[:120]) for v in skipped if oracle(v) != v]
     assert not changed, changed[:10]
-    assert time.perf_counter() - t0 < 120
 
 
 def test_nocase_runs_join_to_the_plain_decoding_on_corpus_titles(corpus_values) -> None:
