@@ -5,13 +5,12 @@ from __future__ import annotations
 
 import json
 import re
-import sys
 from datetime import date
 from pathlib import Path
 
 import pytest
 
-from conftest import DATA, ROOT, shared_path
+from conftest import ROOT, shared_path
 from pathbib.bibio import parse, read_library, render
 from pathbib.check import (
     RULES,
@@ -34,7 +33,6 @@ from pathbib.config import CheckSettings, ScopeSettings, Settings
 from pathbib.matching import title_similarity
 from pathbib.model import Entry, Field, Library
 
-CHECK_DATA = DATA / "check"
 TODAY = date(2026, 6, 1)
 
 #: the vocabulary the issue names for this list ("..." completed with obvious synonyms)
@@ -500,15 +498,8 @@ SEED_META = "reference/seed-metadata.json"
 
 
 def _import_seed(tmp_path: Path) -> Library:
-    """The library `pathbib import` makes from the seed (fallback: a test-side builder)."""
+    """The library `pathbib import` makes from the seed."""
     readme = shared_path(SEED_README)
-    try:
-        from pathbib.cli import import_cmd  # noqa: F401
-    except ImportError:  # pragma: no cover - before the importer existed
-        sys.path.insert(0, str(CHECK_DATA))
-        from seed_library import build
-
-        return build(readme.read_text(encoding="utf-8"))
     import os
 
     old = os.getcwd()
