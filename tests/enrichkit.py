@@ -26,10 +26,29 @@ def load_fixtures() -> tuple[list[dict[str, Any]], list[dict[str, Any]], list[di
     works = json.loads((DATA / "crossref-works.json").read_text(encoding="utf-8"))
     arxiv = json.loads((DATA / "arxiv-entries.json").read_text(encoding="utf-8"))
     decoys = json.loads((DATA / "decoys.json").read_text(encoding="utf-8"))
-    works = works + [strip_private(d) for d in decoys["crossref"]]
+    rel = json.loads((DATA / "relations.json").read_text(encoding="utf-8"))
+    works = works + [strip_private(d) for d in decoys["crossref"]] + rel["crossref"]
     aim = {k: v for k, v in decoys["arxiv_doi"].items() if not k.startswith("_")}
-    arxiv = [dict(a, doi=aim[a["id"]]) if a["id"] in aim else a for a in arxiv]
+    arxiv = [dict(a, doi=aim[a["id"]]) if a["id"] in aim else a for a in arxiv] + rel["arxiv"]
     return works, arxiv, decoys["crossref"]
+
+
+# Entries reaching the works of relations.json by each path: found by title search (a medRxiv
+# preprint whose is-preprint-of names the journal version), by arXiv id (the journal version
+# names it in has-preprint) and by its medRxiv DOI (is-preprint-of). Key -> published DOI.
+RELATION_PUBLISHED = {"relsearch": "10.1000/relfix.2024.001", "relarxiv": "10.1000/relfix.2025.002",
+                      "relmedrxiv": "10.1000/relfix.2024.003"}
+
+
+def relation_entries() -> tuple[Entry, ...]:
+    return (
+        Entry("misc", "relsearch", (Field("title", "Self-supervised transformers predict microsatellite instability from gastric cancer slides"),
+                                    Field("year", "2023"))),
+        Entry("misc", "relarxiv", (Field("title", "Foundation features for mitosis counting in canine mammary tumours"),
+                                   Field("eprint", "2402.01234"), Field("archiveprefix", "arXiv"))),
+        Entry("misc", "relmedrxiv", (Field("title", "Stain-invariant tile embeddings for prostate biopsy grading"),
+                                     Field("howpublished", "medRxiv"), Field("doi", "10.1101/2023.06.30.23292003"))),
+    )
 
 
 _ITEM = re.compile(r"^\s*(\d+)\.\s.*?\*\*(.+?)\*\*")

@@ -3,7 +3,7 @@
 It serves work items (Crossref JSON, as recorded) and arXiv entries (rendered into the
 2026 Atom feed shape) from memory, answers the routes habanero and arxiv.py call
 (`/works?filter=doi:..`, `/works?filter=alternative-id:..`, `/works?query.bibliographic=..`,
-`/works/{doi}`, `/api/query?id_list=..`), records every request with its arrival time,
+`/works/{doi}`, `/api/query?id_list=..`), records every request with its arrival time and headers,
 and injects faults per route: HTTP status (429 with/without Retry-After, 500, 503), a
 slow answer past the client's timeout, a truncated JSON body, malformed Atom XML and a
 connection reset. Optional per-request latency and a server-side minimum spacing
@@ -47,6 +47,7 @@ class Hit:
     path: str
     kind: str  # "doi-list" | "alt-id" | "search" | "work" | "arxiv-ids" | "other"
     fault: str = ""
+    headers: dict[str, str] = field(default_factory=dict)  # request headers, names lower-cased
 
 
 class FakeServer:
@@ -123,7 +124,8 @@ class FakeServer:
             fault = self.faults[route].popleft() if self.faults[route] else None
             too_soon = route in self.min_spacing and route in self._last and now - self._last[route] < self.min_spacing[route]
             self._last[route] = now
-            self.hits.append(Hit(now, route, h.path, kind, fault.kind if fault else ""))
+            self.hits.append(Hit(now, route, h.path, kind, fault.kind if fault else "",
+                                 {k.lower(): v for k, v in h.headers.items()}))
         if self.latency:
             time.sleep(self.latency)
         if too_soon and fault is None:

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from conftest import shared_path
-from enrichkit import fast_settings, load_fixtures, seed_library
+from enrichkit import RELATION_PUBLISHED, fast_settings, load_fixtures, relation_entries, seed_library
 from fakeserver import FakeServer, Fault
 from pathbib.bibio import parse, read_library, render, write_library
 from pathbib.cli.app import main
@@ -124,20 +124,32 @@ def test_seed_fills_authors_venues_and_published_version(server: FakeServer, see
 
 def test_request_counts_second_run_and_offline(server: FakeServer, seed_lib: Library, tmp_path: Path) -> None:
     cache = tmp_path / "cache.sqlite"
+    # the seed library plus entries whose published version is reached through Crossref relations
+    # (one of them found by title search: its relation must be followed, not searched for again)
+    seed_lib = Library(seed_lib.blocks + relation_entries())
     p, req = run_plan(server, seed_lib, cache)
     ids = [entry_ids(e) for e in seed_lib.entries]
     arx = {i.arxiv for i in ids if i.arxiv}
-    arxiv_dois = {a["doi"] for a in load_fixtures()[1] if a["id"] in arx and a.get("doi")}
+    works, arxiv, _ = load_fixtures()
+    arxiv_dois = {a["doi"] for a in arxiv if a["id"] in arx and a.get("doi")}
     n = len({i.doi for i in ids if i.doi} | arxiv_dois)
+    # DOIs named by `is-preprint-of` of preprint records: looked up in a second batch wave (they are
+    # known only once the first answers and the searches are in)
+    n_rel = len({r["id"] for w in works if w.get("type") == "posted-content"
+                 for r in (w.get("relation") or {}).get("is-preprint-of", [])})
+    assert n_rel >= 2
     m = len(arx)
     piis = {i.pii for i in ids if i.pii and not i.doi}
     searched = sum(1 for r in p.results if r.searched)
     lists = server.requests(kind="doi-list") + server.requests(kind="arxiv-ids") + server.requests(kind="alt-id")
-    assert len(server.requests(kind="doi-list")) <= math.ceil(n / 20)
+    assert len(server.requests(kind="doi-list")) <= math.ceil(n / 20) + math.ceil(n_rel / 20)
     assert len(server.requests(kind="arxiv-ids")) <= math.ceil(m / 100)
     assert len(server.requests(kind="alt-id")) <= math.ceil(len(piis) / 20)
-    assert len(server.requests(kind="search")) == searched
-    assert len(server.hits) == len(lists) + searched <= math.ceil(n / 20) + math.ceil(m / 100) + math.ceil(len(piis) / 20) + searched
+    assert len(server.requests(kind="search")) == searched  # at most one search per entry
+    assert len(server.hits) == len(lists) + searched <= (math.ceil(n / 20) + math.ceil(n_rel / 20) + math.ceil(m / 100)
+                                                         + math.ceil(len(piis) / 20) + searched)
+    by_key = {r.key: r for r in p.results}
+    assert {k: by_key[k].published.removeprefix("crossref:") for k in RELATION_PUBLISHED} == RELATION_PUBLISHED
     assert sum(req.values()) == len(server.hits)
     server.reset_log()
     p2, req2 = run_plan(server, seed_lib, cache)
@@ -149,6 +161,64 @@ def test_request_counts_second_run_and_offline(server: FakeServer, seed_lib: Lib
     offline.close()
     assert server.hits == [] and not p3.applied
     assert any("not in the cache" in f.message for f in p3.findings)
+
+
+def test_preprint_upgrade_through_crossref_relations(server: FakeServer, tmp_path: Path) -> None:
+    """is-preprint-of from a medRxiv DOI and from a searched preprint, has-preprint on the journal record."""
+    lib = Library(relation_entries())
+    p, _ = run_plan(server, lib, None)
+    by_key = {r.key: r for r in p.results}
+    assert {k: by_key[k].published.removeprefix("crossref:") for k in RELATION_PUBLISHED} == RELATION_PUBLISHED
+    # each entry was searched at most once; the searched preprint's relation answered, not a second search
+    assert len(server.requests(kind="search")) == sum(r.searched for r in p.results) == 2
+    assert by_key["relsearch"].via == "search" and by_key["relmedrxiv"].via == "DOI"
+    new = apply(lib, p)
+    for key, doi in RELATION_PUBLISHED.items():
+        e = new.get(key)
+        assert e is not None and e.entry_type == "article" and e.get("doi") == doi, (key, e)
+        assert e.get("journal", "").endswith("Relation Fixtures") and e.get("volume")
+    # the medRxiv DOI of the preprint is replaced by the journal's, not kept beside its venue
+    med = new.get("relmedrxiv")
+    assert med is not None and med.get("howpublished") is None and med.get("year") == "2024"
+    doi_change = next(c for c in p.changes if c.key == "relmedrxiv" and c.field == "doi")
+    assert doi_change.kind == "update" and doi_change.old == "10.1101/2023.06.30.23292003"
+    assert p.provenance["relmedrxiv"]["doi"]["replaced"] == "10.1101/2023.06.30.23292003"
+    assert not [c for c in p.conflicts if c.field == "doi"]
+    msg = next(f.message for f in p.findings if f.key == "relmedrxiv" and f.rule == "EN401")
+    assert "is-preprint-of" in msg and "10.1101/2023.06.30.23292003 replaced" in msg
+    # the arXiv entry keeps its eprint; the journal record named it (as 10.48550/arXiv.ID) in has-preprint
+    ax = new.get("relarxiv")
+    assert ax is not None and ax.get("eprint") == "2402.01234"
+    assert any("has-preprint" in f.message for f in p.findings if f.key == "relarxiv" and f.rule == "EN401")
+    assert any("is-preprint-of" in f.message for f in p.findings if f.key == "relsearch" and f.rule == "EN401")
+
+
+def test_preprint_doi_of_the_matched_preprint_record_is_replaced() -> None:
+    """Any DOI the matched preprint record has (not only 10.48550/ or 10.1101/) gives way to the published one."""
+    pre = Record("crossref", "10.21203/rs.3.rs-1/v1", title="Slide encoders at scale", authors=("Smith, Ann",),
+                 type="misc", year="2023", doi="10.21203/rs.3.rs-1/v1", kinds=frozenset({"preprint"}),
+                 relations=(("is-preprint-of", "doi", "10.1000/pub.9"),))
+    pub = Record("crossref", "10.1000/pub.9", title="Slide encoders at scale", authors=("Smith, Ann",), container="J Things",
+                 type="article", year="2024", doi="10.1000/pub.9", volume="2")
+
+    class L:
+        def dois(self, ds):  # noqa: ANN001, ANN202
+            return {d: {pre.doi: pre, pub.doi: pub}.get(d) for d in ds}
+
+        def arxiv(self, ids):  # noqa: ANN001, ANN202
+            return {}
+
+        def piis(self, ps):  # noqa: ANN001, ANN202
+            return {}
+
+        def search(self, *a, **k):  # noqa: ANN002, ANN003, ANN202
+            raise AssertionError("no search needed")
+
+    lib = Library((Entry("misc", "k", (Field("title", "Slide encoders at scale"), Field("doi", pre.doi))),))
+    p = plan(lib, L(), Options())
+    e = apply(lib, p).get("k")
+    assert e is not None and e.get("doi") == "10.1000/pub.9" and e.entry_type == "article"
+    assert p.provenance["k"]["doi"]["replaced"] == pre.doi
 
 
 def test_batching_many_ids(tmp_path: Path) -> None:
@@ -301,6 +371,55 @@ def test_add_command(server: FakeServer, tmp_path: Path, capsys: pytest.CaptureF
     assert main(["--config", str(toml), "-C", str(libpath), "add", "10.1038/s41467-025-66220-x"]) == 2  # already there
     assert main(["--config", str(toml), "-C", str(libpath), "add", "10.1038/s41591-024-02857-3"]) == 0
     assert len(read_library(libpath)[0].entries) == 2
+
+
+def test_add_refuses_the_preprint_of_an_entry_already_there(server: FakeServer, tmp_path: Path,
+                                                            capsys: pytest.CaptureFixture[str]) -> None:
+    """`add ARXIV` after `add DOI` of the same paper: the resolved DOI is already in the library."""
+    libpath, toml = _project(tmp_path, server, Library())
+    libpath.unlink()
+    assert main(["--config", str(toml), "-C", str(libpath), "add", "10.1038/s41591-024-02857-3"]) == 0
+    before = libpath.read_text(encoding="utf-8")
+    (first,) = read_library(libpath)[0].entries
+    capsys.readouterr()
+    code = main(["--config", str(toml), "-C", str(libpath), "add", "2308.15474"])
+    err = capsys.readouterr().err
+    assert code == 2, err
+    assert first.key in err and "10.1038/s41591-024-02857-3" in err and f"pathbib enrich --only {first.key}" in err
+    assert libpath.read_text(encoding="utf-8") == before
+    # the same paper under a title only (no shared identifier): refused by its normalised title
+    lib = Library((Entry("article", "uni", (Field("title", "Towards a General-Purpose Foundation Model for Computational Pathology"),)),))
+    libpath.write_text(render(lib), encoding="utf-8")
+    assert main(["--config", str(toml), "-C", str(libpath), "add", "2308.15474"]) == 2
+    assert "uni" in capsys.readouterr().err and len(read_library(libpath)[0].entries) == 1
+
+
+@pytest.mark.parametrize("mailto", ["curator@example.org", ""])
+def test_user_agent_carries_the_configured_contact_only(server: FakeServer, tmp_path: Path, mailto: str,
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Crossref and arXiv both see pathbib's User-Agent; the address comes from PATHBIB_MAILTO, never built in."""
+    monkeypatch.delenv("PATHBIB_MAILTO", raising=False)
+    if mailto:
+        monkeypatch.setenv("PATHBIB_MAILTO", mailto)
+    lib = Library((Entry("misc", "a", (Field("title", "Towards a general-purpose foundation model for computational pathology"),
+                                       Field("eprint", "2308.15474"), Field("archiveprefix", "arXiv"))),))
+    libpath, toml = _project(tmp_path, server, lib)
+    assert _cli(libpath, toml, "--dry-run", "--no-search") == 0
+    routes = {h.route for h in server.hits}
+    assert routes == {"crossref", "arxiv"}
+    for h in server.hits:
+        ua = h.headers.get("user-agent", "")
+        assert "pathbib" in ua and "arxiv.py" not in ua, ua
+        if mailto:
+            assert f"mailto:{mailto}" in ua, (h.route, ua)
+        else:
+            assert "mailto" not in ua and "@" not in ua, (h.route, ua)
+    # the config's enrich.mailto works the same way
+    if not mailto:
+        server.reset_log()
+        toml.write_text(toml.read_text(encoding="utf-8") + 'mailto = "lab@example.net"\n', encoding="utf-8")
+        assert _cli(libpath, toml, "--dry-run", "--no-search", "--refresh") == 0
+        assert server.hits and all("mailto:lab@example.net" in h.headers.get("user-agent", "") for h in server.hits)
 
 
 # --------------------------------------------------------------------------- the local file source (issue 7's run)

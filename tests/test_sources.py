@@ -349,6 +349,8 @@ def test_arxiv_id_list_request(server: FakeServer) -> None:
     assert [r.arxiv for r in recs] == ["2308.15474"] and recs[0].authors == ("Chen, Richard J.",)
     (hit,) = server.hits
     assert "id_list=2308.15474%2C2401.00001" in hit.path and "max_results=2" in hit.path
+    # arxiv 4.x sends `user-agent: arxiv.py/...` per request; ours must be what arrives
+    assert hit.headers["user-agent"] == "pathbib (mailto:curator@example.org)"
     with pytest.raises(BadResponse, match="incorrect id format"):
         ax.fetch_ids(client, ["abc"])
 

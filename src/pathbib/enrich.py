@@ -1,8 +1,10 @@
 """Enrichment planning (pure): which fields of which entries a lookup can fill or correct.
 
 `plan(library, lookup, options)` asks the injected lookup in batched waves — arXiv ids,
-then DOIs (the entries' own and the DOIs arXiv reports for preprints), PIIs, Crossref
-relations, then bibliographic searches for what is still unresolved — decides per entry
+then DOIs (the entries' own and the DOIs arXiv reports for preprints), PIIs, one
+bibliographic search per entry still unresolved, the Crossref `is-preprint-of` relations
+of every preprint matched so far (one more DOI batch), then a published-version search for
+preprints not searched yet (at most one search per entry) — decides per entry
 which record is the entry's work (`scoring`), and returns a `Plan`: field changes
 (fills, updates, conflicts), findings (refusals with reasons, suggestions with scores,
 not-found, per-entry errors) and provenance. `apply(library, plan)` returns the new
@@ -246,6 +248,29 @@ class _Work:
     refused: bool = False
     suggested: bool = False
     searched: bool = False
+    candidates: list[Record] = field(default_factory=list)  # the results of this entry's search
+
+
+def _preprint_ids(w: _Work) -> set[str]:
+    """Identifiers naming this entry's preprint: arXiv id (bare and as arXiv's DOI), preprint DOIs."""
+    out: set[str] = set()
+    arx = w.ids.arxiv or (w.arxiv_rec.arxiv if w.arxiv_rec else "") or (w.primary.arxiv if w.primary else "")
+    if arx:
+        out |= {arx.lower(), f"10.48550/arxiv.{arx.lower()}"}
+    if w.ids.doi:
+        out.add(w.ids.doi)
+    p = w.primary
+    if p is not None and p.is_preprint and p.source != "arxiv" and p.doi:
+        out.add(p.doi.lower())
+    return out
+
+
+def _rel_id(idt: str, rid: str) -> str:
+    """A relation's target as a comparable identifier (arXiv ids lose their version)."""
+    rid = rid.strip().lower()
+    if idt == "arxiv" or rid.startswith("arxiv:"):
+        return normalize_arxiv(rid.removeprefix("arxiv:")) or rid
+    return normalize_doi(rid) or rid
 
 
 def _finding(w: _Work, rule: str, severity: str, message: str, fix: str | None = None, fname: str | None = None) -> None:
@@ -374,7 +399,25 @@ def plan(library: Library, lookup: Any, options: Options | None = None) -> Plan:
                 if w.primary is not None and w.ids.arxiv and not w.ids.doi and _is_published(w.primary):
                     w.published, w.published_via = w.primary, f"{w.primary.source} record of the list item"
 
-    # wave D: Crossref relations (a posted-content record that says is-preprint-of)
+    # wave E1: one bibliographic search per entry that nothing identified
+    if opts.search:
+        for w in works:
+            if w.error or w.refused or w.primary is not None or w.ids.doi or not w.query.titles:
+                continue
+            first = w.query.families[0] if w.query.families else ""
+            found = lookup.search(w.query.titles[0], first, w.query.year)
+            w.searched = True
+            if isinstance(found, SourceError):
+                _answer(w, found, "search")
+                continue
+            w.candidates = list(found)
+            d = decide(w.query, found)
+            _report_decision(w, d, "search")
+            if d.accepted is not None:
+                w.primary, w.via = d.accepted.record, "search"
+
+    # wave D: Crossref relations of the preprint records matched so far (by identifier or by
+    # search): one batch of DOI lookups for every `is-preprint-of` target
     rel_want: dict[str, list[_Work]] = {}
     for w in works:
         p = w.primary
@@ -386,48 +429,50 @@ def plan(library: Library, lookup: Any, options: Options | None = None) -> Plan:
         rel = lookup.dois(sorted(rel_want))
         for rid, ws in rel_want.items():
             for w in ws:
+                if w.published is not None:
+                    continue
                 cand = _answer(w, rel.get(rid), f"doi:{rid} (relation)")
                 if cand and _verify_published(w, w.primary, cand, "Crossref relation is-preprint-of ->"):
                     w.published, w.published_via = cand, f"relation is-preprint-of of {w.primary.label if w.primary else ''}"
 
-    # wave E: searches — entries with nothing resolved, and preprints without a published version
+    # wave E2: the published version of preprints. An entry already searched in E1 is not
+    # searched again (at most one search per entry): its first results are examined instead.
     if opts.search:
         for w in works:
-            if w.error or w.refused:
+            if w.error or w.refused or w.published is not None:
                 continue
-            title = w.query.titles[0] if w.query.titles else ""
-            if not title:
-                continue
-            if w.primary is None and not w.ids.doi:
-                first = w.query.families[0] if w.query.families else ""
-                got = lookup.search(title, first, w.query.year)
-                w.searched = True
-                if isinstance(got, SourceError):
-                    _answer(w, got, "search")
-                    continue
-                d = decide(w.query, got)
-                _report_decision(w, d, "search")
-                if d.accepted is not None:
-                    w.primary, w.via = d.accepted.record, "search"
             p = w.primary
-            if w.published is None and p is not None and (p.is_preprint or w.query.is_preprint) and not w.ids.doi and p.source != "file" and not p.source.startswith("file:"):
-                base = w.arxiv_rec or p
-                fams = families_of(base.authors) or w.query.families
-                q = Query(w.entry.key, tuple(t for t in (base.title, *w.query.titles) if t), fams, base.year or w.query.year, True)
-                got = lookup.search(q.titles[0], fams[0] if fams else "", q.year, published=True)
+            if p is None or not (p.is_preprint or w.query.is_preprint) or w.ids.doi or p.source == "file" or p.source.startswith("file:"):
+                continue
+            base = w.arxiv_rec or p
+            fams = families_of(base.authors) or w.query.families
+            q = Query(w.entry.key, tuple(t for t in (base.title, *w.query.titles) if t), fams, base.year or w.query.year, True)
+            if not q.titles:
+                continue
+            got: list[Record]
+            if w.searched:
+                got = [r for r in w.candidates if r is not p]
+                what = "published version among the search results"
+            else:
+                res = lookup.search(q.titles[0], fams[0] if fams else "", q.year, published=True)
                 w.searched = True
-                if isinstance(got, SourceError):
-                    _answer(w, got, "published-version search")
+                what = "published-version search"
+                if isinstance(res, SourceError):
+                    _answer(w, res, what)
                     continue
-                # a record that names this preprint in has-preprint is the published version
-                linked = [r for r in got if any(n == "has-preprint" and rid.lower() in {(w.ids.arxiv or "").lower(), p.doi} for n, _, rid in r.relations if rid)]
-                if linked and _verify_published(w, base, linked[0], "Crossref relation has-preprint ->"):
-                    w.published, w.published_via = linked[0], "relation has-preprint"
-                    continue
-                d = decide(q, got, want_published=True)
-                _report_decision(w, d, "published-version search")
-                if d.accepted is not None and _verify_published(w, base, d.accepted.record, "title search ->"):
-                    w.published, w.published_via = d.accepted.record, "title search"
+                got = list(res)
+            # a record that names this preprint in has-preprint is the published version
+            names = _preprint_ids(w)
+            linked = [r for r in got if any(n == "has-preprint" and _rel_id(idt, rid) in names for n, idt, rid in r.relations)]
+            if linked and _verify_published(w, base, linked[0], "Crossref relation has-preprint ->"):
+                w.published, w.published_via = linked[0], f"relation has-preprint of {linked[0].label}"
+                continue
+            if not got:
+                continue
+            d = decide(q, got, want_published=True)
+            _report_decision(w, d, what)
+            if d.accepted is not None and _verify_published(w, base, d.accepted.record, "title search ->"):
+                w.published, w.published_via = d.accepted.record, "title search"
 
     changes: list[FieldChange] = []
     findings: list[Finding] = []
@@ -490,6 +535,7 @@ def _merge(w: _Work, opts: Options) -> tuple[list[FieldChange], dict[str, dict[s
     changes: list[FieldChange] = []
     prov: dict[str, dict[str, str]] = {}
     proposed: dict[str, tuple[str, Record, bool]] = {}
+    replaced_doi = ""
     for rec, is_pub in sources:  # later sources (primary, then published) override earlier ones
         for fname, value in record_fields(rec, new_type, preprint_source=rec.is_preprint).items():
             if is_pub or fname not in proposed or not proposed[fname][0]:
@@ -542,9 +588,23 @@ def _merge(w: _Work, opts: Options) -> tuple[list[FieldChange], dict[str, dict[s
                                       key=e.key, field=fname, fix=f"pathbib enrich --only {e.key} --prefer-remote {e.key}:{fname}"))
         else:
             prov[fname] = {"source": rec.source, "id": rec.id, "date": opts.today, "via": reason}
+            if fname == "doi" and kind == "update" and old and is_pub and _is_preprint_doi(old, w):
+                prov[fname]["replaced"] = old.strip()  # the preprint's DOI stays visible to the curator
+                replaced_doi = old.strip()
+    hp = e.get("howpublished")
+    if (upgrade and w.published is not None and _container_field(new_type) != "howpublished" and hp
+            and PLACEHOLDER.match(hp) and "howpublished" not in locks):
+        # "medRxiv"/"arXiv" as howpublished would contradict the published venue
+        changes.append(FieldChange(e.key, "howpublished", hp, None, w.published.label, "preprint server replaced by the published venue", "update"))
+        prov["howpublished"] = {"source": w.published.source, "id": w.published.id, "date": opts.today,
+                                "via": f"published version ({w.published_via})", "replaced": hp}
     if upgrade and w.published is not None:
+        kept = "eprint kept" if (e.get("eprint") or "eprint" in proposed) else ""
+        gone = f"preprint DOI {replaced_doi} replaced (kept in provenance as doi.replaced)" if replaced_doi else ""
+        tail = "; ".join(x for x in (kept, gone) if x)
         w.findings.append(Finding(PUBLISHED, "info", f"published version: {w.published.label} "
-                                  f"({w.published.container} {w.published.year}) via {w.published_via}; eprint kept", key=e.key))
+                                  f"({w.published.container} {w.published.year}) via {w.published_via}"
+                                  + (f"; {tail}" if tail else ""), key=e.key))
     return changes, prov
 
 
@@ -633,8 +693,18 @@ def _preprint_value(fname: str, old: str, w: _Work) -> bool:
         return old.strip() == pre or (w.published is not None and abs(int(w.published.year or 0) - int(old[:4] or 0)) <= 2
                                       if old[:4].isdigit() and (w.published and w.published.year.isdigit()) else False)
     if fname == "doi":
-        return old.lower().startswith("10.48550/")
+        return _is_preprint_doi(old, w)
     return False
+
+
+def _is_preprint_doi(old: str, w: _Work) -> bool:
+    """The library's DOI names the preprint: arXiv's DataCite DOI, or the DOI of the record
+    matched as the preprint (a medRxiv/bioRxiv 10.1101/..., a Research Square DOI, ...)."""
+    doi = normalize_doi(old) or old.strip().lower()
+    if doi.startswith("10.48550/"):
+        return True
+    p = w.primary
+    return p is not None and p is not w.published and p.is_preprint and bool(p.doi) and p.doi.lower() == doi
 
 
 # --------------------------------------------------------------------------- applying

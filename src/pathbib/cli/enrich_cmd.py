@@ -164,6 +164,24 @@ def enrich_command(
     return 3 if any(r.status == "error" for r in p.results) else 0
 
 
+def _already_there(lib: Any, new: Any) -> tuple[str, str] | None:
+    """The key of a library entry for the same work as the resolved `new` entry, and why."""
+    from ..enrich import entry_ids
+    from ..matching import normalize_title
+
+    ids = entry_ids(new)
+    title = normalize_title(new.get("title") or "")
+    for e in lib.entries:
+        other = entry_ids(e)
+        if ids.doi and other.doi == ids.doi:
+            return e.key, f"same DOI {ids.doi}"
+        if ids.arxiv and other.arxiv == ids.arxiv:
+            return e.key, f"same arXiv id {ids.arxiv}"
+        if title and len(title) > 20 and title in {normalize_title(e.get(f) or "") for f in ("title", "list-title")}:
+            return e.key, "same title"
+    return None
+
+
 @app.command("add")
 def add_command(
     ctx: typer.Context,
@@ -210,6 +228,11 @@ def add_command(
             err(f"{f.severity}: {f.message}")
         raise SourceNotFound(f"no record found for {identifier}", "check the identifier, or try another --source")
     entry = apply(Library((draft,)), p).entries[0]
+    dup = _already_there(lib, entry)
+    if dup is not None:
+        dup_key, why = dup
+        raise UsageError(f"{identifier} resolves to a work already in the library as {dup_key} ({why})",
+                         f"nothing added; run `pathbib enrich --only {dup_key}` to complete {dup_key}")
     fams = families_of([a.strip() for a in (entry.get("author") or "").split(" and ")])
     key = make_key(fams[0] if fams else None, entry.get("year"), entry.get("title"), {e.key for e in lib.entries})
     entry = entry.with_key(key)

@@ -129,20 +129,32 @@ def parse_feed(body: bytes | str, status: int = 200) -> list[Record]:
 
 
 class CapturingSession:
-    """A requests.Session with a default timeout that keeps the last response."""
+    """A requests.Session with a default timeout that keeps the last response.
 
-    def __new__(cls, timeout: float) -> Any:
+    With `user_agent`, every request carries it: arxiv 4.x passes its own
+    `user-agent: arxiv.py/x.y.z` header per request (which overrides a session header),
+    so the per-request headers are rewritten here, whatever their case.
+    """
+
+    def __new__(cls, timeout: float, user_agent: str = "") -> Any:
         import requests
 
         class _S(requests.Session):
             def __init__(self) -> None:
                 super().__init__()
                 self.timeout = timeout
+                self.user_agent = user_agent
                 self.last: Any = None
                 self.responses: list[Any] = []
+                if user_agent:
+                    self.headers["User-Agent"] = user_agent
 
             def request(self, method: str, url: str, *args: Any, **kw: Any) -> Any:  # type: ignore[override]
                 kw.setdefault("timeout", self.timeout)
+                if self.user_agent:
+                    hdrs = {k: v for k, v in dict(kw.get("headers") or {}).items() if k.lower() != "user-agent"}
+                    hdrs["User-Agent"] = self.user_agent
+                    kw["headers"] = hdrs
                 self.last = None
                 resp = super().request(method, url, *args, **kw)
                 self.last = resp
@@ -158,9 +170,7 @@ def make_client(base_url: str, timeout: float, user_agent: str = "") -> Any:
 
     client = arxiv.Client(page_size=100, delay_seconds=0.0, num_retries=0)
     client.query_url_format = base_url.split("?")[0] + "?{}"
-    session = CapturingSession(timeout)
-    if user_agent:
-        session.headers["User-Agent"] = user_agent
+    session = CapturingSession(timeout, user_agent)
     client._session = session
     return client
 
