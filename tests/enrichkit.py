@@ -30,7 +30,18 @@ def load_fixtures() -> tuple[list[dict[str, Any]], list[dict[str, Any]], list[di
     works = works + [strip_private(d) for d in decoys["crossref"]] + rel["crossref"]
     aim = {k: v for k, v in decoys["arxiv_doi"].items() if not k.startswith("_")}
     arxiv = [dict(a, doi=aim[a["id"]]) if a["id"] in aim else a for a in arxiv] + rel["arxiv"]
+    arxiv += [strip_private(a) for a in decoys.get("arxiv", [])]
     return works, arxiv, decoys["crossref"]
+
+
+def arxiv_decoys() -> list[dict[str, Any]]:
+    """The arXiv records aimed at the batched title search (with `_target`, `_reason`)."""
+    return list(json.loads((DATA / "decoys.json").read_text(encoding="utf-8")).get("arxiv", []))
+
+
+# A test-only entry for the two near-equal arXiv candidates of decoys.json (no seed item has them)
+ARXIV_TWIN = Entry("misc", "arxtwin", (Field("title", "Slide-level Foundation Features for Rare Sarcoma Subtyping"),
+                                       Field("year", "2024")))
 
 
 # Entries reaching the works of relations.json by each path: found by title search (a medRxiv
@@ -53,6 +64,7 @@ def relation_entries() -> tuple[Entry, ...]:
 
 _ITEM = re.compile(r"^\s*(\d+)\.\s.*?\*\*(.+?)\*\*")
 _PDF = re.compile(r"\[PDF\]\(([^)\s]+)\)")
+_BARE_VENUE = re.compile(r"(?:\U0001f4d6|\u011f\u0178\u201c\u2013)\s*(.+?)\s*$")
 _VENUE = re.compile(r"(Journal|Proceedings|Preprint|Conference)\*?:\s*\*?(.+?)\*?\s*$")
 
 
@@ -73,6 +85,9 @@ def seed_library(readme: Path, seed: list[dict[str, Any]]) -> Library:
         m = _VENUE.search(line)
         if m and "venue" not in cur:
             cur["kind"], cur["venue"] = m.group(1), m.group(2)
+        m = _BARE_VENUE.search(line)
+        if m and "venue" not in cur:  # "📖 CVPR, 2024" without a Journal:/Proceedings: label
+            cur["kind"], cur["venue"] = "", m.group(1).strip(" *")
     assert len(items) == 43
     entries = []
     for it, s in zip(items, seed, strict=False):
@@ -94,7 +109,7 @@ def seed_library(readme: Path, seed: list[dict[str, Any]]) -> Library:
             fields.append(Field("pii", ids["pii"]))
         fields.append(Field("url", it.get("url", "")))
         if venue:
-            fields.append(Field("list-venue", f"{kind}: {venue}"))
+            fields.append(Field("list-venue", f"{kind}: {venue}" if kind else venue))
         entries.append(Entry(etype, s["id"].replace("-", ""), tuple(fields)))
     return Library(tuple(entries))
 

@@ -3,7 +3,7 @@
 It serves work items (Crossref JSON, as recorded) and arXiv entries (rendered into the
 2026 Atom feed shape) from memory, answers the routes habanero and arxiv.py call
 (`/works?filter=doi:..`, `/works?filter=alternative-id:..`, `/works?query.bibliographic=..`,
-`/works/{doi}`, `/api/query?id_list=..`), records every request with its arrival time and headers,
+`/works/{doi}`, `/api/query?id_list=..`, `/api/query?search_query=ti:".." OR ti:".."`), records every request with its arrival time and headers,
 and injects faults per route: HTTP status (429 with/without Retry-After, 500, 503), a
 slow answer past the client's timeout, a truncated JSON body, malformed Atom XML and a
 connection reset. Optional per-request latency and a server-side minimum spacing
@@ -236,6 +236,8 @@ class FakeServer:
 
     # ------------------------------------------------------------------ arXiv
     def _arxiv(self, q: dict[str, str]) -> tuple[int, str, bytes]:
+        if q.get("search_query") and not q.get("id_list"):
+            return self._arxiv_search(q)
         ids = [i for i in q.get("id_list", "").split(",") if i]
         for i in ids:
             if not re.fullmatch(r"(\d{4}\.\d{4,5}|[a-z\-]+(\.[A-Z]{2})?/\d{7})(v\d+)?", i):
@@ -244,6 +246,20 @@ class FakeServer:
         start, maxr = int(q.get("start", "0") or 0), int(q.get("max_results", "10") or 10)
         page = found[start : start + maxr]
         return 200, "application/atom+xml", render_feed(q, page, len(found))
+
+    def _arxiv_search(self, q: dict[str, str]) -> tuple[int, str, bytes]:
+        """search_query=ti:"a b" OR ti:"c d" (the only form pathbib sends): entries whose title
+        holds every word of one of the phrases, in fixture order; max_results respected.
+        Anything else in the query is answered with arXiv's error feed."""
+        query = q["search_query"]
+        phrases = re.findall(r'ti:"([^"]*)"', query)
+        rest = re.sub(r'ti:"[^"]*"', "", query).replace("OR", "").strip()
+        if not phrases or rest:
+            return 400, "application/atom+xml", _error_feed(query)
+        wanted = [tokens(p) for p in phrases if tokens(p)]
+        found = [a for a in self.arxiv.values() if any(w <= tokens(a["title"]) for w in wanted)]
+        start, maxr = int(q.get("start", "0") or 0), int(q.get("max_results", "10") or 10)
+        return 200, "application/atom+xml", render_feed(q, found[start : start + maxr], len(found))
 
 
 def _year(w: dict[str, Any]) -> int:

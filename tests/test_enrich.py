@@ -7,13 +7,22 @@ from __future__ import annotations
 
 import json
 import math
+import re
 import time
 from pathlib import Path
 
 import pytest
 
 from conftest import shared_path
-from enrichkit import RELATION_PUBLISHED, fast_settings, load_fixtures, relation_entries, seed_library
+from enrichkit import (
+    ARXIV_TWIN,
+    RELATION_PUBLISHED,
+    arxiv_decoys,
+    fast_settings,
+    load_fixtures,
+    relation_entries,
+    seed_library,
+)
 from fakeserver import FakeServer, Fault
 from pathbib.bibio import parse, read_library, render, write_library
 from pathbib.cli.app import main
@@ -42,8 +51,8 @@ def server():
         yield srv
 
 
-def run_plan(srv: FakeServer, lib: Library, cache: Path | None, **kw: object):
-    sess = open_session(fast_settings(srv), ["crossref", "arxiv"], cache_path=cache, clock=time.monotonic,
+def run_plan(srv: FakeServer, lib: Library, cache: Path | None, sources: tuple[str, ...] = ("crossref", "arxiv"), **kw: object):
+    sess = open_session(fast_settings(srv), list(sources), cache_path=cache, clock=time.monotonic,
                         wall=time.time, sleep=time.sleep, **kw)  # type: ignore[arg-type]
     try:
         return plan(lib, sess.lookup, Options(today="2026-01-01")), sess.requests
@@ -64,7 +73,8 @@ def seed_ids(seed: list[dict]) -> dict[str, set[str]]:
 
 
 def test_seed_library_precision_recall_and_decoys(server: FakeServer, seed: list[dict], seed_lib: Library, tmp_path: Path) -> None:
-    p, _ = run_plan(server, seed_lib, tmp_path / "c.sqlite")
+    lib = Library(seed_lib.blocks + (ARXIV_TWIN,))
+    p, _ = run_plan(server, lib, tmp_path / "c.sqlite")
     truth = seed_ids(seed)
     works, arxiv, decoys = load_fixtures()
     servable = {w["DOI"].lower() for w in works} | {a["id"] for a in arxiv}
@@ -75,7 +85,7 @@ def test_seed_library_precision_recall_and_decoys(server: FakeServer, seed: list
                 continue
             accepted += 1
             ident = label.split(":", 1)[1].lower()
-            assert ident in truth[r.key], f"{r.key}: wrongly accepted {label}"
+            assert ident in truth.get(r.key, set()), f"{r.key}: wrongly accepted {label}"
             correct += 1
     # recall: items whose confirmed identifiers the server can answer
     matched = {r.key for r in p.results if r.matched}
@@ -85,18 +95,46 @@ def test_seed_library_precision_recall_and_decoys(server: FakeServer, seed: list
     resolvable = [k for k in reachable if lib_ids[k] & servable & truth[k]]
     recall = len(matched & set(reachable)) / len(reachable)
     recall_res = len(matched & set(resolvable)) / len(resolvable)
+    missed = set(reachable) - matched
     print(f"\nauto-accepts: {accepted}, precision {correct / accepted:.0%}; recall {len(matched & set(reachable))}/{len(reachable)}"
           f" = {recall:.0%} of items with a fixture record, {len(matched & set(resolvable))}/{len(resolvable)} = {recall_res:.0%}"
-          f" of entries whose own identifier has one; missed: {sorted(set(reachable) - matched)}")
+          f" of entries whose own identifier has one; missed: {sorted(missed)}")
     assert accepted > 0 and correct == accepted
     assert recall_res >= 0.9
-    # no decoy value reaches the library; each decoy is reported as refused with its reason
+    # before the batched arXiv title search: 21/37. Every item with a fixture record is found except
+    # three the accept rule must not take: seed09 (the list shortens the title: similarity < 0.95),
+    # seed16 (no year in the list and no authors: nothing confirms the title) and seed35 (the list
+    # links an arXiv id of another work: refused as mixed)
+    assert len(matched & set(reachable)) >= 34 and missed <= {"seed09", "seed16", "seed35"}, sorted(missed)
+    by_key = {r.key: r for r in p.results}
+    assert {by_key[k].via for k in ("seed01", "seed11", "seed13", "seed14", "seed15", "seed18", "seed24", "seed25")} == {"arXiv title search"}
+    # no decoy value reaches the library
     decoy_dois = {d["DOI"].lower() for d in decoys}
+    decoy_arxiv = {a["id"] for a in arxiv_decoys()}
     for c in p.changes:
+        assert (c.new or "").lower() not in decoy_dois and "10.5555" not in c.source
+        assert c.source.removeprefix("arxiv:") not in decoy_arxiv and (c.new or "") not in decoy_arxiv
+    for f in p.findings:  # a decoy named in a finding is named as refused
+        if any(x in f.message.lower() for x in decoy_dois | decoy_arxiv):
+            assert f.rule in ("EN101", "EN102", "EN201"), f
+    # the arXiv title-search decoys are refused with their reasons; the twins leave the entry unresolved
+    for a in arxiv_decoys():
+        key = a["_target"].replace("-", "")
+        msgs = [f.message for f in p.findings if f.key == key and f.rule == "EN101" and f"arxiv:{a['id']}" in f.message]
+        assert msgs and any(a["_reason"] in m for m in msgs), (a["id"], msgs)
+    assert by_key["arxtwin"].matched == "" and by_key["arxtwin"].status == "suggested"
+    assert by_key["seed01"].matched == "arxiv:2206.02647"
+    # each Crossref decoy is refused with its reason: in this run, or (for the targets the arXiv title
+    # search now resolves first, whose published-version search need not meet the decoy) when the
+    # Crossref bibliographic search meets it, with arXiv off, on the entries without an arXiv id
+    no_arxiv = Library(tuple(e for e in seed_lib.entries if not entry_ids(e).arxiv))
+    pc, _ = run_plan(server, no_arxiv, None, sources=("crossref",))
+    for c in pc.changes:
         assert (c.new or "").lower() not in decoy_dois and "10.5555" not in c.source
     for d in decoys:
         key = d["_target"].replace("-", "")
-        msgs = [f.message for f in p.findings if f.key == key and f.rule in ("EN101", "EN102") and d["DOI"].lower() in f.message]
+        msgs = [f.message for f in p.findings + pc.findings
+                if f.key == key and f.rule in ("EN101", "EN102") and d["DOI"].lower() in f.message]
         assert msgs, f"decoy {d['DOI']} not reported for {key}"
         assert any(d["_reason"] in m for m in msgs), (d["_reason"], msgs)
 
@@ -145,9 +183,28 @@ def test_request_counts_second_run_and_offline(server: FakeServer, seed_lib: Lib
     assert len(server.requests(kind="doi-list")) <= math.ceil(n / 20) + math.ceil(n_rel / 20)
     assert len(server.requests(kind="arxiv-ids")) <= math.ceil(m / 100)
     assert len(server.requests(kind="alt-id")) <= math.ceil(len(piis) / 20)
-    assert len(server.requests(kind="search")) == searched  # at most one search per entry
-    assert len(server.hits) == len(lists) + searched <= (math.ceil(n / 20) + math.ceil(n_rel / 20) + math.ceil(m / 100)
-                                                         + math.ceil(len(piis) / 20) + searched)
+    # at most one Crossref search per entry (two list items with the same title and year share one)
+    crossref_searches = server.requests(kind="search")
+    assert len(crossref_searches) <= searched
+    # the batched arXiv title search: each title asked once, 10 titles per request, max_results set,
+    # short URLs; S titles cost ceil(S/10) requests, asked only for entries without an arXiv id
+    from urllib.parse import parse_qs, urlsplit
+    title_hits = server.requests(kind="arxiv-search")
+    phrases = []
+    for h in title_hits:
+        q = {k: v[-1] for k, v in parse_qs(urlsplit(h.path).query).items()}
+        got = re.findall(r'ti:"([a-z0-9 ]+)"', q["search_query"])
+        assert 1 <= len(got) <= 10 and q["search_query"] == " OR ".join(f'ti:"{g}"' for g in got)
+        assert int(q["max_results"]) == 5 * len(got) and len(h.path) < 2000
+        phrases += got
+    s_titles = len(phrases)
+    assert len(set(phrases)) == s_titles and 10 <= s_titles <= sum(1 for i in ids if not i.arxiv)
+    assert len(title_hits) == math.ceil(s_titles / 10)
+    assert len(server.hits) == len(lists) + len(crossref_searches) + len(title_hits) <= (
+        math.ceil(n / 20) + math.ceil(n_rel / 20) + math.ceil(m / 100) + math.ceil(len(piis) / 20)
+        + math.ceil(s_titles / 10) + searched)
+    # ... and on the fixture set the searches stay within one per searched entry
+    assert len(crossref_searches) + len(title_hits) <= len({r.key for r in p.results if r.searched or r.via == "arXiv title search"})
     by_key = {r.key: r for r in p.results}
     assert {k: by_key[k].published.removeprefix("crossref:") for k in RELATION_PUBLISHED} == RELATION_PUBLISHED
     assert sum(req.values()) == len(server.hits)
@@ -581,14 +638,24 @@ def test_imported_seed_library_against_the_server(server: FakeServer, seed: list
     decoys = load_fixtures()[2]
     for c in p.changes:
         assert "10.5555" not in (c.new or "") and "decoy" not in (c.new or "")
-    for d in decoys:  # every decoy is refused for the entry it imitates
+    # every decoy is refused for the entry it imitates: in this run, or (targets the arXiv title
+    # search resolves first) by the Crossref search with arXiv off, on the entries without an arXiv id
+    pc, _ = run_plan(server, Library(tuple(e for e in imported.entries if not entry_ids(e).arxiv)), None, sources=("crossref",))
+    for c in pc.changes:
+        assert "10.5555" not in (c.new or "") and "decoy" not in (c.new or "")
+    for d in decoys:
         keys = [k for k, recs in truth.items() if any(s["id"] == d["_target"] for s in recs)]
-        assert any(f.key in keys and d["DOI"].lower() in f.message and f.rule in ("EN101", "EN102") for f in p.findings), d["DOI"]
+        assert any(f.key in keys and d["DOI"].lower() in f.message and f.rule in ("EN101", "EN102")
+                   for f in p.findings + pc.findings), d["DOI"]
+    for a in arxiv_decoys():
+        keys = [k for k, recs in truth.items() if any(s["id"] == a["_target"] for s in recs)]
+        assert not keys or any(f.key in keys and f"arxiv:{a['id']}" in f.message and a["_reason"] in f.message
+                               for f in p.findings), a["id"]
     new = apply(imported, p)
     mstar = next(e for e in new.entries if e.get("eprint") == "2407.15362")
     assert mstar.get("journal") == "Nature Communications" and mstar.get("doi") == "10.1038/s41467-025-66220-x"
     print(f"\nimported seed library: {accepted} auto-accepts, all correct")
-    assert accepted >= 20
+    assert accepted >= 36  # 24 before the batched arXiv title search
 
 
 def test_file_source_on_the_imported_library(seed: list[dict], imported: Library, tmp_path: Path) -> None:
@@ -640,3 +707,58 @@ def test_record_fields_put_a_preprint_server_in_howpublished() -> None:
     assert record_fields(pub, "article", preprint_source=False)["journal"] == "Nature Communications"
     conf = Record(source="file:x", id="c", title="T", container="Proc. CVPR", type="inproceedings", year="2024")
     assert record_fields(conf, "inproceedings", preprint_source=False)["booktitle"] == "Proc. CVPR"
+
+
+def test_arxiv_title_search_record_leads_to_the_published_version() -> None:
+    """A preprint found by the arXiv title search: arXiv's DOI is looked up in the relation DOI wave
+    and verified; a DOI naming another work is refused, and that preprint gets its one Crossref
+    published-version search (the other needs none)."""
+    title = "Gigapixel slide encoders for rare tumour subtyping"
+    pre = Record(source="arxiv", id="2401.00011", title=title, authors=("Lima, Ana", "Park, Jon"), type="misc",
+                 source_type="arxiv-preprint", year="2024", date="2024-01-05", doi="10.1000/pub.1", arxiv="2401.00011",
+                 kinds=frozenset({"preprint"}))
+    other = Record(source="arxiv", id="2402.00022", title="Stain normalisation by diffusion", authors=("Osei, Kim",),
+                   type="misc", source_type="arxiv-preprint", year="2024", doi="10.1000/other.2", arxiv="2402.00022",
+                   kinds=frozenset({"preprint"}))
+    pub = Record(source="crossref", id="10.1000/pub.1", title=title, authors=("Lima, Ana", "Park, Jon"), type="article",
+                 source_type="journal-article", container="Journal of Slides", year="2025", volume="3", doi="10.1000/pub.1")
+    wrong = Record(source="crossref", id="10.1000/other.2", title="Soil microbes under nitrogen", authors=("Roe, Sam",),
+                   type="article", source_type="journal-article", container="Soil Journal", year="2024", doi="10.1000/other.2")
+
+    class Fake:
+        asked: list[tuple[str, ...]] = []
+
+        def arxiv(self, ids):  # noqa: ANN001, ANN202
+            return {}
+
+        def piis(self, piis):  # noqa: ANN001, ANN202
+            return {}
+
+        def dois(self, dois):  # noqa: ANN001, ANN202
+            self.asked.append(tuple(dois))
+            return {d: {"10.1000/pub.1": pub, "10.1000/other.2": wrong}.get(d) for d in dois}
+
+        def arxiv_titles(self, titles):  # noqa: ANN001, ANN202
+            return {t: [pre] if "gigapixel" in t.lower() else [other] for t in titles}
+
+        searches: list[tuple[str, bool]] = []
+
+        def search(self, title, author, year, *, published=False):  # noqa: ANN001, ANN202
+            self.searches.append((title, published))
+            return []
+
+    lib = Library((Entry("misc", "a", (Field("title", title), Field("year", "2024"))),
+                   Entry("misc", "b", (Field("title", "Stain Normalisation by Diffusion"), Field("year", "2024")))))
+    fake = Fake()
+    p = plan(lib, fake, Options(today="2026-01-01"))
+    assert fake.asked == [(), ("10.1000/other.2", "10.1000/pub.1")]  # one DOI batch for both
+    assert fake.searches == [("Stain normalisation by diffusion", True)]
+    by = {r.key: r for r in p.results}
+    assert by["a"].via == "arXiv title search" and by["a"].matched == "arxiv:2401.00011" and by["a"].published == "crossref:10.1000/pub.1"
+    new = apply(lib, p)
+    a = new.get("a")
+    assert a is not None and a.entry_type == "article" and a.get("journal") == "Journal of Slides"
+    assert a.get("doi") == "10.1000/pub.1" and a.get("eprint") == "2401.00011" and a.get("author") == "Lima, Ana and Park, Jon"
+    b = new.get("b")
+    assert b is not None and b.get("eprint") == "2402.00022" and b.get("doi") is None and by["b"].published == ""
+    assert any(f.key == "b" and f.rule == "EN102" and "10.1000/other.2" in f.message for f in p.findings)

@@ -362,3 +362,82 @@ def test_gate_spacing_against_the_server(server: FakeServer) -> None:
         g.call(lambda: cr.fetch_dois(client, ["10.1038/s41591-024-02857-3"]))
     ts = [h.t for h in server.hits]
     assert min(b - a for a, b in zip(ts, ts[1:], strict=False)) >= 0.05
+
+
+# --------------------------------------------------------------------------- arXiv title search
+
+
+def test_arxiv_title_phrase_query_and_chunks() -> None:
+    ph = ax.title_phrase('PathoDuet: "Foundation" (models) AND\\or ANDNOT H&E — IHC-stains: Über-{\\"a}ll')
+    assert set(ph) <= set("abcdefghijklmnopqrstuvwxyz0123456789 ") and '"' not in ph
+    assert ph.startswith("pathoduet foundation models and") and "andnot" in ph and "  " not in ph and "uber" in ph
+    assert ax.title_query(["a b", "c d"]) == 'ti:"a b" OR ti:"c d"'
+    phrases = [f"title number {i} of the list" for i in range(25)]
+    assert [len(c) for c in ax.title_chunks(phrases)] == [10, 10, 5]
+    assert sum(ax.title_chunks(phrases), []) == phrases
+    long = ["x" * 500, "y" * 500, "z" * 500]
+    assert [len(c) for c in ax.title_chunks(long)] == [2, 1]  # the query stays under TITLE_QUERY_MAX
+    assert all(len(ax.title_query(c)) <= ax.TITLE_QUERY_MAX for c in ax.title_chunks(long))
+
+
+TITLED = [
+    {"id": "2308.15474", "title": "Towards a General-Purpose Foundation Model for Computational Pathology",
+     "published": "2023-08-01T00:00:00Z", "authors": ["Richard J. Chen"]},
+    {"id": "2310.00001", "title": "Towards a General-Purpose Foundation Model for Computational Pathology: a Review of Reviews",
+     "published": "2023-10-01T00:00:00Z", "authors": ["Ann Other"]},
+    {"id": "2405.07905", "title": "PLUTO: Pathology-Universal Transformer", "published": "2024-05-01T00:00:00Z", "authors": ["Dinkar Juyal"]},
+]
+
+
+def test_arxiv_title_search_request_and_empty_feed() -> None:
+    with FakeServer([], TITLED) as srv:
+        client = ax.make_client(srv.arxiv_url, 1.0)
+        phrases = [ax.title_phrase(TITLED[0]["title"]), ax.title_phrase("PLUTO: Pathology-Universal Transformer")]
+        recs = ax.fetch_titles(client, phrases)
+        assert sorted(r.arxiv for r in recs) == ["2308.15474", "2310.00001", "2405.07905"]
+        (hit,) = srv.hits
+        assert hit.kind == "arxiv-search" and "max_results=10" in hit.path and "id_list=&" in hit.path
+        assert ("search_query=ti%3A%22towards+a+general+purpose+foundation+model+for+computational+pathology%22"
+                "+OR+ti%3A%22pluto+pathology+universal+transformer%22") in hit.path
+        assert ax.fetch_titles(client, ["no such title anywhere at all"]) == []  # an empty result feed
+        srv.inject("arxiv", Fault("malformed"))
+        with pytest.raises(TransientSourceError):
+            ax.fetch_titles(client, phrases)
+
+
+def test_arxiv_title_lookup_batches_caches_and_goes_offline(tmp_path: Path) -> None:
+    from enrichkit import fast_settings
+    from pathbib.sources.lookup import OfflineMiss, open_session
+
+    titles = [TITLED[0]["title"], "PLUTO: pathology universal transformer", "An unknown paper nobody wrote"]
+    titles += [f"Filler title number {i} for batching" for i in range(9)]
+    with FakeServer([], TITLED) as srv:
+        def session(**kw: object) -> object:
+            return open_session(fast_settings(srv), ["arxiv"], cache_path=tmp_path / "c.sqlite", clock=time.monotonic,
+                                wall=time.time, sleep=time.sleep, **kw)  # type: ignore[arg-type]
+
+        srv.inject("arxiv", *[Fault("status", 503)] * 4)  # more than the retries: every title of chunk 1 fails
+        s = session()
+        got = s.lookup.arxiv_titles(titles)  # type: ignore[attr-defined]
+        s.close()  # type: ignore[attr-defined]
+        assert len(srv.requests(kind="arxiv-search")) == 4 + 1  # chunk 1 tried 4 times, chunk 2 once
+        assert sum(isinstance(v, SourceError) for v in got.values()) == 10
+        s = session()
+        got = s.lookup.arxiv_titles(titles)  # type: ignore[attr-defined]
+        s.close()  # type: ignore[attr-defined]
+        assert len(srv.requests(kind="arxiv-search")) == 5 + 1  # errors were not cached: only they are asked again
+        # a title gets the results that resemble it (the matcher in scoring decides among them)
+        assert [r.arxiv for r in got[titles[0]]] == ["2308.15474", "2310.00001"]
+        assert [r.arxiv for r in got[titles[1]]] == ["2405.07905"] and got[titles[2]] == []
+        srv.reset_log()
+        s = session()
+        assert s.lookup.arxiv_titles(titles) == got and srv.hits == []  # type: ignore[attr-defined]
+        s.close()  # type: ignore[attr-defined]
+        s = session(offline=True, refresh=False)
+        assert s.lookup.arxiv_titles(titles[:2]) == {t: got[t] for t in titles[:2]}  # type: ignore[attr-defined]
+        s.close()  # type: ignore[attr-defined]
+        off = open_session(fast_settings(srv), ["arxiv"], cache_path=tmp_path / "empty.sqlite", offline=True,
+                           clock=time.monotonic, wall=time.time, sleep=time.sleep)
+        assert all(isinstance(v, OfflineMiss) for v in off.lookup.arxiv_titles(titles).values())
+        off.close()
+        assert srv.hits == []

@@ -1,8 +1,9 @@
 """Enrichment planning (pure): which fields of which entries a lookup can fill or correct.
 
 `plan(library, lookup, options)` asks the injected lookup in batched waves — arXiv ids,
-then DOIs (the entries' own and the DOIs arXiv reports for preprints), PIIs, one
-bibliographic search per entry still unresolved, the Crossref `is-preprint-of` relations
+then DOIs (the entries' own and the DOIs arXiv reports for preprints), PIIs, a batched
+arXiv title search (one request per chunk of titles) for entries no identifier resolved, one
+Crossref bibliographic search per entry still unresolved, the Crossref `is-preprint-of` relations
 of every preprint matched so far (one more DOI batch), then a published-version search for
 preprints not searched yet (at most one search per entry) — decides per entry
 which record is the entry's work (`scoring`), and returns a `Plan`: field changes
@@ -399,6 +400,35 @@ def plan(library: Library, lookup: Any, options: Options | None = None) -> Plan:
                 if w.primary is not None and w.ids.arxiv and not w.ids.doi and _is_published(w.primary):
                     w.published, w.published_via = w.primary, f"{w.primary.source} record of the list item"
 
+    # wave E0: batched arXiv title search for entries with no identifier at all (one request
+    # per chunk of titles); a record accepted here is the entry's preprint, and the
+    # preprint -> published logic below applies to it
+    title_failed: set[str] = set()
+    title_refused: set[str] = set()
+    if opts.search and hasattr(lookup, "arxiv_titles"):
+        # (an entry whose DOI/PII no source knows counts as unidentified: Springer and ScienceDirect
+        # links give identifiers of articles whose preprint may be the only record found)
+        todo = [w for w in works if w.primary is None and not (w.error or w.refused or w.ids.arxiv) and w.query.titles]
+        got_t = lookup.arxiv_titles(sorted({w.query.titles[0] for w in todo})) if todo else {}
+        for w in todo:
+            ans = got_t.get(w.query.titles[0])
+            if isinstance(ans, SourceError):  # Crossref may still find it; an error only if nothing does
+                title_failed.add(w.entry.key)
+                _finding(w, SOURCE_FAILED, "error", f"arXiv title search: {ans.message}", ans.hint or None)
+                continue
+            if not ans:
+                continue
+            d = decide(w.query, ans)
+            was_refused = w.refused
+            _report_decision(w, d, "arXiv title search")
+            if w.refused and not was_refused:  # a refused arXiv candidate must not stop the Crossref search
+                w.refused = False
+                title_refused.add(w.entry.key)
+            if d.accepted is not None:
+                w.primary = w.arxiv_rec = d.accepted.record
+                w.via = "arXiv title search"
+                w.suggested = False
+
     # wave E1: one bibliographic search per entry that nothing identified
     if opts.search:
         for w in works:
@@ -416,17 +446,35 @@ def plan(library: Library, lookup: Any, options: Options | None = None) -> Plan:
             if d.accepted is not None:
                 w.primary, w.via = d.accepted.record, "search"
 
+    for w in works:
+        if w.primary is None and w.entry.key in title_failed:
+            w.error = True  # the arXiv title search failed and nothing else found it: a rerun asks again
+        if w.primary is None and w.entry.key in title_refused:
+            w.refused = True
+
     # wave D: Crossref relations of the preprint records matched so far (by identifier or by
-    # search): one batch of DOI lookups for every `is-preprint-of` target
+    # search): one batch of DOI lookups for every `is-preprint-of` target, together with the
+    # DOIs arXiv gives for preprints found by the arXiv title search
     rel_want: dict[str, list[_Work]] = {}
+    arx_doi_want: dict[str, list[_Work]] = {}
+    for w in works:
+        a = w.arxiv_rec
+        if w.via == "arXiv title search" and a is not None and a.doi and w.published is None:
+            arx_doi_want.setdefault(a.doi, []).append(w)
     for w in works:
         p = w.primary
         if w.published is None and p is not None and p.is_preprint:
             for name, idt, rid in p.relations:
                 if name == "is-preprint-of" and idt == "doi" and rid:
                     rel_want.setdefault(rid, []).append(w)
-    if rel_want:
-        rel = lookup.dois(sorted(rel_want))
+    if rel_want or arx_doi_want:
+        rel = lookup.dois(sorted(set(rel_want) | set(arx_doi_want)))
+        for adoi, ws in arx_doi_want.items():
+            for w in ws:
+                a = w.arxiv_rec
+                cand = _answer(w, rel.get(adoi), f"doi:{adoi} (from arXiv)")
+                if a is not None and cand and _verify_published(w, a, cand, f"arXiv's DOI ({a.journal_ref or 'no journal ref'}) ->"):
+                    w.published, w.published_via = cand, f"DOI given by arXiv:{a.arxiv}"
         for rid, ws in rel_want.items():
             for w in ws:
                 if w.published is not None:

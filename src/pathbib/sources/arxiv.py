@@ -208,7 +208,55 @@ def fetch_ids(client: Any, ids: Sequence[str]) -> list[Record]:
 
     ids = list(ids)
     client.page_size = max(1, len(ids))
-    search = arxiv.Search(id_list=ids, max_results=len(ids))
+    return _run(client, arxiv.Search(id_list=ids, max_results=len(ids)))
+
+
+# arXiv's search_query is a Lucene-like language: quotes, parentheses, colons, hyphens
+# (ANDNOT), backslashes and upper-case AND/OR/ANDNOT mean something. A title phrase keeps
+# only lower-case ASCII letters and digits (after matching.normalize_title has folded case,
+# accents, LaTeX and punctuation); arXiv's title index ignores the rest anyway.
+_UNSAFE = re.compile(r"[^a-z0-9 ]+")
+TITLE_QUERY_MAX = 1200  # characters of search_query per request (the URL stays well under 2 kB)
+TITLES_PER_REQUEST = 10
+RESULTS_PER_TITLE = 5
+
+
+def title_phrase(title: str) -> str:
+    """The title as a safe arXiv phrase: 'Virchow: A Million-Slide…' -> 'virchow a million slide …'."""
+    from ..matching import normalize_title
+
+    return _WS.sub(" ", _UNSAFE.sub(" ", normalize_title(title).lower())).strip()
+
+
+def title_query(phrases: Sequence[str]) -> str:
+    """`ti:"a b c" OR ti:"d e f"` for already-safe phrases (see `title_phrase`)."""
+    return " OR ".join(f'ti:"{p}"' for p in phrases if p)
+
+
+def title_chunks(phrases: Sequence[str], size: int = TITLES_PER_REQUEST, limit: int = TITLE_QUERY_MAX) -> list[list[str]]:
+    """Group phrases so each request has at most `size` titles and `limit` query characters."""
+    out: list[list[str]] = []
+    cur: list[str] = []
+    for p in phrases:
+        if cur and (len(cur) >= size or len(title_query([*cur, p])) > limit):
+            out.append(cur)
+            cur = []
+        cur.append(p)
+    if cur:
+        out.append(cur)
+    return out
+
+
+def fetch_titles(client: Any, phrases: Sequence[str], per_title: int = RESULTS_PER_TITLE) -> list[Record]:
+    """One request for several title phrases: search_query=ti:"…" OR ti:"…", max_results set."""
+    import arxiv
+
+    n = max(1, per_title * len(phrases))
+    client.page_size = n
+    return _run(client, arxiv.Search(query=title_query(phrases), max_results=n))
+
+
+def _run(client: Any, search: Any) -> list[Record]:
     session = client._session
     session.responses.clear()
     try:

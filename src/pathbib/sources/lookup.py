@@ -2,7 +2,8 @@
 
 A lookup answers batched questions; each answer is a Record, None (not found), or a
 SourceError (that id failed; the rest of the run goes on). `NetworkLookup` batches
-(20 DOIs or PIIs per Crossref request, up to 100 arXiv ids per arXiv request), goes
+(20 DOIs or PIIs per Crossref request, up to 100 arXiv ids per arXiv request, 10 titles per
+arXiv title search), goes
 through the cache and one `Gate` per source. `FileLookup` answers from a local file.
 `ChainLookup` asks several sources in order (the first answer wins).
 """
@@ -24,6 +25,7 @@ from .record import Record
 Answer = Record | SourceError | None
 DOI_BATCH = 20
 ARXIV_BATCH = 100
+TITLE_CANDIDATE = 0.75  # an arXiv title-search result is a candidate for a title this close (scoring decides)
 
 
 class OfflineMiss(SourceError):
@@ -108,6 +110,13 @@ class ChainLookup:
                         out[k] = v
         return out
 
+    def arxiv_titles(self, titles: Sequence[str]) -> dict[str, list[Record] | SourceError]:
+        out: dict[str, list[Record] | SourceError] = {}
+        for lk in self.lookups:
+            if hasattr(lk, "arxiv_titles"):
+                out.update(lk.arxiv_titles(titles))
+        return out
+
     def search(self, title: str, author: str, year: str, *, published: bool = False) -> list[Record] | SourceError:
         err: SourceError | None = None
         out: list[Record] = []
@@ -190,6 +199,51 @@ class NetworkLookup:
         from .arxiv import fetch_ids
 
         return self._batched("arxiv", ids, "arxiv:", ARXIV_BATCH, lambda c: fetch_ids(self.arxiv_client, c), lambda r: r.arxiv)
+
+    def arxiv_titles(self, titles: Sequence[str]) -> dict[str, list[Record] | SourceError]:
+        """Batched arXiv title search: one `ti:"…" OR ti:"…"` request per chunk of titles.
+
+        Each title gets the returned records whose title resembles it (the matcher in
+        `scoring` decides); the answer per title is cached as "title:<phrase>".
+        """
+        if self.arxiv_client is None:
+            return {}
+        from ..matching import title_similarity
+        from .arxiv import fetch_titles, title_chunks, title_phrase
+
+        out: dict[str, list[Record] | SourceError] = {}
+        by_phrase: dict[str, list[str]] = {}
+        for t in dict.fromkeys(titles):
+            ph = title_phrase(t)
+            if len(ph) < 8:  # too short to search for safely
+                out[t] = []
+            else:
+                by_phrase.setdefault(ph, []).append(t)
+        todo: list[str] = []
+        for ph, ts in by_phrase.items():
+            hit = self.cache.get("arxiv", "title:" + ph)
+            if hit is not None:
+                out.update({t: hit for t in ts})
+            elif self.offline:
+                out.update({t: OfflineMiss(f"arXiv title search {ph!r} is not in the cache", "run without --offline to search")
+                            for t in ts})
+            else:
+                todo.append(ph)
+        for chunk in title_chunks(todo):
+            try:
+                recs = self.gates["arxiv"].call(lambda chunk=chunk: fetch_titles(self.arxiv_client, chunk),  # type: ignore[misc]
+                                                f"{len(chunk)} titles")
+            except SourceNotFound:
+                recs = []
+            except SourceError as exc:
+                for ph in chunk:
+                    out.update({t: exc for t in by_phrase[ph]})
+                continue
+            for ph in chunk:
+                cands = [r for r in recs if title_similarity(ph, r.title) >= TITLE_CANDIDATE]
+                self.cache.put("arxiv", "title:" + ph, cands)
+                out.update({t: cands for t in by_phrase[ph]})
+        return out
 
     def search(self, title: str, author: str, year: str, *, published: bool = False) -> list[Record] | SourceError:
         if self.crossref is None or not title:
