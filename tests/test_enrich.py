@@ -137,6 +137,13 @@ def test_seed_library_precision_recall_and_decoys(server: FakeServer, seed: list
                 if f.key == key and f.rule in ("EN101", "EN102") and d["DOI"].lower() in f.message]
         assert msgs, f"decoy {d['DOI']} not reported for {key}"
         assert any(d["_reason"] in m for m in msgs), (d["_reason"], msgs)
+    # with arXiv off, an entry that names its arXiv preprint must not take another posting of it
+    # (the bioRxiv twin of PRISM) from the Crossref search
+    pa, _ = run_plan(server, seed_lib, None, sources=("crossref",))
+    for c in pa.changes:
+        assert (c.new or "").lower() not in decoy_dois and "decoy" not in c.source, c
+    twin = [f.message for f in pa.findings if f.key == "seed23" and "10.1101/decoy.prism-twin" in f.message]
+    assert twin and any("preprint twin" in m for m in twin), twin
 
 
 def test_seed_fills_authors_venues_and_published_version(server: FakeServer, seed: list[dict], seed_lib: Library) -> None:

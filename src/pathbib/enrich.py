@@ -441,7 +441,9 @@ def plan(library: Library, lookup: Any, options: Options | None = None) -> Plan:
                 _answer(w, found, "search")
                 continue
             w.candidates = list(found)
-            d = decide(w.query, found)
+            # an entry that already names its arXiv preprint is only looking for the published
+            # version: another posting of the preprint (a bioRxiv/medRxiv twin) is refused
+            d = decide(w.query, found, want_published=bool(w.ids.arxiv))
             _report_decision(w, d, "search")
             if d.accepted is not None:
                 w.primary, w.via = d.accepted.record, "search"
