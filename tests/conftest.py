@@ -30,3 +30,13 @@ def shared() -> type[SharedAccess]:
 
 class SharedAccess:
     path = staticmethod(shared_path)
+
+
+def say(request: pytest.FixtureRequest, text: str, newline: bool = True) -> None:
+    """Print a measured number on the terminal even while output is captured."""
+    capman = request.config.pluginmanager.getplugin("capturemanager")
+    tr = request.config.pluginmanager.getplugin("terminalreporter")
+    if tr is None or capman is None:
+        return
+    with capman.global_and_fixture_disabled():
+        tr.write_line(("\n" if newline else "") + text)

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from conftest import say
 from pathbib.bibio import parse, read_library, render, write_library, write_text_atomic
 from pathbib.errors import ConcurrentModificationError, InputError
 
@@ -102,7 +103,7 @@ def test_killed_writer_leaves_the_complete_old_or_new_file(tmp_path: Path, reque
     assert killed >= iterations // 2
     # with kills spread over the write, both outcomes occur
     assert outcomes["old"] > 0 and outcomes["new"] > 0, outcomes
-    _say(
+    say(
         request,
         f"atomic write: {iterations} writers, {killed} killed mid-run (write takes {write_time:.3f} s): "
         f"old file kept {outcomes['old']}x, new file complete {outcomes['new']}x, never partial",
@@ -172,13 +173,3 @@ def test_write_to_missing_folder_is_a_clear_error(tmp_path: Path) -> None:
     with pytest.raises(InputError) as ei:
         write_text_atomic(tmp_path / "no" / "such" / "library.bib", "x\n")
     assert "cannot be written" in ei.value.message and ei.value.hint
-
-
-def _say(request: pytest.FixtureRequest, text: str, newline: bool = True) -> None:
-    """Print a measured number on the terminal even while output is captured."""
-    capman = request.config.pluginmanager.getplugin("capturemanager")
-    tr = request.config.pluginmanager.getplugin("terminalreporter")
-    if tr is None or capman is None:
-        return
-    with capman.global_and_fixture_disabled():
-        tr.write_line(("\n" if newline else "") + text)

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import shared_path
+from conftest import say, shared_path
 from pathbib.bibio import (
     Snapshot,
     decode_bytes,
@@ -62,9 +62,9 @@ def report(request: pytest.FixtureRequest):
     rows: list[str] = []
     yield rows
     if rows:
-        _say(request, "bibio corpus report (entries in = independent count; out = after write+re-read):")
+        say(request, "bibio corpus report (entries in = independent count; out = after write+re-read):")
         for r in rows:
-            _say(request, "  " + r, newline=False)
+            say(request, "  " + r, newline=False)
 
 
 @pytest.mark.parametrize("rel", CORPUS, ids=lambda r: r.rsplit("/", 1)[-1][:40])
@@ -349,16 +349,6 @@ def test_percent_comment_lines_between_blocks_are_comments() -> None:
     # but a % inside a previous block's value on the same line does not hide the next block
     text2 = "@misc{a, url = {x%20y}} @misc{b, title = {B}}\n"
     assert [e.key for e in parse(text2).entries] == ["a", "b"]
-
-
-def _say(request: pytest.FixtureRequest, text: str, newline: bool = True) -> None:
-    """Print a measured number on the terminal even while output is captured."""
-    capman = request.config.pluginmanager.getplugin("capturemanager")
-    tr = request.config.pluginmanager.getplugin("terminalreporter")
-    if tr is None or capman is None:
-        return
-    with capman.global_and_fixture_disabled():
-        tr.write_line(("\n" if newline else "") + text)
 
 
 def test_editing_an_entry_keeps_the_whitespace_around_it_exactly() -> None:

@@ -18,6 +18,7 @@ from pathlib import Path
 
 import pytest
 
+from conftest import say
 from pathbib import __version__
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -76,15 +77,5 @@ def test_wheel_installs_in_a_fresh_venv_and_cli_starts_fast(tmp_path: Path, requ
         times.append(time.perf_counter() - t0)
         assert r.returncode == 0 and r.stdout.strip() == f"pathbib {__version__}"
     best = min(times)
-    _say(request, f"packaging: `pathbib --version` best of 7: {best * 1000:.0f} ms (median {sorted(times)[3] * 1000:.0f} ms)")
+    say(request, f"packaging: `pathbib --version` best of 7: {best * 1000:.0f} ms (median {sorted(times)[3] * 1000:.0f} ms)")
     assert best < 0.5, times
-
-
-def _say(request: pytest.FixtureRequest, text: str, newline: bool = True) -> None:
-    """Print a measured number on the terminal even while output is captured."""
-    capman = request.config.pluginmanager.getplugin("capturemanager")
-    tr = request.config.pluginmanager.getplugin("terminalreporter")
-    if tr is None or capman is None:
-        return
-    with capman.global_and_fixture_disabled():
-        tr.write_line(("\n" if newline else "") + text)

@@ -106,7 +106,7 @@ def _quoted_end(text: str, pos: int) -> int:
     raise _Fail('unterminated quoted value: a \'"\' is never closed', pos)
 
 
-def _value(text: str, pos: int, closer: str) -> tuple[str, Delim, int]:
+def _value(text: str, pos: int) -> tuple[str, Delim, int]:
     """Parse `part (# part)*` starting at `pos`; return (value, delim, end)."""
     parts: list[tuple[int, int, str]] = []
     while True:
@@ -166,7 +166,7 @@ def _parse_entry(text: str, start: int, body: int, etype: str, opener: str, line
     dup: str | None = None
     simple = _SIMPLE_FIELD.match
     while True:
-        sm = simple(text, pos)  # fast path (perf helper): one regex per ordinary field
+        sm = simple(text, pos)  # fast path: one regex per ordinary field
         if sm is not None:
             fname, braced, quoted, bare, sep = sm.groups()
             if sep == "," or sep == closer:
@@ -203,7 +203,7 @@ def _parse_entry(text: str, start: int, body: int, etype: str, opener: str, line
         pos = _skip_ws(text, nm.end())
         if pos >= len(text) or text[pos] != "=":
             raise _Fail(f"expected '=' after field name {nm.group()!r}", pos)
-        value, delim, pos = _value(text, pos + 1, closer)
+        value, delim, pos = _value(text, pos + 1)
         if name in seen and dup is None:
             first = line + text.count("\n", start, seen[name])
             fline = line + text.count("\n", start, name_pos)
@@ -252,7 +252,7 @@ def _parse_block(text: str, start: int, line: int) -> _Parsed | None:
         raw = text[start:end]
         return _Parsed(Comment(raw[m.end() - start : -1], line, raw), end)
     if low == "preamble":
-        value, _d, pos = _value(text, body, closer)
+        value, _d, pos = _value(text, body)
         pos = _skip_ws(text, pos)
         if pos >= len(text) or text[pos] != closer:
             raise _Fail(f"expected '{closer}' to close @preamble", pos)
@@ -266,7 +266,7 @@ def _parse_block(text: str, start: int, line: int) -> _Parsed | None:
         pos = _skip_ws(text, nm.end())
         if pos >= len(text) or text[pos] != "=":
             raise _Fail("expected '=' in @string", pos)
-        value, delim, pos = _value(text, pos + 1, closer)
+        value, delim, pos = _value(text, pos + 1)
         pos = _skip_ws(text, pos)
         if pos < len(text) and text[pos] == ",":  # tolerated by BibTeX? no, but harmless
             pos = _skip_ws(text, pos + 1)

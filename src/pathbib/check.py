@@ -22,6 +22,7 @@ from typing import Any, Protocol, TypeVar, cast
 from urllib.parse import unquote, urlsplit
 
 from .config import Settings
+from .exporters.markdown import github_slug as _slug_text
 from .identifiers import (
     arxiv_year_month,
     extract_identifiers,
@@ -1286,12 +1287,9 @@ def parse_readme(text: str) -> Readme:
 
 
 def github_slug(heading: str) -> str:
-    """The anchor GitHub gives a heading: lower-case, punctuation dropped, spaces to hyphens."""
+    """Return the anchor GitHub gives a Markdown heading (HTML tags and link syntax removed first)."""
     t = re.sub(r"<[^>]+>", "", heading)
-    t = _MD_LINK.sub(r"\1", t)
-    t = t.strip().lower()
-    t = re.sub(r"[^\w\- ]", "", t)
-    return t.replace(" ", "-")
+    return _slug_text(_MD_LINK.sub(r"\1", t))
 
 
 def read_readme(text: str) -> Readme:

@@ -45,7 +45,7 @@ class ListSettings:
     sections: tuple[Section, ...] = ()
     template: str = ""  # path of a Jinja2 template overriding the shipped one
     protect_words: tuple[str, ...] = ()  # title words brace-protected in the LaTeX export (besides acronyms)
-    # Markdown line under a (sub)section that lists no paper; "" prints nothing (build helper)
+    # Markdown line under a (sub)section that lists no paper; "" prints nothing
     empty_section: str = "_No papers in this section yet — contributions welcome._"
 
 
@@ -77,9 +77,9 @@ class EnrichSettings:
     arxiv_interval: float = 3.0  # arXiv asks for one request every 3 s
     retries: int = 4
     locked: tuple[str, ...] = ()  # citation keys never changed by enrich
-    backoff: float = 1.0  # first retry delay in seconds (doubles, with jitter); enrich helper
-    search_rows: int = 5  # rows asked for in a bibliographic search; enrich helper
-    breaker_threshold: int = 3  # consecutive failed calls before a source is left alone; enrich helper
+    backoff: float = 1.0  # first retry delay in seconds (doubles, with jitter)
+    search_rows: int = 5  # rows asked for in a bibliographic search
+    breaker_threshold: int = 3  # consecutive failed calls before a source is left alone
 
 
 @dataclass(frozen=True)

@@ -208,6 +208,7 @@ def record_fields(rec: Record, btype: str, *, preprint_source: bool) -> dict[str
 
 
 def selected(e: Entry, opts: Options) -> bool:
+    """Return whether `--only`/`--since` select entry `e` for enrichment."""
     if opts.only and e.key not in opts.only:
         return False
     if opts.since:
@@ -803,6 +804,7 @@ def merge_provenance(existing: dict[str, Any], p: Plan) -> dict[str, Any]:
 
 
 def render_provenance(doc: dict[str, Any]) -> str:
+    """Render the provenance document as stable, sorted JSON text."""
     import json
 
     return json.dumps(doc, indent=2, sort_keys=True, ensure_ascii=False) + "\n"

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .bibio import entry_has_comments, format_library, parse, render
+from .bibio import entry_has_comments, format_library, render
 from .model import Entry, Library
 
 
@@ -46,8 +46,3 @@ def format_text(lib: Library) -> FmtResult:
         tuple(e.line for e in changed),
         kept,
     )
-
-
-def reparse(text: str, path: str = "") -> Library:
-    """Parse formatted text again (the library that `pathbib fmt` writes)."""
-    return parse(text, path)

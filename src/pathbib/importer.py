@@ -202,6 +202,7 @@ def bibtex_authors(text: str) -> str:
 
 
 def latex_escape_name(name: str) -> str:
+    """Escape LaTeX specials in a name, keeping its braces and backslashes (they carry BibTeX grouping)."""
     return "".join(_LATEX_SPECIAL.get(c, c) if c not in "{}\\" else c for c in name)
 
 

@@ -48,10 +48,6 @@ class Entry:
     def __contains__(self, name: object) -> bool:
         return isinstance(name, str) and any(f.name == name.lower() for f in self.fields)
 
-    @property
-    def field_names(self) -> tuple[str, ...]:
-        return tuple(f.name for f in self.fields)
-
     def as_dict(self) -> dict[str, str]:
         """Return the fields as a name → value dict (first occurrence wins)."""
         out: dict[str, str] = {}

@@ -74,6 +74,7 @@ def families_of(authors: Iterable[str]) -> tuple[str, ...]:
 
 
 def query_from_entry(entry: Entry, families: Sequence[str] = ()) -> Query:
+    """Build the lookup Query (titles, author families, year, preprint flag) for an entry."""
     from .matching import author_families
 
     titles = tuple(t for t in (entry.get("title") or "", entry.get("list-title") or "") if t.strip())
@@ -93,6 +94,7 @@ def author_agreement(a: Sequence[str], b: Sequence[str]) -> float | None:
 
 
 def best_title(titles: Sequence[str], rec: Record) -> float:
+    """Return the best similarity between any query title and the record's titles."""
     cands = [t for t in (rec.title, *rec.alt_titles) if t]
     return max((title_similarity(q, c) for q in titles for c in cands), default=0.0)
 

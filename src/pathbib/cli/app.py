@@ -44,7 +44,7 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
     # plain click help: typer's rich help imports rich + markdown-it (~85 ms, more than typer
-    # itself), which would make `pathbib --help` 3x slower than `import typer` (issue 8)
+    # itself), which would make `pathbib --help` 3x slower than `import typer`
     rich_markup_mode=None,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
@@ -75,6 +75,7 @@ class State:
 
 
 def state(ctx: typer.Context) -> State:
+    """Return the global-options State stored on the root context."""
     obj = ctx.find_root().obj
     assert isinstance(obj, State)
     return obj

@@ -1,4 +1,4 @@
-"""`pathbib build` and `pathbib export`."""
+"""`pathbib build` and `pathbib export` (CLI edge: file I/O happens here)."""
 
 from __future__ import annotations
 

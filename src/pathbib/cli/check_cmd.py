@@ -1,4 +1,4 @@
-"""`pathbib check`: lint library.bib (and the README with --readme); output for humans, JSON or GitHub."""
+"""`pathbib check`: lint library.bib (and the README with --readme); output for humans, JSON or GitHub (CLI edge: file I/O happens here)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""`pathbib enrich` and `pathbib add`."""
+"""`pathbib enrich` and `pathbib add` (CLI edge: file I/O happens here)."""
 
 from __future__ import annotations
 

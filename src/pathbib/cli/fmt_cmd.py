@@ -1,4 +1,4 @@
-"""`pathbib fmt`."""
+"""`pathbib fmt` (CLI edge: file I/O happens here)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""`pathbib import README.md`."""
+"""`pathbib import README.md` (CLI edge: file I/O happens here)."""
 
 from __future__ import annotations
 

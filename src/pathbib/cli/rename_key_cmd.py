@@ -1,4 +1,4 @@
-"""`pathbib rename-key OLD NEW`."""
+"""`pathbib rename-key OLD NEW` (CLI edge: file I/O happens here)."""
 
 from __future__ import annotations
 

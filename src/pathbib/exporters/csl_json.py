@@ -140,10 +140,6 @@ _PAGE_DASH = re.compile(r"\s*(?:-{1,3}|\u2013|\u2014|\\textendash\s*|\{\\textend
 _ARXIV_NEW = re.compile(r"^\d{4}\.\d{4,5}(v\d+)?$")
 
 
-def _plain(s: str) -> str:
-    return plain(s) if s else ""
-
-
 def _date_parts(text: str) -> list[int] | None:
     m = _ISO_DATE.match(text.strip())
     if not m:
@@ -174,11 +170,11 @@ def _iso_date(value: str) -> dict[str, Any] | None:
             return {"date-parts": [pa, pb]}
         if pa:
             return {"date-parts": [pa]}
-        return {"literal": _plain(v)}
+        return {"literal": plain(v)}
     parts = _date_parts(v)
     if parts and len(str(parts[0])) == len(v.split("-")[0]):
         return {"date-parts": [parts]}
-    return {"literal": _plain(v)}
+    return {"literal": plain(v)}
 
 
 def _issued(f: dict[str, str]) -> dict[str, Any] | None:
@@ -188,7 +184,7 @@ def _issued(f: dict[str, str]) -> dict[str, Any] | None:
     if not year:
         return None
     # `{\noopsort{1973b}}1973`: the argument only steers sorting
-    y = _plain(_NOOPSORT.sub("", year)) if "noopsort" in year else _plain(year)
+    y = plain(_NOOPSORT.sub("", year)) if "noopsort" in year else plain(year)
     if y.isdigit():
         parts = [int(y)]
     else:
@@ -196,7 +192,7 @@ def _issued(f: dict[str, str]) -> dict[str, Any] | None:
         if not found:
             return {"literal": y}
         parts = [int(found.group())]
-    month = _plain(f.get("month", ""))
+    month = plain(f.get("month", ""))
     mo = month_number(month)
     day = f.get("day", "").strip()
     if not mo and month:
@@ -215,16 +211,16 @@ def _name(n: Name) -> dict[str, str] | None:
     if n.literal:
         if n.is_others:
             return None
-        return {"literal": _plain(n.literal)}
+        return {"literal": plain(n.literal)}
     out: dict[str, str] = {}
     if n.last:
-        out["family"] = _plain(n.last)
+        out["family"] = plain(n.last)
     if n.first:
-        out["given"] = _plain(n.first)
+        out["given"] = plain(n.first)
     if n.von:
-        out["non-dropping-particle"] = _plain(n.von)
+        out["non-dropping-particle"] = plain(n.von)
     if n.jr:
-        out["suffix"] = _plain(n.jr)
+        out["suffix"] = plain(n.jr)
     if not out.get("family"):
         given = out.get("given")
         return {"literal": given} if given else None
@@ -266,7 +262,7 @@ def _join_title(main: str | None, sub: str | None) -> str | None:
 
 
 def _pages(value: str) -> str:
-    return _PAGE_DASH.sub("\u2013", _plain(value) if "\\" in value or "{" in value else value.strip()) if value else ""
+    return _PAGE_DASH.sub("\u2013", plain(value) if "\\" in value or "{" in value else value.strip()) if value else ""
 
 
 def _arxiv_id(f: dict[str, str]) -> str | None:
@@ -310,7 +306,7 @@ def entry_to_csl(entry: Entry, f: dict[str, str]) -> tuple[dict[str, Any], list[
         elif name in _TEXT:
             var = _TEXT[name]
             if var not in item:
-                text = _plain(value)
+                text = plain(value)
                 if text:
                     item[var] = text
         else:
@@ -339,7 +335,7 @@ def entry_to_csl(entry: Entry, f: dict[str, str]) -> tuple[dict[str, Any], list[
 
     number = f.get("number")
     if number:
-        n = _plain(number)
+        n = plain(number)
         if item["type"] in ("article-journal", "article-magazine", "article-newspaper", "periodical"):
             item.setdefault("issue", n)
         elif f.get("series") and item["type"] in ("book", "chapter", "paper-conference"):
@@ -349,7 +345,7 @@ def entry_to_csl(entry: Entry, f: dict[str, str]) -> tuple[dict[str, Any], list[
 
     publisher = f.get("publisher") or f.get("institution") or f.get("school") or f.get("organization")
     if publisher:
-        item["publisher"] = _plain(publisher)
+        item["publisher"] = plain(publisher)
     if f.get("organization") and publisher != f.get("organization"):
         unmapped.append("organization")
     if etype in _THESIS_GENRE and "genre" not in item:
@@ -386,17 +382,17 @@ def entry_to_csl(entry: Entry, f: dict[str, str]) -> tuple[dict[str, Any], list[
     elif f.get("eprint"):
         unmapped.append("eprint")
 
-    kw = [k.strip() for k in _plain(f.get("keywords", "")).split(",") if k.strip()]
+    kw = [k.strip() for k in plain(f.get("keywords", "")).split(",") if k.strip()]
     for sec in f.get("list-section", "").split(","):
         sec = sec.strip()
         if sec and sec not in kw:
             kw.append(sec)
     if kw:
         item["keyword"] = ", ".join(kw)
-    notes = [_plain(f["note"])] if f.get("note") else []
+    notes = [plain(f["note"])] if f.get("note") else []
     if f.get("list-highlight"):
         hl = f["list-highlight"]
-        notes.append(_plain(hl) if "\\" in hl or "{" in hl else " ".join(hl.split()))
+        notes.append(plain(hl) if "\\" in hl or "{" in hl else " ".join(hl.split()))
     notes = [n for n in notes if n]
     if notes:
         item["note"] = "\n".join(notes)

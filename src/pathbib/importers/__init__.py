@@ -1,0 +1,1 @@
+"""Input-format importers (pure): awesome-list Markdown, mojibake repair, list settings."""

@@ -280,7 +280,7 @@ def _evidence(runs: list[tuple[int, str, bytes]], lost: tuple[int, ...]) -> int:
     return int(score)
 
 
-def _line_col(text: str, pos: int, line_starts: list[int]) -> tuple[int, int]:
+def _line_col(pos: int, line_starts: list[int]) -> tuple[int, int]:
     import bisect
 
     i = bisect.bisect_right(line_starts, pos) - 1
@@ -324,7 +324,7 @@ def _decide_gaps(text: str, start: int, run: str, units: list[_Unit], positions:
         if len(cands) == 1:
             u.text = cands[0]
         else:
-            line, col = _line_col(text, positions[k], line_starts)
+            line, col = _line_col(positions[k], line_starts)
             out.append(Ambiguity(line, col, u.chars, tuple(cands)))
     return out
 
@@ -363,7 +363,7 @@ def repair(text: str) -> RepairResult:
             pos += len(u.chars)
         ambiguities += _decide_gaps(text, start, run, units, positions, lost, line_starts)
         for seg_start, seg in _segments(units, positions):
-            line, _ = _line_col(text, seg_start, line_starts)
+            line, _ = _line_col(seg_start, line_starts)
             repairs.append(Repair(line, "".join(u.chars for u in seg), "".join(u.text or "" for u in seg),
                                   sum(1 for u in seg if u.gap is not None)))
         out.append(text[prev:start])

@@ -32,6 +32,7 @@ _WS = re.compile(r"\s+")
 
 
 def strip_version(arxiv_id: str) -> str:
+    """Return the arXiv id without its `vN` version suffix."""
     return _VERSION.sub("", arxiv_id.strip())
 
 

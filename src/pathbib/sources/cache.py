@@ -1,4 +1,4 @@
-"""A persistent SQLite cache of parsed records, keyed by (source, query key), with expiry.
+"""A persistent SQLite cache of parsed records, keyed by (source, query key), with expiry (I/O: disk).
 
 A key is what was asked ("doi:10.1038/x", "arxiv:2306.11207", "search:<digest>"); the value
 is the list of records the source returned (an empty list records "not found", so a rerun

@@ -127,6 +127,7 @@ def _date(item: dict[str, Any], keys: Sequence[str] = DATE_KEYS) -> tuple[str, s
 
 
 def format_author(family: str, given: str) -> str:
+    """Format a Crossref author as BibTeX "Family, Given" (or whichever part exists)."""
     family, given = clean_text(family), clean_text(given)
     if family and given:
         return f"{family}, {given}"

@@ -103,7 +103,7 @@ class Gate:
             delay = max(delay, retry_after)
         return delay
 
-    def call(self, fn: Callable[[], T], what: str = "") -> T:
+    def call(self, fn: Callable[[], T]) -> T:
         """Run `fn` (one request) under the policy; return its result or raise a SourceError."""
         if self._open_until is not None:
             if self.clock() < self._open_until:

@@ -40,6 +40,7 @@ class Lookup(Protocol):
 
 
 def chunks(items: Sequence[str], n: int) -> list[list[str]]:
+    """Split `items` into consecutive lists of at most `n`."""
     return [list(items[i : i + n]) for i in range(0, len(items), n)]
 
 
@@ -161,7 +162,7 @@ class NetworkLookup:
         out, todo = self._cached(source, keys, prefix)
         for chunk in chunks(todo, size):
             try:
-                recs = self.gates[source].call(lambda chunk=chunk: fetch(chunk), f"{len(chunk)} ids")  # type: ignore[misc]
+                recs = self.gates[source].call(lambda chunk=chunk: fetch(chunk))  # type: ignore[misc]
             except SourceNotFound:
                 recs = []
             except SourceError as exc:
@@ -231,8 +232,7 @@ class NetworkLookup:
                 todo.append(ph)
         for chunk in title_chunks(todo):
             try:
-                recs = self.gates["arxiv"].call(lambda chunk=chunk: fetch_titles(self.arxiv_client, chunk),  # type: ignore[misc]
-                                                f"{len(chunk)} titles")
+                recs = self.gates["arxiv"].call(lambda chunk=chunk: fetch_titles(self.arxiv_client, chunk))  # type: ignore[misc]
             except SourceNotFound:
                 recs = []
             except SourceError as exc:
@@ -260,7 +260,7 @@ class NetworkLookup:
             return OfflineMiss("this search is not in the cache", "run without --offline to search")
         try:
             recs = self.gates["crossref"].call(
-                lambda: fetch_search(self.crossref, title, author, year, rows=self.search_rows, window=window), "search"
+                lambda: fetch_search(self.crossref, title, author, year, rows=self.search_rows, window=window)
             )
         except SourceNotFound:
             recs = []
