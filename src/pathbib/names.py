@@ -11,6 +11,7 @@ caller's business (see `pathbib.latex`).
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -93,32 +94,8 @@ def split_authors(value: str) -> list[str]:
     return [p.strip() for p in _split_depth0(value, _AND) if p.strip()]
 
 
-def _words(text: str) -> list[str]:
-    """Split on whitespace and `~` at brace depth 0 (hyphens stay inside words)."""
-    if "{" not in text and "}" not in text:  # fast path: everything is at depth 0
-        return [w for w in _SPACE_TILDE.split(text) if w]
-    words: list[str] = []
-    depth = 0
-    cur: list[str] = []
-    for c in text:
-        if c == "{":
-            depth += 1
-        elif c == "}":
-            depth = max(depth - 1, 0)
-        if depth == 0 and (c.isspace() or c == "~"):
-            if cur:
-                words.append("".join(cur))
-                cur = []
-            continue
-        cur.append(c)
-    if cur:
-        words.append("".join(cur))
-    return words
-
-
-def _commas(text: str) -> list[str]:
-    if "{" not in text and "}" not in text:  # fast path: every comma is at depth 0
-        return [p.strip() for p in text.split(",")]
+def _split_top(text: str, is_sep: Callable[[str], bool]) -> list[str]:
+    """Split `text` at characters `is_sep` accepts, at brace depth 0 only (pieces unstripped)."""
     parts: list[str] = []
     depth = 0
     cur: list[str] = []
@@ -127,13 +104,27 @@ def _commas(text: str) -> list[str]:
             depth += 1
         elif c == "}":
             depth = max(depth - 1, 0)
-        if c == "," and depth == 0:
-            parts.append("".join(cur).strip())
+        if depth == 0 and is_sep(c):
+            parts.append("".join(cur))
             cur = []
             continue
         cur.append(c)
-    parts.append("".join(cur).strip())
+    parts.append("".join(cur))
     return parts
+
+
+def _words(text: str) -> list[str]:
+    """Split on whitespace and `~` at brace depth 0 (hyphens stay inside words)."""
+    if "{" not in text and "}" not in text:  # fast path: everything is at depth 0
+        return [w for w in _SPACE_TILDE.split(text) if w]
+    return [w for w in _split_top(text, lambda c: c.isspace() or c == "~") if w]
+
+
+def _commas(text: str) -> list[str]:
+    """Split on commas at brace depth 0; pieces stripped."""
+    if "{" not in text and "}" not in text:  # fast path: every comma is at depth 0
+        return [p.strip() for p in text.split(",")]
+    return [p.strip() for p in _split_top(text, lambda c: c == ",")]
 
 
 def _first_letter_case(word: str) -> str | None:
