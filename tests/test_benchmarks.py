@@ -61,24 +61,6 @@ def test_csl_bytes_export_equals_text_export() -> None:
         assert export_csl_json_bytes(lib) == export_csl_json(lib).encode("utf-8")
 
 
-def test_help_does_not_import_heavy_modules() -> None:
-    """`pathbib --help` loads typer and pathbib's CLI frame only (issue 8: start-up)."""
-    code = (
-        "import sys\n"
-        "from pathbib.cli import main\n"
-        "try:\n"
-        "    main(['--help'])\n"
-        "except SystemExit:\n"
-        "    pass\n"
-        "heavy = ['habanero', 'arxiv', 'jinja2', 'pylatexenc', 'rich', 'markdown_it', 'bibtexparser',\n"
-        "         'requests', 'citeproc']\n"
-        "print('HEAVY=' + ','.join(m for m in heavy if m in sys.modules))\n"
-    )
-    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
-    assert proc.returncode == 0, proc.stderr
-    assert proc.stdout.strip().splitlines()[-1] == "HEAVY=", proc.stdout[-300:]
-
-
 def test_cli_restores_garbage_collection() -> None:
     """The CLI pauses the cyclic GC while a command runs and restores it afterwards."""
     import gc
