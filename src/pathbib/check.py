@@ -19,19 +19,29 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any, Protocol, TypeVar, cast
-from urllib.parse import unquote, urlsplit
+from urllib.parse import urlsplit
 
 from .config import Settings
 from .exporters.markdown import github_slug as _slug_text
 from .identifiers import (
     arxiv_year_month,
     extract_identifiers,
-    is_valid_doi,
     normalize_arxiv,
     normalize_doi,
-    normalize_pii,
 )
 from .identifiers import strip_tracking as _strip_tracking_params
+from .identity import (
+    Work,
+    WorkIndex,
+    contradiction,
+    entry_identifiers,
+    entry_titles,
+    field_arxiv,
+    field_doi,
+    id_label,
+    same_work,
+)
+from .identity import is_arxiv_eprint as _is_arxiv_eprint
 from .importers.mojibake import MisDecoded, find_mis_decoded
 from .matching import author_families, fold, normalize_family, normalize_title, title_similarity
 from .model import Delim, Entry, FieldChange, Finding, Library, Severity
@@ -197,74 +207,11 @@ def _is_survey(entry: Entry, settings: Settings) -> bool:
 
 _PREPRINT_DOI = ("10.48550/", "10.1101/", "10.21203/", "10.2139/", "10.20944/", "10.31219/", "10.36227/")
 _PREPRINT_WORDS = re.compile(r"\b(arxiv|medrxiv|biorxiv|preprint|ssrn|research square|techrxiv|chemrxiv)\b")
-_DOI_FIELD_PREFIX = re.compile(r"^(?:doi:\s*|(?:https?://)?(?:dx\.)?doi\.org/)", re.I)
-
-
-def field_doi(value: str | None) -> str | None:
-    """The DOI a `doi` field holds, bare and lower-case, or None when it holds anything else.
-
-    Accepted around the DOI: a `doi:` or doi.org prefix, %-escapes, LaTeX escapes (`\\_`) and
-    trailing punctuation; a DOI inside other text ("see 10.1000/x") is not a `doi` field value.
-    """
-    if not value:
-        return None
-    v = unquote(_LATEX_URL_ESC.sub(r"\1", value)).strip()
-    bare = _DOI_FIELD_PREFIX.sub("", v, count=1)
-    doi = normalize_doi(bare)
-    if doi is not None and bare.lower().startswith(doi) and not bare[len(doi):].strip(".,;:)"):
-        return doi
-    # normalize_doi reads DOIs out of running text and stops at "<": old Wiley (SICI) DOIs such as
-    # 10.1002/(SICI)1097-4555(199707)28:7<487::AID-JRS115>3.0.CO;2-V are whole field values
-    return bare.lower() if is_valid_doi(bare) else None
-
-
-def field_arxiv(value: str | None) -> str | None:
-    """The arXiv id (no version) an `eprint` field holds — bare, `arXiv:`, arXiv URL or 10.48550 DOI
-    form, one token — or None."""
-    if not value or len(value.split()) != 1:
-        return None
-    ax = normalize_arxiv(value)
-    return ax if ax and arxiv_year_month(ax) else None
-
-
-def _is_arxiv_eprint(entry: Entry) -> bool:
-    ap = _plain(entry.get("archiveprefix") or entry.get("eprinttype"))
-    return bool(entry.get("eprint")) and ap in ("arxiv", "")
-
-
-#: Identifier kinds read from URLs (others, e.g. a DOI from a publisher page, are PB102's business).
-_URL_ID_KINDS = ("arxiv", "pii", "openreview")
 
 
 def identifiers(entry: Entry) -> dict[str, set[str]]:
-    """Identifiers of the work an entry describes: doi, arxiv, pii, openreview, pmid.
-
-    From the fields `doi`, `eprint` (arXiv), `pii`, `openreview`, `pmid`, and from the arXiv,
-    ScienceDirect, OpenReview and doi.org links in `url`/`list-links` (pathbib.identifiers).
-    PIIs are compared in their compact upper-case form.
-    """
-    ids: dict[str, set[str]] = defaultdict(set)
-    if d := field_doi(entry.get("doi")):
-        ids["doi"].add(d)
-    if _is_arxiv_eprint(entry) and (a := field_arxiv(_clean(entry.get("eprint")))):
-        ids["arxiv"].add(a)
-    if pii := _clean(entry.get("pii")):
-        ids["pii"].add(normalize_pii(pii) or re.sub(r"[^0-9A-Z]", "", pii.upper()))
-    if openreview := _clean(entry.get("openreview")):
-        ids["openreview"].add(openreview)
-    if pmid := _clean(entry.get("pmid")):
-        ids["pmid"].add(pmid.lower())
-    for _fname, u in _urls(entry, ("url", "list-links")):
-        found = extract_identifiers(u)
-        for kind in _URL_ID_KINDS:
-            if kind in found:
-                ids[kind].add(found[kind])
-        if "doi" in found and _host(u).endswith("doi.org"):
-            ids["doi"].add(found["doi"])
-    for d in list(ids.get("doi", ())):
-        if d.startswith("10.48550/arxiv.") and (a := normalize_arxiv(d)):
-            ids["arxiv"].add(a)
-    return dict(ids)
+    """Identifiers of the work an entry describes (`identity.entry_identifiers`, the one definition)."""
+    return {k: set(v) for k, v in entry_identifiers(entry).items()}
 
 
 def _arxiv_url(url: str) -> bool:
@@ -423,10 +370,13 @@ def _find_duplicates(entries: Sequence[Entry], ntitle: Mapping[str, str],
         for scheme, vals in ids[e.key].items():
             for v in vals:
                 by_id[(scheme, v)].append(e)
+    works = {e.key: Work(entry_titles(e), ids[e.key]) for e in entries}
     for (scheme, v), group in by_id.items():
-        if len(group) > 1:
-            for other in group[1:]:
-                add(group[0], other, "identifier", f"{'arXiv' if scheme == 'arxiv' else scheme.upper()} {v}")
+        # the one same-work rule (identity.same_work): a shared identifier needs near-equal titles
+        for i, first in enumerate(group[:60]):
+            for other in group[i + 1:60]:
+                if same_work(works[first.key], works[other.key]):
+                    add(first, other, "identifier", f"{'arXiv' if scheme == 'arxiv' else scheme.upper()} {v}")
     # 2. identical normalised titles
     by_title: dict[str, list[Entry]] = defaultdict(list)
     for e in entries:
@@ -436,7 +386,7 @@ def _find_duplicates(entries: Sequence[Entry], ntitle: Mapping[str, str],
     for group in by_title.values():
         if len(group) > 1:
             for other in group[1:]:
-                if _same_authors(group[0], other):
+                if _same_authors(group[0], other) and not contradiction(ids[group[0].key], ids[other.key]):
                     add(group[0], other, "title", "same normalised title")
     # 3. near-identical titles: candidates share a block key made of two of their rarest tokens
     df: dict[str, int] = defaultdict(int)
@@ -472,7 +422,8 @@ def _find_duplicates(entries: Sequence[Entry], ntitle: Mapping[str, str],
                     continue
                 s = title_similarity(ta, tb)
                 # "Part 1" / "Part 2", "YOLOv7" / "YOLOv8": numbers must agree
-                if s >= 0.93 and _DIGITS.findall(ta) == _DIGITS.findall(tb) and _same_authors(a, b):
+                if s >= 0.93 and _DIGITS.findall(ta) == _DIGITS.findall(tb) and _same_authors(a, b) \
+                        and not contradiction(ids[a.key], ids[b.key]):
                     add(a, b, "title", f"titles {s:.0%} similar")
     return sorted(found.values(), key=lambda p: (order[p[1].key], order[p[0].key]))
 
@@ -583,6 +534,73 @@ def rule_tracking(lib: Library, ctx: CheckContext) -> list[Finding]:
     for e in lib.entries:
         for name, u, clean in _tracked_urls(e):
             out.append(_f("PB105", f"{name} has tracking parameters: {u}", e, name, f"use {clean}", lib=lib))
+    return out
+
+
+# --------------------------------------------------------------------------- PB106/PB107 identity clashes
+# The same-work rule lives in pathbib.identity (shared with import and enrich); these two rules
+# report the pairs it keeps apart although they look alike.
+
+
+def _identity_clashes(lib: Library, ctx: CheckContext) -> list[tuple[Entry, Entry, str, str]]:
+    """(first, later, kind, detail) for entries that share an identifier under different titles
+    ("shared-link") or carry one title with different identifiers ("same-title")."""
+    def make() -> list[tuple[Entry, Entry, str, str]]:
+        idx = _index(lib, ctx)
+        index = WorkIndex()
+        out: list[tuple[Entry, Entry, str, str]] = []
+        seen: set[frozenset[str]] = set()
+        for e in idx.entries:
+            w = Work(entry_titles(e), {k: frozenset(v) for k, v in idx.ids[e.key].items()})
+            for handle, kind, detail in index.clashes(w):
+                other = idx.by_key[str(handle)]
+                pair = frozenset((other.key, e.key))
+                if pair not in seen and pair not in idx.dup_keys and other.key != e.key:
+                    seen.add(pair)
+                    out.append((other, e, kind, detail))
+            index.add(e.key, w)
+        return out
+
+    return _memoized(ctx, f"clashes:{id(lib)}", make)
+
+
+@_rule("PB106", "shared-link", "error",
+       "Two entries with different titles share a paper link or identifier (DOI, arXiv id, PII, OpenReview, CVF, "
+       "...). They are kept as two works; the finding is reported on both entries.",
+       "A link identifies one paper: on one of the two entries it points at the wrong paper (often a copy-paste "
+       "slip in the list), so a reader following it lands on another paper.",
+       "Open the link, decide which paper it belongs to, and correct the link of the other entry. Do not delete "
+       "either entry: they are different papers.")
+def rule_shared_link(lib: Library, ctx: CheckContext) -> list[Finding]:
+    out = []
+    for a, b, kind, detail in _identity_clashes(lib, ctx):
+        if kind != "shared-link":
+            continue
+        k, _, v = detail.partition(" ")
+        what = id_label(k, v)
+        fld = "doi" if k == "doi" else "eprint" if k == "arxiv" else "url"
+        for e, other in ((a, b), (b, a)):
+            out.append(_f("PB106", f"{what} is also the link of {other.key!r}, a paper with another title", e, fld,
+                          f"correct the link of one of them ({e.key!r} or {other.key!r})", lib=lib))
+    return out
+
+
+@_rule("PB107", "same-title-different-ids", "warning",
+       "Two entries have the same normalised title but different DOIs (or other identifiers of one kind). They are "
+       "kept as two works; the finding is reported on both entries.",
+       "Either two different works share a title (a paper and its erratum, two editions) or one of the identifiers "
+       "is wrong; a reader cannot tell which.",
+       "Check both identifiers. If one is wrong, correct it (the entries then are one work: merge them); if they are "
+       "different works, suppress the finding on one of them with the reason.")
+def rule_same_title_other_ids(lib: Library, ctx: CheckContext) -> list[Finding]:
+    out = []
+    for a, b, kind, detail in _identity_clashes(lib, ctx):
+        if kind != "same-title" or not detail:
+            continue
+        for e, other in ((a, b), (b, a)):
+            out.append(_f("PB107", f"same title as {other.key!r} but a different {id_label(detail, '').strip()}", e,
+                          "doi" if detail == "doi" else "eprint" if detail == "arxiv" else "title",
+                          f"check the {id_label(detail, '').strip()} of {e.key!r} and {other.key!r}", lib=lib))
     return out
 
 

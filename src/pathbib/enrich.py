@@ -20,8 +20,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .errors import SourceError
-from .identifiers import extract_identifiers, normalize_arxiv, normalize_doi, normalize_pii
+from .identifiers import normalize_arxiv, normalize_doi, normalize_pii
+from .identity import ARXIV_DOI_PREFIX, entry_identifiers, field_arxiv, field_doi, is_arxiv_eprint
 from .matching import normalize_title
+from .merge import TYPE_LOCK, locked_fields, same_value
 from .model import Entry, FieldChange, Finding, Library
 from .scoring import (
     KIND_REASONS,
@@ -108,21 +110,17 @@ class Ids:
 
 
 def entry_ids(e: Entry) -> Ids:
-    """The identifiers an entry carries in its fields or links."""
-    doi = normalize_doi(e.get("doi") or "") or ""
-    arxiv = ""
-    if (e.get("archiveprefix") or "arxiv").lower() == "arxiv" and e.get("eprint"):
-        arxiv = normalize_arxiv(e.get("eprint") or "") or ""
-    pii = normalize_pii(e.get("pii") or "") or ""
-    for f in ("url", "list-links"):
-        for url in (e.get(f) or "").split():
-            found = extract_identifiers(url)
-            doi = doi or found.get("doi", "")
-            arxiv = arxiv or found.get("arxiv", "")
-            pii = pii or found.get("pii", "")
-    if doi.startswith("10.48550/arxiv."):  # arXiv's DataCite DOI names the preprint
-        arxiv = arxiv or (normalize_arxiv(doi.split("arxiv.", 1)[1]) or "")
-        doi = ""
+    """The identifiers an entry carries in its fields or links (one value each; `identity.entry_identifiers`).
+
+    A value in the entry's own field comes first; arXiv's DataCite DOI names the preprint, so it
+    counts as the arXiv id, not as the DOI.
+    """
+    ids = entry_identifiers(e)
+    doi = field_doi(e.get("doi")) or ""
+    if not doi or doi.startswith(ARXIV_DOI_PREFIX):
+        doi = min((d for d in ids.get("doi", ()) if not d.startswith(ARXIV_DOI_PREFIX)), default="")
+    arxiv = (field_arxiv(e.get("eprint")) if is_arxiv_eprint(e) else None) or min(ids.get("arxiv", ()), default="")
+    pii = normalize_pii(e.get("pii") or "") or min(ids.get("pii", ()), default="")
     return Ids(doi, arxiv, pii)
 
 
@@ -219,12 +217,8 @@ def selected(e: Entry, opts: Options) -> bool:
 
 
 def _locks(e: Entry, opts: Options) -> set[str]:
-    locks = {x.strip().lower() for x in re.split(r"[,\s]+", e.get("list-locked") or "") if x.strip()}
-    for item in opts.locked:
-        k, _, f = item.partition(":")
-        if k == e.key:
-            locks.add((f or "*").lower())
-    return locks
+    extra = [(f or "*") for k, _, f in (item.partition(":") for item in opts.locked) if k == e.key]
+    return locked_fields(e, extra)
 
 
 def _prefers_remote(key: str, fname: str, opts: Options) -> bool:
@@ -597,7 +591,7 @@ def _merge(w: _Work, opts: Options) -> tuple[list[FieldChange], dict[str, dict[s
         # the published venue replaces the preprint's: drop the other container field
         for other in {"journal", "booktitle", "howpublished"} - {_container_field(new_type)}:
             proposed.pop(other, None)
-    if new_type != btype and "type" not in locks:
+    if new_type != btype and TYPE_LOCK not in locks:
         changes.append(FieldChange(e.key, TYPE_FIELD, btype, new_type, (w.published or w.primary).label,  # type: ignore[union-attr]
                                    "published version" if w.published else "type from source", "update"))
     for fname in sorted(proposed, key=_field_order):
@@ -725,9 +719,7 @@ def abbreviates(old: str, new: str) -> bool:
 
 
 def _same(fname: str, old: str, new: str) -> bool:
-    if fname == "author":
-        return _families_value(old) == _families_value(new)
-    return _norm(fname, old) == _norm(fname, new)
+    return same_value(fname, old, new)
 
 
 def _completes(old: str, new: str) -> bool:
