@@ -110,6 +110,7 @@ class Group:
     items: list[Item]
     work: Work
     reason: str = ""
+    links: list[ItemLinks] = field(default_factory=list)  # item_links of each item, in order
 
     @property
     def ids(self) -> dict[str, str]:
@@ -122,16 +123,18 @@ def group_items(items: tuple[Item, ...] | list[Item]) -> list[Group]:
     groups: list[Group] = []
     index = WorkIndex()
     for it in items:
-        w = item_work(it)
+        links = item_links(it)
+        w = item_work(it, links)
         hit = index.find(w)
         if hit is None:
             index.add(len(groups), w)
-            groups.append(Group([it], w))
+            groups.append(Group([it], w, "", [links]))
             continue
         gi = hit[0]
         assert isinstance(gi, int)
         g = groups[gi]
         g.items.append(it)
+        g.links.append(links)
         index.add(gi, w)
         g.work = index.work(gi)
         g.reason = g.reason or hit[1]
@@ -186,8 +189,7 @@ class _Acc:
             self.notes.append(text)
 
 
-def _gather_links(acc: _Acc, it: Item, findings: list[Finding], path: str) -> None:
-    lk = item_links(it)
+def _gather_links(acc: _Acc, it: Item, lk: ItemLinks, findings: list[Finding], path: str) -> None:
     for orig, removed in lk.stripped:
         findings.append(Finding("import-tracking", "info", f"removed tracking parameter(s) {', '.join(removed)} from {orig}",
                                 field="url", line=it.line, path=path))
@@ -232,8 +234,8 @@ def _gather_dates(acc: _Acc, it: Item, idx: int, findings: list[Finding], path: 
 
 
 def _gather(acc: _Acc, it: Item, idx: int, first: Item, ids_by_path: dict[tuple[str, ...], str],
-            findings: list[Finding], path: str) -> None:
-    _gather_links(acc, it, findings, path)
+            findings: list[Finding], path: str, links: ItemLinks) -> None:
+    _gather_links(acc, it, links, findings, path)
     if it.number and it.number not in acc.numbers:
         acc.numbers.append(it.number)
     if it.section:
@@ -282,7 +284,8 @@ def group_fields(group: Group, ids_by_path: dict[tuple[str, ...], str],
     first = group.items[0]
     acc = _Acc()
     for idx, it in enumerate(group.items):
-        _gather(acc, it, idx, first, ids_by_path, findings, path)
+        links = group.links[idx] if idx < len(group.links) else item_links(it)
+        _gather(acc, it, idx, first, ids_by_path, findings, path, links)
     ids = group.ids
     etype = _entry_type(acc, ids)
     year = acc.year or acc.date[:4]

@@ -25,12 +25,13 @@ _LATEX_SPECIAL = {
     "\\": r"\textbackslash{}", "&": r"\&", "%": r"\%", "$": r"\$", "#": r"\#", "_": r"\_",
     "{": r"\{", "}": r"\}", "~": r"\textasciitilde{}", "^": r"\textasciicircum{}",
 }
+_LATEX_TABLE = str.maketrans(_LATEX_SPECIAL)
 _UNESCAPE = re.compile(r"\\textbackslash\{\}|\\textasciitilde\{\}|\\textasciicircum\{\}|\\[&%$#_{}]")
 
 
 def latex_escape(text: str) -> str:
     """Escape LaTeX's special characters so that `text` is a valid BibTeX/LaTeX value."""
-    return "".join(_LATEX_SPECIAL.get(c, c) for c in text)
+    return text.translate(_LATEX_TABLE)
 
 
 def latex_unescape(value: str) -> str:

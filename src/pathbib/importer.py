@@ -39,7 +39,7 @@ from .import_text import (
 )
 from .importers.markdown import ParsedList
 from .importers.mojibake import Ambiguity
-from .keys import make_key
+from .keys import base_key
 from .matching import normalize_title
 from .merge import BIBLIO_FIELDS, LIST_FIELDS, TYPE_LOCK, locked_fields, merge_fields
 from .model import Entry, Field, FieldChange, Finding, Library
@@ -248,8 +248,7 @@ class _Merger:
         self.index = WorkIndex()
         for e in library.entries:
             self.index.add(e.key, Work.of(e))
-        self.taken = {e.key for e in library.entries}
-        self.existing = set(self.taken)
+        self.taken = {e.key.lower() for e in library.entries}  # keys compare case-insensitively
         self.matched: set[str] = set()
         self.created: list[str] = []
         self.updated: list[str] = []
@@ -259,11 +258,20 @@ class _Merger:
         self.new_entries: dict[str, Entry] = {}
         self.replaced: dict[str, Entry] = {}
 
-    def create(self, entry: Entry, key: str) -> str:
-        self.taken.add(key)
+    def new_key(self, family: str, year: str | None, title: str) -> str:
+        """`keys.make_key` against the keys taken so far, in constant time (`unique_key` copies the set)."""
+        base = base_key(family, year, title)
+        key, n = base, 2
+        while key.lower() in self.taken:
+            key, n = f"{base}-{n}", n + 1
+        return key
+
+    def create(self, entry: Entry, key: str, work: Work | None = None) -> str:
+        """Add a new entry; `work` is its identity when known already (a group's), else read from it."""
+        self.taken.add(key.lower())
         e = entry.with_key(key)
         self.new_entries[key] = e
-        self.index.add(key, Work.of(e))
+        self.index.add(key, work or Work.of(e))
         self.created.append(key)
         return key
 
@@ -298,8 +306,8 @@ class _Merger:
             return self.merge_into(str(hit[0]), etype, fields)
         author = next((f.value for f in fields if f.name == "author"), "")
         year = next((f.value for f in fields if f.name == "year"), "")
-        key = make_key(_first_family(author), year, title, self.taken)
-        return self.create(Entry(etype, key, tuple(fields)), key)
+        key = self.new_key(_first_family(author), year, title)
+        return self.create(Entry(etype, key, tuple(fields)), key, work)
 
 
 def _place_survey(m: _Merger, survey: Entry) -> str:
@@ -311,8 +319,8 @@ def _place_survey(m: _Merger, survey: Entry) -> str:
                     or (e.get("list-survey") or "").strip().lower() == "yes"), "")
     if key:
         return m.merge_into(key, m.entries[key].entry_type, list(survey.fields))  # the survey keeps its type
-    new_key = survey.key if survey.key and survey.key not in m.taken else make_key(
-        _first_family(survey.get("author") or ""), survey.get("year"), title, m.taken)
+    new_key = survey.key if survey.key and survey.key.lower() not in m.taken else m.new_key(
+        _first_family(survey.get("author") or ""), survey.get("year"), title)
     return m.create(survey, new_key)
 
 
