@@ -56,6 +56,7 @@ __all__ = [
     "id_label",
     "ARXIV_DOI_PREFIX",
     "WorkIndex",
+    "count_works",
 ]
 
 Ids = Mapping[str, AbstractSet[str]]
@@ -335,3 +336,21 @@ class WorkIndex:
             if kind:
                 out.append((self._handles[pos], kind, detail))
         return out
+
+
+def count_works(works: Iterable[Work]) -> int:
+    """The number of distinct works among `works`, repeats counted once (by `same_work`).
+
+    The one paper count: what `build` writes, what `import` reports and what `check --readme`
+    compares with the list's claim.
+    """
+    index = WorkIndex()
+    n = 0
+    for w in works:
+        hit = index.find(w)
+        if hit is None:
+            index.add(n, w)
+            n += 1
+        else:
+            index.add(hit[0], w)
+    return n

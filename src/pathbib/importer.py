@@ -21,6 +21,7 @@ Importing the same list twice changes nothing. The result is data: the new libra
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import asdict, dataclass
 from typing import Any
 
@@ -123,26 +124,48 @@ class ImportResult:
 # ------------------------------------------------------------------------------ sections
 
 
+Node = Section | Subsection
+
+
+def _descendants(nodes: tuple[Node, ...]) -> Iterator[Node]:
+    for n in nodes:
+        yield n
+        yield from _descendants(n.subsections)
+
+
+def _same_title(a: str, b: str) -> bool:
+    return normalize_title(a) == normalize_title(b)
+
+
+def _configured_id(path: tuple[str, ...], configured: tuple[Section, ...]) -> str:
+    """The configured id of the heading at `path`: walked title by title, else a descendant of the
+    configured top section with the heading's title."""
+    nodes: tuple[Node, ...] = configured
+    node: Node | None = None
+    for t in path:
+        node = next((x for x in nodes if _same_title(x.title, t)), None)
+        if node is None:
+            break
+        nodes = node.subsections
+    if node is not None:
+        return node.id
+    top = next((x for x in configured if path and _same_title(x.title, path[0])), None)
+    if top is None or len(path) < 2:
+        return ""
+    sub = next((x for x in _descendants(top.subsections) if _same_title(x.title, path[-1])), None)
+    return sub.id if sub is not None else ""
+
+
 def section_ids(parsed: ParsedList, configured: tuple[Section, ...] = ()) -> dict[tuple[str, ...], str]:
-    """Map each section path to its id: the configured id when the title matches, else a slug."""
-    by_title: dict[tuple[str, ...], str] = {}
-    known_top = {normalize_title(s.title): s for s in configured}
+    """Map each section path (any depth) to its id: the configured id when the titles match, else a slug."""
     used: set[str] = set()
     out: dict[tuple[str, ...], str] = {}
     for h in parsed.sections:
-        sid = ""
-        top = known_top.get(normalize_title(h.path[0])) if h.path else None
-        if top is not None:
-            if len(h.path) == 1:
-                sid = top.id
-            else:
-                sub = next((x for x in top.subsections if normalize_title(x.title) == normalize_title(h.path[-1])), None)
-                if sub is not None:
-                    sid = sub.id
+        sid = _configured_id(h.path, configured)
         if not sid:
             for s in configured:  # a subsection moved under another section keeps its id
-                for x in s.subsections:
-                    if normalize_title(x.title) == normalize_title(h.title) and x.id not in used:
+                for x in _descendants(s.subsections):
+                    if _same_title(x.title, h.title) and x.id not in used:
                         sid = x.id
         if not sid:
             base = slug(h.title)
@@ -155,21 +178,37 @@ def section_ids(parsed: ParsedList, configured: tuple[Section, ...] = ()) -> dic
                 n += 1
         used.add(sid)
         out[h.path] = sid
-    del by_title
     return out
+
+
+def _section_tree(parsed: ParsedList, ids: dict[tuple[str, ...], str]) -> tuple[Section, ...]:
+    """The headings as a tree as deep as the list nests them (a heading goes under its nearest listed ancestor)."""
+    children: dict[int, list[int]] = {}
+    roots: list[int] = []
+    pos: dict[tuple[str, ...], int] = {}
+    heads = parsed.sections
+    for i, h in enumerate(heads):
+        parent = next((pos[h.path[:k]] for k in range(len(h.path) - 1, 0, -1) if h.path[:k] in pos), None)
+        if parent is None and len(h.path) > 1 and roots:
+            parent = roots[-1]
+        if parent is None:
+            roots.append(i)
+        else:
+            children.setdefault(parent, []).append(i)
+        pos[h.path] = i
+
+    def sub(i: int) -> Subsection:
+        h = heads[i]
+        return Subsection(h.title, ids[h.path], h.description, tuple(sub(c) for c in children.get(i, ())))
+
+    return tuple(Section(heads[i].title, ids[heads[i].path], heads[i].description,
+                         tuple(sub(c) for c in children.get(i, ()))) for i in roots)
 
 
 def list_settings(parsed: ParsedList, ids: dict[tuple[str, ...], str]) -> ListSettings:
     """The front matter and section tree as `ListSettings` (for a new pathbib.toml)."""
     fm = parsed.front
-    secs: list[Section] = []
-    for h in parsed.sections:
-        if len(h.path) == 1:
-            secs.append(Section(h.title, ids[h.path], h.description, ()))
-        elif secs and len(h.path) >= 2:
-            last = secs[-1]
-            secs[-1] = Section(last.title, last.id, last.description,
-                               last.subsections + (Subsection(h.title, ids[h.path], h.description),))
+    secs = _section_tree(parsed, ids)
     review = fm.review_line
     return ListSettings(
         title=fm.title,

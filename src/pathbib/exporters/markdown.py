@@ -19,9 +19,11 @@ from dataclasses import dataclass, field
 from importlib import resources
 from typing import Any
 
-from ..config import Section, Settings
+from ..config import Section, Settings, Subsection
+from ..identity import Work, count_works
 from ..model import Entry, Library
 from ..names import split_names
+from ._links import extra_links, more_paper_links
 from ._resolve import Resolver, month_number
 from ._text import plain
 
@@ -319,6 +321,8 @@ class Paper:
     indent: str
     year: int | None
     links: list[dict[str, str]] = field(default_factory=list)  # further paper links after `url`
+    extra: list[dict[str, str]] = field(default_factory=list)  # project, dataset, demo, video, other links
+    note: str = ""  # the list's other text about the paper (`list-note`)
 
 
 @dataclass
@@ -382,64 +386,52 @@ def list_context(
     for fixed in (lst.title or "Papers", "Citation", "Introduction", "papers"):
         slugger(fixed)
 
-    sections: tuple[Section, ...] = lst.sections
-    known: dict[str, tuple[int, int | None]] = {}
-    for si, s in enumerate(sections):
-        known[s.id] = (si, None)
-        for ji, sub in enumerate(s.subsections):
-            known[sub.id] = (si, ji)
-
-    groups: list[Group] = []
-    for s in sections:
-        g = Group(md_escape(s.title), slugger(s.title), 2, s.id, s.description)
-        for sub in s.subsections:
-            g.subsections.append(Group(md_escape(sub.title), slugger(sub.title), 3, sub.id, sub.description))
-        groups.append(g)
-    other: Group | None = None
-
-    buckets: dict[int, list[tuple[tuple[int, int, int], int, Entry, dict[str, str]]]] = {}
+    # the section tree, as deep as pathbib.toml nests it; targets in document order
     targets: list[Group] = []
-    slots: dict[tuple[int, int | None], int] = {}
+    known: dict[str, int] = {}
 
-    def slot(g: Group) -> int:
+    def make(node: Section | Subsection, level: int) -> Group:
+        g = Group(md_escape(node.title), slugger(node.title), level, node.id, node.description)
+        known.setdefault(node.id, len(targets))
         targets.append(g)
-        return len(targets) - 1
+        g.subsections = [make(sub, level + 1) for sub in node.subsections]
+        return g
 
-    for gi, g in enumerate(groups):
-        slots[(gi, None)] = slot(g)
-        for ji, sg in enumerate(g.subsections):
-            slots[(gi, ji)] = slot(sg)
-
+    groups: list[Group] = [make(s, 2) for s in lst.sections]
+    other: Group | None = None
+    buckets: dict[int, list[tuple[tuple[int, int, int], int, Entry, dict[str, str]]]] = {}
+    placed: dict[int, set[str]] = {}
     for order, e in enumerate(listed_entries(library, settings)):
         f = resolver.fields(e)
         for sid in _section_ids(e):
-            if sid in known:
-                t = slots[known[sid]]
-            else:
+            if sid not in known:  # a section pathbib.toml does not name: "Other papers", last
                 if other is None:
                     other = Group("Other papers", slugger("Other papers"), 2, "other", "")
-                    t = slot(other)
-                    slots[(-1, None)] = t
-                t = slots[(-1, None)]
-            bucket = buckets.setdefault(t, [])
-            if not any(x[2].key == e.key for x in bucket):
-                bucket.append((sort_key(f), order, e, f))
+                    targets.append(other)
+                t = len(targets) - 1
+            else:
+                t = known[sid]
+            if e.key not in placed.setdefault(t, set()):
+                placed[t].add(e.key)
+                buckets.setdefault(t, []).append((sort_key(f), order, e, f))
     if other is not None:
         groups.append(other)
 
     number = 0
     years: list[int] = []
-    keys: set[str] = set()
+    counted: dict[str, Entry] = {}
     for t, g in enumerate(targets):
         for sk, _order, e, f in sorted(buckets.get(t, []), key=lambda x: (x[0], x[1])):
             number += 1
-            keys.add(e.key)
+            counted[e.key] = e
             year = sk[0] if sk[0] != 9999 else None
             if year is not None:
                 years.append(year)
             venue = md_escape(_venue(f, e.entry_type))
             url, more_links = paper_links(f)
             code = [u for u in (safe_url(c) for c in (f.get("list-code") or "").split()) if u]
+            more_links += more_paper_links(f.get("list-links") or "", safe=safe_url, escape=md_escape,
+                                           server=url_server)
             g.papers.append(
                 Paper(
                     number=number,
@@ -455,14 +447,20 @@ def list_context(
                     indent=" " * len(f"{number}. "),
                     year=year,
                     links=more_links,
+                    extra=extra_links(f, safe=safe_url, escape=md_escape),
+                    note=md_escape(list_text(f.get("list-note", ""))),
                 )
             )
 
-    toc = []
-    for g in groups:
-        toc.append({"title": g.title, "slug": g.slug, "level": 0})
+    toc: list[dict[str, Any]] = []
+
+    def contents(g: Group, depth: int) -> None:
+        toc.append({"title": g.title, "slug": g.slug, "level": depth})
         for sg in g.subsections:
-            toc.append({"title": sg.title, "slug": sg.slug, "level": 1})
+            contents(sg, depth + 1)
+
+    for g in groups:
+        contents(g, 0)
 
     survey = survey_entry(library, settings)
     survey_ctx: dict[str, Any] | None = None
@@ -489,7 +487,7 @@ def list_context(
         "introduction": _COUNT_SENTENCE.sub("", lst.introduction).rstrip(),
         "order_note": lst.order_note,
         "survey": survey_ctx,
-        "count": len(keys),
+        "count": count_works(Work.of(e) for e in counted.values()),
         "items": number,
         "year_from": min(years) if years else None,
         "year_to": max(years) if years else None,
