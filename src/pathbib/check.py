@@ -34,12 +34,15 @@ from .identity import (
     Work,
     WorkIndex,
     contradiction,
+    count_works,
     entry_identifiers,
     entry_titles,
     field_arxiv,
     field_doi,
     id_label,
+    link_identifiers,
     same_work,
+    title_key,
 )
 from .identity import is_arxiv_eprint as _is_arxiv_eprint
 from .importers.mojibake import MisDecoded, find_mis_decoded
@@ -1405,7 +1408,8 @@ def _claim_lines(text: str) -> Iterator[tuple[int, str]]:
 
 @_rule("PB703", "stated-count", "error",
        "README: a sentence states a number of papers (\"a sum of `81` research papers\") that differs from the "
-       "number of items in the list.",
+       "number of papers in the list: distinct works, a paper listed twice counted once (the count `build` writes "
+       "and `import` reports).",
        "A false count is the first thing readers see and quote.",
        "Let `pathbib build` write the count, or correct the sentence.",
        readme=True)
@@ -1413,14 +1417,17 @@ def rule_stated_count(lib: Library, ctx: CheckContext) -> list[Finding]:
     rd = _readme(ctx)
     if rd is None:
         return []
-    n = len(rd.items)
+    # the one paper count (identity.count_works): distinct works, a repeated item counted once
+    n = count_works(Work(frozenset({t} if (t := title_key(it.title)) else ()), link_identifiers(it.links))
+                    for it in rd.items)
     out = []
     for i, line in _claim_lines(rd.text):
         m = _COUNT_RE.search(line)
         if m:
             stated = int(m.group(1) or m.group(2))
             if stated != n:
-                out.append(_rf("PB703", f"states {stated} papers but the list has {n} items", ctx, i, f"say {n}"))
+                out.append(_rf("PB703", f"states {stated} papers but the list has {n} (distinct papers, a repeated "
+                                        "item counted once)", ctx, i, f"say {n}"))
     return out
 
 

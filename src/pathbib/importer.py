@@ -28,7 +28,7 @@ from typing import Any
 from .bibio import parse as parse_bibtex
 from .config import ListSettings, Section, Settings, Subsection
 from .identifiers import extract_identifiers, strip_tracking
-from .identity import Work, WorkIndex
+from .identity import Work, WorkIndex, count_works
 from .import_items import Group, group_fields, group_items
 from .import_text import (
     bibtex_authors,
@@ -83,6 +83,7 @@ class MergeNote:
 class ImportReport:
     items_seen: int
     entries: int  # entries the list maps to (after merging duplicates), survey included
+    papers: int = 0  # distinct works among the items (identity.count_works): the one paper count
     created: tuple[str, ...] = ()
     updated: tuple[str, ...] = ()
     unchanged: tuple[str, ...] = ()
@@ -416,6 +417,7 @@ def import_list(parsed: ParsedList, library: Library, settings: Settings | None 
     report = ImportReport(
         items_seen=len(parsed.items),
         entries=len(groups) + (1 if survey is not None else 0),
+        papers=count_works(g.work for g, _t, _f, _d in groups),
         created=tuple(m.created),
         updated=tuple(m.updated),
         unchanged=tuple(k for k in m.unchanged if k not in m.updated),

@@ -91,6 +91,7 @@ def import_command(
     rows = [
         ("items seen", str(rep.items_seen)),
         ("entries in the list", f"{rep.entries} (survey included)" if rep.survey else str(rep.entries)),
+        ("papers (distinct works)", str(rep.papers)),
         ("created", str(len(rep.created))),
         ("merged duplicates", str(len(rep.merged))),
         ("updated", f"{len(rep.updated)} ({len(rep.changes)} field changes)"),
