@@ -371,6 +371,73 @@ def _section_ids(e: Entry) -> list[str]:
     return [s.strip() for s in (e.get("list-section") or "").split(",") if s.strip()]
 
 
+_Bucket = list[tuple[tuple[int, int, int], int, Entry, dict[str, str]]]
+
+
+def _section_tree(settings: Settings, library: Library, resolver: Resolver, slugger: SlugCounter
+                  ) -> tuple[list[Group], list[Group], dict[int, _Bucket]]:
+    """(top-level groups, every group in document order, entries per group index) for the listed entries.
+
+    The tree is as deep as pathbib.toml nests it; an entry in a section pathbib.toml does not name
+    goes to "Other papers", last.
+    """
+    targets: list[Group] = []
+    known: dict[str, int] = {}
+
+    def make(node: Section | Subsection, level: int) -> Group:
+        g = Group(md_escape(node.title), slugger(node.title), level, node.id, node.description)
+        known.setdefault(node.id, len(targets))
+        targets.append(g)
+        g.subsections = [make(sub, level + 1) for sub in node.subsections]
+        return g
+
+    groups: list[Group] = [make(s, 2) for s in settings.list.sections]
+    other: Group | None = None
+    buckets: dict[int, _Bucket] = {}
+    placed: dict[int, set[str]] = {}
+    for order, e in enumerate(listed_entries(library, settings)):
+        f = resolver.fields(e)
+        for sid in _section_ids(e):
+            if sid not in known:
+                if other is None:
+                    other = Group("Other papers", slugger("Other papers"), 2, "other", "")
+                    targets.append(other)
+                t = len(targets) - 1
+            else:
+                t = known[sid]
+            if e.key not in placed.setdefault(t, set()):
+                placed[t].add(e.key)
+                buckets.setdefault(t, []).append((sort_key(f), order, e, f))
+    if other is not None:
+        groups.append(other)
+    return groups, targets, buckets
+
+
+def _paper(number: int, sk: tuple[int, int, int], e: Entry, f: dict[str, str]) -> Paper:
+    """The numbered README item of entry `e` (resolved fields `f`, date key `sk`)."""
+    venue = md_escape(_venue(f, e.entry_type))
+    url, more_links = paper_links(f)
+    code = [u for u in (safe_url(c) for c in (f.get("list-code") or "").split()) if u]
+    more_links += more_paper_links(f.get("list-links") or "", safe=safe_url, escape=md_escape, server=url_server)
+    return Paper(
+        number=number,
+        key=e.key,
+        title=md_escape(plain(f.get("title", "")) or e.key),
+        venue=venue,
+        authors=md_escape(_authors(f.get("author", ""))),
+        # a bare year is already on the venue line
+        date=_display_date(f) if (sk[1] or not venue) else "",
+        url=url,
+        code=code,
+        highlight=md_escape(list_text(f.get("list-highlight", ""))),
+        indent=" " * len(f"{number}. "),
+        year=sk[0] if sk[0] != 9999 else None,
+        links=more_links,
+        extra=extra_links(f, safe=safe_url, escape=md_escape),
+        note=md_escape(list_text(f.get("list-note", ""))),
+    )
+
+
 def list_context(
     library: Library,
     settings: Settings,
@@ -385,38 +452,7 @@ def list_context(
     # headings of the fixed part of the template, in document order, so that slugs stay unique
     for fixed in (lst.title or "Papers", "Citation", "Introduction", "papers"):
         slugger(fixed)
-
-    # the section tree, as deep as pathbib.toml nests it; targets in document order
-    targets: list[Group] = []
-    known: dict[str, int] = {}
-
-    def make(node: Section | Subsection, level: int) -> Group:
-        g = Group(md_escape(node.title), slugger(node.title), level, node.id, node.description)
-        known.setdefault(node.id, len(targets))
-        targets.append(g)
-        g.subsections = [make(sub, level + 1) for sub in node.subsections]
-        return g
-
-    groups: list[Group] = [make(s, 2) for s in lst.sections]
-    other: Group | None = None
-    buckets: dict[int, list[tuple[tuple[int, int, int], int, Entry, dict[str, str]]]] = {}
-    placed: dict[int, set[str]] = {}
-    for order, e in enumerate(listed_entries(library, settings)):
-        f = resolver.fields(e)
-        for sid in _section_ids(e):
-            if sid not in known:  # a section pathbib.toml does not name: "Other papers", last
-                if other is None:
-                    other = Group("Other papers", slugger("Other papers"), 2, "other", "")
-                    targets.append(other)
-                t = len(targets) - 1
-            else:
-                t = known[sid]
-            if e.key not in placed.setdefault(t, set()):
-                placed[t].add(e.key)
-                buckets.setdefault(t, []).append((sort_key(f), order, e, f))
-    if other is not None:
-        groups.append(other)
-
+    groups, targets, buckets = _section_tree(settings, library, resolver, slugger)
     number = 0
     years: list[int] = []
     counted: dict[str, Entry] = {}
@@ -424,33 +460,10 @@ def list_context(
         for sk, _order, e, f in sorted(buckets.get(t, []), key=lambda x: (x[0], x[1])):
             number += 1
             counted[e.key] = e
-            year = sk[0] if sk[0] != 9999 else None
-            if year is not None:
-                years.append(year)
-            venue = md_escape(_venue(f, e.entry_type))
-            url, more_links = paper_links(f)
-            code = [u for u in (safe_url(c) for c in (f.get("list-code") or "").split()) if u]
-            more_links += more_paper_links(f.get("list-links") or "", safe=safe_url, escape=md_escape,
-                                           server=url_server)
-            g.papers.append(
-                Paper(
-                    number=number,
-                    key=e.key,
-                    title=md_escape(plain(f.get("title", "")) or e.key),
-                    venue=venue,
-                    authors=md_escape(_authors(f.get("author", ""))),
-                    # a bare year is already on the venue line
-                    date=_display_date(f) if (sk[1] or not venue) else "",
-                    url=url,
-                    code=code,
-                    highlight=md_escape(list_text(f.get("list-highlight", ""))),
-                    indent=" " * len(f"{number}. "),
-                    year=year,
-                    links=more_links,
-                    extra=extra_links(f, safe=safe_url, escape=md_escape),
-                    note=md_escape(list_text(f.get("list-note", ""))),
-                )
-            )
+            p = _paper(number, sk, e, f)
+            if p.year is not None:
+                years.append(p.year)
+            g.papers.append(p)
 
     toc: list[dict[str, Any]] = []
 
