@@ -14,12 +14,12 @@ no date at all come last; ties keep the order of library.bib.
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass, field
 from importlib import resources
 from typing import Any
 
 from ..config import Section, Settings
+from ..listfields import github_slug
 from ..model import Entry, Library
 from ..names import split_names
 from ._resolve import Resolver, month_number
@@ -70,21 +70,6 @@ def safe_url(url: str) -> str | None:
     if not _URL_OK.match(url):
         return None
     return "".join(_URL_ENCODE.get(c, c) for c in url)
-
-
-def github_slug(text: str) -> str:
-    """GitHub's heading anchor for `text` (github-slugger): lower-case, punctuation dropped, spaces -> '-'."""
-    out = []
-    for ch in text.strip().lower():
-        if ch == " ":
-            out.append("-")
-        elif ch in "-_":
-            out.append(ch)
-        else:
-            cat = unicodedata.category(ch)
-            if cat[0] in "LMN" or cat == "Pc":
-                out.append(ch)
-    return "".join(out)
 
 
 class SlugCounter:
