@@ -732,6 +732,7 @@ def test_cli_on_the_seed_with_readme_and_records(seed, tmp_path, monkeypatch, ca
 # --------------------------------------------------------------------------- speed
 
 
+@pytest.mark.slow  # a large corpus (10,000 dblp entries)
 def test_duplicate_detection_on_ten_thousand_entries_is_not_all_pairs(monkeypatch: pytest.MonkeyPatch) -> None:
     """Blocking keeps fuzzy title comparisons near-linear: count them instead of timing the run
     (the time against bibtex-tidy is benchmarks/bench_check.py's job)."""
