@@ -21,6 +21,7 @@ from typing import Any
 
 from .errors import SourceError
 from .identifiers import extract_identifiers, normalize_arxiv, normalize_doi, normalize_pii
+from .listfields import locked_fields
 from .matching import normalize_title
 from .model import Entry, FieldChange, Finding, Library
 from .scoring import (
@@ -219,7 +220,7 @@ def selected(e: Entry, opts: Options) -> bool:
 
 
 def _locks(e: Entry, opts: Options) -> set[str]:
-    locks = {x.strip().lower() for x in re.split(r"[,\s]+", e.get("list-locked") or "") if x.strip()}
+    locks = locked_fields(e)
     for item in opts.locked:
         k, _, f = item.partition(":")
         if k == e.key:

@@ -7,7 +7,6 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from urllib.parse import unquote, urlsplit
 
-from ..config import Settings
 from ..identifiers import (
     arxiv_year_month,
     extract_identifiers,
@@ -58,11 +57,6 @@ def entry_year(entry: Entry) -> int | None:
     if re.match(r"\d{4}(-|$)", d):
         return int(d[:4])
     return None
-
-
-def _is_survey(entry: Entry, settings: Settings) -> bool:
-    return (bool(settings.survey) and entry.key == settings.survey) or \
-        _clean(entry.get("list-survey")).lower() in ("yes", "true", "1")
 
 
 # --------------------------------------------------------------------------- identifiers

@@ -6,6 +6,7 @@ import re
 from collections.abc import Iterable
 
 from ..config import Settings
+from ..listfields import entry_sections, is_excluded
 from ..matching import fold, normalize_title
 from ..model import Entry, Finding, Library
 from .fields import _clean
@@ -81,7 +82,7 @@ def _scope_matcher(ctx: CheckContext) -> ScopeMatcher:
 
 
 def _section_names(entry: Entry, settings: Settings) -> set[str]:
-    names = {normalize_title(s) for s in (entry.get("list-section") or "").split(",")}
+    names = {normalize_title(s) for s in entry_sections(entry)}
     for sec in settings.list.sections:
         names |= {normalize_title(sec.title), normalize_title(sec.id)}
         for sub in sec.subsections:
@@ -126,7 +127,7 @@ def rule_off_topic(lib: Library, ctx: CheckContext) -> list[Finding]:
     shown = ", ".join(terms[:6]) + (f", ... ({len(terms)} terms)" if len(terms) > 6 else "")
     out = []
     for e in lib.entries:
-        if e.get("list-exclude"):
+        if is_excluded(e):
             continue
         if scope_evidence(e, ctx) is not None:
             continue

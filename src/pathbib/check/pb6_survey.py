@@ -6,17 +6,18 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
+from .. import listfields
 from ..config import Settings
 from ..matching import author_families, normalize_family, title_similarity
 from ..model import Entry, Finding, Library
 from ..names import parse_name
-from .fields import _clean, _is_survey, _urls, identifiers
+from .fields import _clean, _urls, identifiers
 from .registry import CheckContext, _f, _rule
 
 
 def survey_entries(lib: Library, settings: Settings) -> list[Entry]:
     """The list's own survey entries: `survey` in pathbib.toml and entries with `list-survey = {yes}`."""
-    return [e for e in lib.entries if _is_survey(e, settings)]
+    return listfields.survey_entries(lib.entries, settings.survey)
 
 
 def _survey_record(entry: Entry, ctx: CheckContext) -> tuple[str, Any] | None:

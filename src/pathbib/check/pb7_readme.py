@@ -6,10 +6,11 @@ import re
 from collections import defaultdict
 from collections.abc import Iterator
 
+from ..listfields import SlugCounter
 from ..matching import normalize_title
 from ..model import Finding, Library, Severity
 from .fields import _url_key
-from .readme import _ITEM, ReadmeItem, _readme, _unfenced_lines, github_slug
+from .readme import _ITEM, ReadmeItem, _readme, _unfenced_lines, heading_text
 from .registry import CheckContext, _f, _rule
 
 
@@ -159,12 +160,8 @@ def rule_toc_anchor(lib: Library, ctx: CheckContext) -> list[Finding]:
     rd = _readme(ctx)
     if rd is None:
         return []
-    slugs: set[str] = set()
-    counts: dict[str, int] = defaultdict(int)
-    for _, text, _ in rd.headings:
-        s = github_slug(text)
-        slugs.add(s if counts[s] == 0 else f"{s}-{counts[s]}")
-        counts[s] += 1
+    slug = SlugCounter()  # repeated headings get -1, -2, ... as on GitHub
+    slugs = {slug(heading_text(text)) for _, text, _ in rd.headings}
     targets = slugs | set(rd.html_anchors)
     lower = {t.lower() for t in targets}
     out = []

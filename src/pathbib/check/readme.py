@@ -105,10 +105,14 @@ def parse_readme(text: str) -> Readme:
     return Readme(tuple(items), tuple(headings), tuple(anchors), frozenset(html), text, "pathbib.check (structural)")
 
 
+def heading_text(heading: str) -> str:
+    """The text GitHub slugs for a Markdown heading: HTML tags and link syntax removed."""
+    return _MD_LINK.sub(r"\1", re.sub(r"<[^>]+>", "", heading))
+
+
 def github_slug(heading: str) -> str:
     """Return the anchor GitHub gives a Markdown heading (HTML tags and link syntax removed first)."""
-    t = re.sub(r"<[^>]+>", "", heading)
-    return _slug_text(_MD_LINK.sub(r"\1", t))
+    return _slug_text(heading_text(heading))
 
 
 def read_readme(text: str) -> Readme:

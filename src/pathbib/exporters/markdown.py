@@ -19,7 +19,8 @@ from importlib import resources
 from typing import Any
 
 from ..config import Section, Settings
-from ..listfields import github_slug
+from ..listfields import SlugCounter, entry_sections, github_slug, is_excluded
+from ..listfields import survey_entry as _survey_entry
 from ..model import Entry, Library
 from ..names import split_names
 from ._resolve import Resolver, month_number
@@ -70,22 +71,6 @@ def safe_url(url: str) -> str | None:
     if not _URL_OK.match(url):
         return None
     return "".join(_URL_ENCODE.get(c, c) for c in url)
-
-
-class SlugCounter:
-    """Unique slugs in document order, as GitHub numbers repeated headings (`x`, `x-1`, `x-2`)."""
-
-    def __init__(self) -> None:
-        self._seen: dict[str, int] = {}
-
-    def __call__(self, text: str) -> str:
-        base = github_slug(text)
-        slug = base
-        while slug in self._seen:
-            self._seen[base] += 1
-            slug = f"{base}-{self._seen[base]}"
-        self._seen[slug] = 0
-        return slug
 
 
 def sort_key(f: dict[str, str]) -> tuple[int, int, int]:
@@ -319,18 +304,9 @@ class Group:
     subsections: list[Group] = field(default_factory=list)
 
 
-def _is_yes(v: str | None) -> bool:
-    return (v or "").strip().lower() in ("yes", "true", "1")
-
-
 def survey_entry(library: Library, settings: Settings) -> Entry | None:
     """The list's own survey: `survey` in pathbib.toml, else the entry with `list-survey = {yes}`."""
-    if settings.survey:
-        return library.get(settings.survey)  # a wrong key is an error upstream, not a fallback
-    for e in library.entries:
-        if _is_yes(e.get("list-survey")):
-            return e
-    return None
+    return _survey_entry(library, settings.survey)
 
 
 def listed_entries(library: Library, settings: Settings) -> list[Entry]:
@@ -338,18 +314,14 @@ def listed_entries(library: Library, settings: Settings) -> list[Entry]:
     survey = survey_entry(library, settings)
     out = []
     for e in library.entries:
-        if (e.get("list-exclude") or "").strip():
+        if is_excluded(e):
             continue
         if survey is not None and e.key == survey.key:
             continue
-        if not (e.get("list-section") or "").strip():
+        if not entry_sections(e):
             continue
         out.append(e)
     return out
-
-
-def _section_ids(e: Entry) -> list[str]:
-    return [s.strip() for s in (e.get("list-section") or "").split(",") if s.strip()]
 
 
 def list_context(
@@ -397,7 +369,7 @@ def list_context(
 
     for order, e in enumerate(listed_entries(library, settings)):
         f = resolver.fields(e)
-        for sid in _section_ids(e):
+        for sid in entry_sections(e):
             if sid in known:
                 t = slots[known[sid]]
             else:
