@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from ..model import Delim, Entry, FieldChange, Library
+from ..model import FieldChange, Library
 from .fields import _URL_FIELDS, _tracked_urls
 from .pb4_identifiers import _doi_fix
 
@@ -33,14 +33,6 @@ def plan_fixes(lib: Library) -> list[FieldChange]:
 
 
 def apply_fixes(lib: Library, changes: Sequence[FieldChange]) -> Library:
-    """Return `lib` with the changes applied (only entries with changes are re-rendered)."""
-    updated: dict[str, Entry] = {}
-    by_key = {e.key: e for e in lib.entries}
-    for c in changes:
-        e = updated.get(c.key) or by_key.get(c.key)
-        if e is None or c.new is None:
-            continue
-        delim: Delim = next((f.delim for f in e.fields if f.name == c.field), "{") or "{"
-        updated[c.key] = e.set(c.field, c.new, delim)
-    return lib.update_entries(updated)
-
+    """Return `lib` with the changes applied (only entries with changes are re-rendered; a fixed
+    field keeps its braces or quotes)."""
+    return lib.apply(changes, keep_delim=True)
