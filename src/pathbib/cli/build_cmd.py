@@ -6,7 +6,7 @@ from pathlib import Path
 
 import typer
 
-from .app import app, err, state
+from .base import app, err, state
 
 FORMATS = ("markdown", "csl-json", "bibtex", "survey-bib", "cff", "apa")
 _ALIASES = {"md": "markdown", "readme": "markdown", "json": "csl-json", "csl": "csl-json", "bib": "bibtex"}
