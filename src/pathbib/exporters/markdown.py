@@ -20,11 +20,11 @@ from typing import Any
 
 from ..config import Section, Settings
 from ..listfields import SlugCounter, entry_sections, github_slug, is_excluded
-from ..listfields import survey_entry as _survey_entry
 from ..model import Entry, Library
 from ..names import split_names
 from ._resolve import Resolver, month_number
 from ._text import plain
+from .citation import apa_reference, survey_bib, survey_entry
 
 __all__ = [
     "md_escape",
@@ -304,11 +304,6 @@ class Group:
     subsections: list[Group] = field(default_factory=list)
 
 
-def survey_entry(library: Library, settings: Settings) -> Entry | None:
-    """The list's own survey: `survey` in pathbib.toml, else the entry with `list-survey = {yes}`."""
-    return _survey_entry(library, settings.survey)
-
-
 def listed_entries(library: Library, settings: Settings) -> list[Entry]:
     """Entries that appear in the list: with a `list-section`, not excluded, not the survey itself."""
     survey = survey_entry(library, settings)
@@ -482,8 +477,6 @@ def render_readme(
     if survey_entry(library, settings) is None and not settings.survey:
         citation_bibtex, citation_apa = "", ""
     if citation_bibtex is None or citation_apa is None:
-        from .citation import apa_reference, survey_bib
-
         if citation_bibtex is None:
             citation_bibtex = survey_bib(library, settings)
         if citation_apa is None:
