@@ -21,7 +21,7 @@ from __future__ import annotations
 from . import pb1_duplicates, pb2_scope, pb3_dates, pb4_identifiers, pb5_keys, pb6_survey, pb7_readme  # noqa: F401
 from .docs import DOC_END, DOC_START, explain, rules_markdown, update_docs
 from .fields import SHORTENERS, entry_year, field_arxiv, field_doi, identifiers, is_preprint, strip_tracking
-from .fixes import apply_fixes, plan_fixes
+from .fixes import apply_fixes, fixes_for, plan_fixes
 from .pb2_scope import ScopeMatcher, scope_evidence
 from .pb4_identifiers import REQUIRED
 from .pb6_survey import survey_entries
@@ -42,6 +42,7 @@ __all__ = [
     "to_json",
     "plan_fixes",
     "apply_fixes",
+    "fixes_for",
     "explain",
     "rules_markdown",
     "update_docs",

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from ..model import FieldChange, Library
 from .fields import _URL_FIELDS, _tracked_urls
 from .pb4_identifiers import _doi_fix
+from .runner import CheckResult
 
 
 def plan_fixes(lib: Library) -> list[FieldChange]:
@@ -36,3 +37,9 @@ def apply_fixes(lib: Library, changes: Sequence[FieldChange]) -> Library:
     """Return `lib` with the changes applied (only entries with changes are re-rendered; a fixed
     field keeps its braces or quotes)."""
     return lib.apply(changes, keep_delim=True)
+
+
+def fixes_for(lib: Library, result: CheckResult) -> list[FieldChange]:
+    """The safe fixes for the findings `result` reports (a suppressed finding is not fixed)."""
+    active = {(f.key, f.rule) for f in result.findings}
+    return [c for c in plan_fixes(lib) if (c.key, c.extra.get("rule", "")) in active]

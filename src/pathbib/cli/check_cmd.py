@@ -151,7 +151,7 @@ def check_command(
     today: str | None = typer.Option(None, "--today", metavar="YYYY-MM-DD", help="Date used by the future-date rule (default: today)."),
 ) -> int:
     """Lint library.bib: duplicates, links, scope, contradictions, identifiers, keys, the survey; exit 1 on errors."""
-    from ..check import RULES, CheckContext, apply_fixes, explain, plan_fixes, run_check, to_json
+    from ..check import RULES, CheckContext, apply_fixes, explain, fixes_for, run_check, to_json
     from ..errors import InputError, UsageError
 
     if explain_rule is not None:
@@ -197,8 +197,7 @@ def check_command(
             "(see `pathbib check --explain PB201`)")
 
     if fix:
-        active = {(f.key, f.rule) for f in result.findings}
-        changes = [c for c in plan_fixes(lib) if (c.key, c.extra.get("rule", "")) in active]
+        changes = fixes_for(lib, result)
         if changes:
             out = err if fmt != "human" else typer.echo
             for c in changes:
