@@ -41,6 +41,7 @@ from .import_text import (
 from .importers.markdown import ParsedList
 from .importers.mojibake import Ambiguity
 from .keys import base_key
+from .listfields import entry_sections, is_excluded, is_flagged_survey, is_survey
 from .matching import normalize_title
 from .merge import BIBLIO_FIELDS, LIST_FIELDS, TYPE_LOCK, locked_fields, merge_fields
 from .model import Entry, Field, FieldChange, Finding, Library
@@ -355,8 +356,7 @@ def _place_survey(m: _Merger, survey: Entry) -> str:
     hit = m.index.find(Work.of(survey), skip=m.matched)
     key = str(hit[0]) if hit is not None else ""
     if not key:  # the survey is also matched by its key, or by list-survey = yes
-        key = next((e.key for e in m.entries.values() if (survey.key and e.key == survey.key)
-                    or (e.get("list-survey") or "").strip().lower() == "yes"), "")
+        key = next((e.key for e in m.entries.values() if is_survey(e, survey.key)), "")
     if key:
         return m.merge_into(key, m.entries[key].entry_type, list(survey.fields))  # the survey keeps its type
     new_key = survey.key if survey.key and survey.key.lower() not in m.taken else m.new_key(
@@ -369,8 +369,7 @@ def _removed(m: _Merger, library: Library, prune: bool) -> list[str]:
     for e in library.entries:
         if e.key in m.matched:
             continue
-        if (e.get("list-section") or "").strip() and not (e.get("list-exclude") or "").strip() \
-                and (e.get("list-survey") or "").strip().lower() != "yes":
+        if entry_sections(e) and not is_excluded(e) and not is_flagged_survey(e):
             removed.append(e.key)
             if prune:
                 ne = m.replaced.get(e.key, e).set("list-exclude", "no longer in the imported list")

@@ -26,6 +26,7 @@ from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from typing import Literal
 
+from . import listfields
 from .identifiers import normalize_arxiv, normalize_doi, strip_tracking
 from .matching import normalize_family, normalize_title
 from .model import Entry, Field, FieldChange
@@ -66,8 +67,7 @@ _TYPE_ALIASES = frozenset({"@type", "type", "entrytype", "entry_type"})
 
 def locked_fields(entry: Entry, extra: Iterable[str] = ()) -> set[str]:
     """The lower-case field names locked on `entry` (`list-locked`, plus `extra`); `*` locks all."""
-    names = {x.strip().lower() for x in re.split(r"[,\s]+", entry.get("list-locked") or "") if x.strip()}
-    names |= {x.strip().lower() for x in extra if x.strip()}
+    names = listfields.locked_fields(entry) | {x.strip().lower() for x in extra if x.strip()}
     if names & _TYPE_ALIASES:
         names.add(TYPE_LOCK)
     return names
