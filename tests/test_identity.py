@@ -283,3 +283,14 @@ def test_date_line_holding_a_venue_keeps_both() -> None:
     _, fields2, _ = group_fields(g2, {}, [], "x.md")
     f2 = {x.name: x.value for x in fields2}
     assert f2["booktitle"] == "ICCV" and f2["date"] == "2023-10" and f2["list-note"] == "Date: ICCV, Oct 2023"
+
+
+def test_check_fix_follows_the_merge_policy_locks() -> None:
+    from pathbib.check import plan_fixes
+
+    free = E("article", "free", doi="https://doi.org/10.1000/ABC", url="https://x.org/a?utm_source=t")
+    locked = E("article", "locked", doi="https://doi.org/10.1000/ABC", url="https://x.org/a?utm_source=t",
+               list_locked="url, doi")
+    star = E("article", "star", url="https://x.org/a?utm_source=t", list_locked="*")
+    planned = {(c.key, c.field) for c in plan_fixes(Library((free, locked, star)))}
+    assert planned == {("free", "doi"), ("free", "url")}
