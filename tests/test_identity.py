@@ -204,6 +204,10 @@ def test_items_sharing_a_link_with_different_titles_stay_two_entries_nothing_mov
         [("PB106", glands.key), ("PB106", nuclei.key)])
     assert not [f for f in result.findings if f.rule == "PB101" and "same work" in f.message]
     assert all("delete" not in (f.fix or "").lower() for f in result.findings if f.rule == "PB106")
+    # import says so too, naming both items
+    warned = [f for f in res.report.findings if f.rule == "import-shared-link"]
+    assert len(warned) == 1 and "no. 1 (line 5) and no. 2 (line 10)" in warned[0].message
+    assert "arXiv 2301.00001" in warned[0].message and "correct the link of one of them" in warned[0].message
     # idempotent: a second import creates 0 and updates 0
     again = import_list(parse_list(SHARED_LINK_LIST, "l.md"), lib, path="l.md")
     assert again.report.created == () and again.report.updated == () and again.report.changes == ()
@@ -218,6 +222,7 @@ def test_same_title_with_different_dois_imports_as_two_entries() -> None:
     assert titles.count("Paper about gland segmentation in colon tissue") == 2
     result = run_check(res.library, CheckContext(), select=("PB107",))
     assert len(result.findings) == 2
+    assert [f.rule for f in res.report.findings if f.rule.startswith("import-same")] == ["import-same-title"]
 
 
 def test_import_matches_the_library_through_the_index_not_a_scan() -> None:

@@ -23,12 +23,13 @@ import re
 from dataclasses import dataclass, field
 
 from .identifiers import normalize_doi, strip_tracking
-from .identity import Work, WorkIndex, link_identifiers, title_key
+from .identity import Work, WorkIndex, id_label, link_identifiers, title_key
 from .import_text import bibtex_authors, latex_escape, parse_venue, slug, split_date_venue
 from .importers.markdown import Item
 from .model import Field, Finding
 
-__all__ = ["Group", "ItemLinks", "EXTRA_LINK_KINDS", "item_links", "item_work", "group_items", "group_fields"]
+__all__ = ["Group", "ItemLinks", "EXTRA_LINK_KINDS", "item_links", "item_work", "group_items", "group_fields",
+           "group_clashes"]
 
 #: Link kinds stored in a field of their own, `list-<kind>` (space-separated URLs).
 EXTRA_LINK_KINDS = ("project", "dataset", "demo", "video")
@@ -139,6 +140,30 @@ def group_items(items: tuple[Item, ...] | list[Item]) -> list[Group]:
         g.work = index.work(gi)
         g.reason = g.reason or hit[1]
     return groups
+
+
+def group_clashes(groups: list[Group], path: str) -> list[Finding]:
+    """Warnings for groups kept apart although they look alike: a link shared under different titles
+    (`import-shared-link`), one title with different identifiers (`import-same-title`)."""
+    index = WorkIndex()
+    out: list[Finding] = []
+    for gi, g in enumerate(groups):
+        for handle, kind, detail in index.clashes(g.work):
+            assert isinstance(handle, int)
+            other = groups[handle].items[0]
+            it = g.items[0]
+            where = f"no. {other.number or '?'} (line {other.line}) and no. {it.number or '?'} (line {it.line})"
+            if kind == "shared-link":
+                k, _, v = detail.partition(" ")
+                out.append(Finding("import-shared-link", "warning",
+                                   f"items {where} share {id_label(k, v)} under different titles; kept as two "
+                                   "papers: correct the link of one of them", line=it.line, path=path))
+            elif detail:
+                out.append(Finding("import-same-title", "warning",
+                                   f"items {where} have the same title but different {id_label(detail, '').strip()}s; "
+                                   "kept as two papers", line=it.line, path=path))
+        index.add(gi, g.work)
+    return out
 
 
 def _venue_text(label: str, value: str) -> str:

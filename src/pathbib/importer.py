@@ -29,7 +29,7 @@ from .bibio import parse as parse_bibtex
 from .config import ListSettings, Section, Settings, Subsection
 from .identifiers import extract_identifiers, strip_tracking
 from .identity import Work, WorkIndex, count_works
-from .import_items import Group, group_fields, group_items
+from .import_items import Group, group_clashes, group_fields, group_items
 from .import_text import (
     bibtex_authors,
     latex_escape,
@@ -274,7 +274,9 @@ def items_to_entries(parsed: ParsedList, settings: Settings | None = None, path:
     findings: list[Finding] = []
     ids = section_ids(parsed, settings.list.sections if settings else ())
     out = []
-    for g in group_items(parsed.items):
+    groups = group_items(parsed.items)
+    findings += group_clashes(groups, path)
+    for g in groups:
         etype, fields, diffs = group_fields(g, ids, findings, path)
         out.append((g, etype, fields, diffs))
     return out, findings
