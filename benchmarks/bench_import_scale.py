@@ -61,13 +61,14 @@ def readme(n: int) -> str:
             out += [f"### Section {i // per}", ""]
         paper = i - 7 if i % 50 == 49 else i  # a repeated item: the same paper again
         link = arxiv(i - 3) if i % 97 == 96 else arxiv(paper)  # a copy-paste slip: another paper's link
+        ind = " " * len(f"{i + 1}. ")  # sub-bullets nest under the item's text (CommonMark)
         out += [
             f"{i + 1}. **{title(paper)}**",
-            f"   - Journal: Med. Image Anal., {2015 + paper % 10}",
-            f"   - Date: {2015 + paper % 10}-03-{1 + paper % 28:02d}",
-            f"   - Authors: Ana Lopez{paper % 300}, Bo Li",
-            f"   - [PDF]({link})",
-            f"   - [Code](https://github.com/l{paper % 500}/r{paper})",
+            f"{ind}- Journal: MedIA, {2015 + paper % 10}",
+            f"{ind}- Date: {2015 + paper % 10}-03-{1 + paper % 28:02d}",
+            f"{ind}- Authors: A. Lopez{paper % 300}, B. Li",
+            f"{ind}- [PDF]({link})",
+            f"{ind}- [Code](https://github.com/l{paper % 500}/r{paper})",
         ]
     return "\n".join(out) + "\n"
 

@@ -131,31 +131,35 @@ def link_identifiers(urls: Iterable[str]) -> dict[str, frozenset[str]]:
     return _freeze(ids)
 
 
+def _links_in(values: Iterable[str | None]) -> list[str]:
+    out: list[str] = []
+    for v in values:
+        if v:
+            v = _unescape(v).replace("\\url{", " ").replace("\\href{", " ")
+            out += [m.group().rstrip(".,;)") for m in _URL_RE.finditer(v)]
+    return out
+
+
 def entry_links(entry: Entry, fields: Iterable[str] = PAPER_LINK_FIELDS) -> list[str]:
     """The URLs in the entry's link fields, LaTeX escapes and `\\url{}` wrappers undone."""
-    out: list[str] = []
-    for name in fields:
-        v = entry.get(name)
-        if not v:
-            continue
-        v = _unescape(v).replace("\\url{", " ").replace("\\href{", " ")
-        out += [m.group().rstrip(".,;)") for m in _URL_RE.finditer(v)]
-    return out
+    return _links_in(entry.get(name) for name in fields)
 
 
 def entry_identifiers(entry: Entry) -> dict[str, frozenset[str]]:
     """Every identifier of the work an entry describes: its identifier fields and its paper links."""
+    f = entry.as_dict()  # one pass over the fields (import indexes every entry of the library)
     ids: dict[str, set[str]] = {}
-    if d := field_doi(entry.get("doi")):
+    if d := field_doi(f.get("doi")):
         _add(ids, "doi", d)
-    if is_arxiv_eprint(entry) and (a := field_arxiv(" ".join((entry.get("eprint") or "").split()))):
+    ap = " ".join((f.get("archiveprefix") or f.get("eprinttype") or "").split()).lower()
+    if f.get("eprint") and ap in ("arxiv", "") and (a := field_arxiv(" ".join((f.get("eprint") or "").split()))):
         _add(ids, "arxiv", a)
-    if pii := " ".join((entry.get("pii") or "").split()):
+    if pii := " ".join((f.get("pii") or "").split()):
         _add(ids, "pii", normalize_pii(pii) or re.sub(r"[^0-9A-Z]", "", pii.upper()))
     for k in _ID_FIELDS:
-        if k != "pii" and (v := " ".join((entry.get(k) or "").split())):
+        if k != "pii" and (v := " ".join((f.get(k) or "").split())):
             _add(ids, k, v.upper() if k == "pmcid" else v.lower() if k == "neurips-hash" else v)
-    for k, vals in link_identifiers(entry_links(entry)).items():
+    for k, vals in link_identifiers(_links_in(f.get(name) for name in PAPER_LINK_FIELDS)).items():
         for v in vals:
             _add(ids, k, v)
     return _freeze(ids)

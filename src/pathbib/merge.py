@@ -167,10 +167,11 @@ def merge_fields(old: Entry, new_fields: Iterable[Field], source: str) -> MergeR
         elif old.get("title") != list_title and not _same_text(old.get("title") or "", list_title):
             new["list-title"] = list_title
     e = old
+    values = old.as_dict()  # the entry's current values (kept in step with `e`)
     applied: list[FieldChange] = []
     conflicts: list[FieldChange] = []
     for name, value in new.items():
-        cur = e.get(name)
+        cur = values.get(name)
         verdict = decide(name, cur, value, locks)
         if verdict in ("lock", "keep"):
             continue
@@ -185,6 +186,7 @@ def merge_fields(old: Entry, new_fields: Iterable[Field], source: str) -> MergeR
             reason = _REASONS[verdict]
         applied.append(FieldChange(e.key, name, cur, value, source, reason, "fill" if verdict == "fill" else "update"))
         e = e.set(name, value)
+        values[name] = value
     return MergeResult(e, tuple(applied), tuple(conflicts))
 
 
