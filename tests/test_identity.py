@@ -299,3 +299,13 @@ def test_check_fix_follows_the_merge_policy_locks() -> None:
     star = E("article", "star", url="https://x.org/a?utm_source=t", list_locked="*")
     planned = {(c.key, c.field) for c in plan_fixes(Library((free, locked, star)))}
     assert planned == {("free", "doi"), ("free", "url")}
+
+
+def test_a_library_entry_sharing_a_link_under_another_title_is_left_alone() -> None:
+    curated = E("article", "curated", title="A curated paper on something else entirely",
+                url="https://arxiv.org/abs/2301.00001", list_code="https://github.com/keep/me")
+    res = import_list(parse_list(SHARED_LINK_LIST, "l.md"), Library((curated,)), path="l.md")
+    assert res.library.get("curated") == curated  # nothing moved into it
+    assert "curated" not in res.report.updated and len(res.report.created) == 2
+    r = run_check(res.library, CheckContext(), select=("PB106",))
+    assert "curated" in {f.key for f in r.findings}
