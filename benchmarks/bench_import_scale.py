@@ -128,9 +128,10 @@ def main() -> int:
     args = ap.parse_args()
     small = run(args.items // 4, args.repeat)
     big = run(args.items, args.repeat)
-    for part in ("merge", "parse"):
+    names = {"merge": "import_list", "again": "re-import_list", "parse": "read Markdown"}
+    for part, name in names.items():
         per_small, per_big = small[part] / (args.items // 4), big[part] / args.items
-        print(f"{'import_list' if part == 'merge' else 'read Markdown'}: time per item at N/4 and N: "
+        print(f"{name}: time per item at N/4 and N: "
               f"{per_small * 1e6:.0f} us, {per_big * 1e6:.0f} us (ratio {per_big / per_small:.2f}; "
               "1.0 = linear, 4.0 = quadratic)")
     cli = cli_time(readme(args.items))

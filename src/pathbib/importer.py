@@ -294,8 +294,8 @@ class _Merger:
         self.taken = {e.key.lower() for e in library.entries}  # keys compare case-insensitively
         self.matched: set[str] = set()
         self.created: list[str] = []
-        self.updated: list[str] = []
-        self.unchanged: list[str] = []
+        self.updated: dict[str, None] = {}  # ordered sets: membership tests stay O(1) on large lists
+        self.unchanged: dict[str, None] = {}
         self.changes: list[FieldChange] = []
         self.conflicts: list[FieldChange] = []
         self.new_entries: dict[str, Entry] = {}
@@ -336,10 +336,9 @@ class _Merger:
         self.conflicts.extend(res.conflicts)
         if e2 is not old:
             self.replaced[key] = e2
-            if key not in self.updated:
-                self.updated.append(key)
-        elif key not in self.updated and key not in self.unchanged:
-            self.unchanged.append(key)
+            self.updated[key] = None
+        elif key not in self.updated:
+            self.unchanged[key] = None
         return key
 
     def place(self, work: Work, title: str, etype: str, fields: list[Field]) -> str:
@@ -378,7 +377,7 @@ def _removed(m: _Merger, library: Library, prune: bool) -> list[str]:
                 m.changes.append(FieldChange(e.key, "list-exclude", None, "no longer in the imported list",
                                              m.source, "--prune", "fill"))
                 m.replaced[e.key] = ne
-                m.updated.append(e.key)
+                m.updated[e.key] = None
     return removed
 
 
