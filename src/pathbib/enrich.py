@@ -23,7 +23,8 @@ from .errors import SourceError
 from .identifiers import normalize_arxiv, normalize_doi, normalize_pii
 from .identity import ARXIV_DOI_PREFIX, entry_identifiers, field_arxiv, field_doi, is_arxiv_eprint
 from .matching import normalize_title
-from .merge import TYPE_LOCK, locked_fields, same_value
+from .merge import TYPE_LOCK, locked_fields
+from .merge import decide as policy
 from .model import TYPE_FIELD, Entry, FieldChange, Finding, Library
 from .scoring import (
     KIND_REASONS,
@@ -600,14 +601,15 @@ def _merge(w: _Work, opts: Options) -> tuple[list[FieldChange], dict[str, dict[s
         reason = f"published version ({w.published_via})" if is_pub else f"matched by {w.via or rec.source}"
         if rec.is_preprint and not is_pub and fname in ("year", "date") and old and old.strip():
             continue  # a preprint's date says nothing against the library's (often published) year
-        if fname in locks:
+        verdict = policy(fname, old, value, locks)  # the one merge policy (pathbib.merge)
+        if verdict == "lock":
             if old is None or _norm(fname, old) != _norm(fname, value):
                 w.findings.append(Finding(LOCKED, "info", f"{fname} is locked; {source} has {value!r}", key=e.key, field=fname))
             continue
-        if old is None or not old.strip():
-            kind = "fill"
-        elif _same(fname, old, value):
+        if verdict == "keep":
             continue
+        if verdict == "fill" or old is None:
+            kind = "fill"
         elif fname == "author" and _completes(old, value):
             kind = "update"
             reason = "completes a truncated author list (and others)"
@@ -715,10 +717,6 @@ def abbreviates(old: str, new: str) -> bool:
             return False
         j += k
     return j == len(nt)
-
-
-def _same(fname: str, old: str, new: str) -> bool:
-    return same_value(fname, old, new)
 
 
 def _completes(old: str, new: str) -> bool:
