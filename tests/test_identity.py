@@ -85,6 +85,12 @@ def test_same_title_different_dois_are_two_works_flagged() -> None:
     assert identity_clash(a, b) == ("same-title", "doi")
 
 
+def test_same_title_sharing_one_id_but_contradicting_another_is_a_same_title_clash() -> None:
+    a = Work(frozenset({"a paper"}), {"arxiv": frozenset({"2301.00001"}), "doi": frozenset({"10.1000/a"})})
+    b = Work(frozenset({"a paper"}), {"arxiv": frozenset({"2301.00001"}), "doi": frozenset({"10.1000/b"})})
+    assert same_work(a, b) == "" and identity_clash(a, b) == ("same-title", "doi")
+
+
 def test_shared_link_different_titles_are_two_works() -> None:
     a, b = W("Paper about tissue", arxiv="2301.00001"), W("Something else entirely", arxiv="2301.00001")
     assert same_work(a, b) == ""

@@ -259,11 +259,11 @@ def identity_clash(a: Work, b: Work) -> tuple[str, str]:
     identifiers; ("", "") otherwise."""
     if same_work(a, b):
         return "", ""
+    if a.titles & b.titles:  # the same title: kept apart only by a contradicting identifier
+        return "same-title", contradiction(a.ids, b.ids)
     shared = shared_identifier(a.ids, b.ids)
     if shared:
         return "shared-link", shared
-    if a.titles & b.titles:
-        return "same-title", contradiction(a.ids, b.ids)
     return "", ""
 
 
