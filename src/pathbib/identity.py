@@ -243,10 +243,13 @@ def same_work(a: Work, b: Work) -> str:
     """Why `a` and `b` are the same work ("same title", "doi 10.1/x"), or "" when they are not.
 
     Same normalised title and no contradicting identifier; or a shared identifier and near-equal
-    titles (a work without a title is near-equal to any).
+    titles (a work without a title is near-equal to any). A contradicting identifier (two DOIs with
+    nothing in common) always keeps two works apart, even when another identifier is shared.
     """
+    if contradiction(a.ids, b.ids):  # two DOIs (arXiv ids, ...) of one kind with nothing in common
+        return ""
     shared = shared_identifier(a.ids, b.ids)
-    if a.titles & b.titles and not contradiction(a.ids, b.ids):
+    if a.titles & b.titles:
         return shared or "same title"
     if shared and (not a.titles or not b.titles or _titles_near(a.titles, b.titles)):
         return shared
