@@ -885,6 +885,23 @@ def rule_missing_year(lib: Library, ctx: CheckContext) -> list[Finding]:
     return out
 
 
+@_rule("PB306", "date-contradiction", "error",
+       "`year` and `date` give different years, or `origdate` is later than the date (or year) of the version cited.",
+       "biblatex prints `date` when both are given, so a `date` next to a conflicting `year` silently overrides "
+       "the year; an original publication cannot come after the version that reprints it.",
+       "Make them agree: correct or remove `date` (or `year`), or fix `origdate`.")
+def rule_date_contradiction(lib: Library, ctx: CheckContext) -> list[Finding]:
+    from .dates import fields_disagreement
+
+    out = []
+    for e in lib.entries:
+        why = fields_disagreement({f: e.get(f) for f in ("year", "date", "origdate")})
+        if why:
+            field = "origdate" if why.startswith("origdate") else "date"
+            out.append(_f("PB306", why, e, field, f"correct the {field} or the year", lib=lib))
+    return out
+
+
 # --------------------------------------------------------------------------- PB4xx identifiers and required fields
 
 REQUIRED: dict[str, tuple[str, ...]] = {

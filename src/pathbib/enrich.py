@@ -19,6 +19,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from .dates import DATE_FIELDS, fields_disagreement
 from .errors import SourceError
 from .identifiers import extract_identifiers, normalize_arxiv, normalize_doi, normalize_pii
 from .matching import normalize_title
@@ -42,13 +43,21 @@ MIXED = "EN102"  # identifier and other fields describe different works
 SUGGESTION = "EN201"
 CONFLICT = "EN301"
 LOCKED = "EN302"
+DATES = "EN303"  # a date the record gives was not written: it contradicts a kept year/date/origdate
+NO_DATE = "EN003"  # the matched record gives no publication date
 PUBLISHED = "EN401"  # preprint -> published version found
+UNCONFIRMED = "EN402"  # arXiv names a published DOI that Crossref does not know
+ONLINE_KEYS = ("published-online", "journal-issue.published-online", "posted")
 
 TYPE_FIELD = "ENTRYTYPE"  # pseudo-field of FieldChange for an entry-type change
 # Library values that only say "preprint": a published venue replaces them without conflict
 PLACEHOLDER = re.compile(r"^\s*(arxiv|medrxiv|biorxiv|ssrn|preprint|corr|arxiv\s*preprint.*|arxiv\s*e-prints|.*\barxiv:\s*\d.*)\s*$", re.I)
 VENUE_FIELDS = ("journal", "booktitle", "volume", "number", "pages", "publisher", "doi", "year", "date")
-NO_ESCAPE = {"doi", "url", "eprint", "archiveprefix", "primaryclass", "pii", "date", "year"}
+NO_ESCAPE = {"doi", "url", "eprint", "archiveprefix", "primaryclass", "pii", "date", "year", "isbn", "issn"}
+# Fields only filled when empty: a different value in the library is another form of the same
+# fact (the electronic ISSN, another landing page), never a conflict worth a curator's time
+FILL_ONLY = {"url", "isbn", "issn", "editor"}
+BOOK_TYPES = ("book", "incollection", "inproceedings", "proceedings", "inbook")
 PREPRINT_TYPES = {"misc", "unpublished", "online", "article", "techreport"}
 
 
@@ -180,6 +189,8 @@ def record_fields(rec: Record, btype: str, *, preprint_source: bool) -> dict[str
         out["title"] = rec.title
     if rec.authors:
         out["author"] = " and ".join(rec.authors)
+    if rec.editors and btype in BOOK_TYPES:
+        out["editor"] = " and ".join(rec.editors)
     if rec.container and not (rec.is_preprint and rec.container.lower().startswith("arxiv")):
         out[_container_field(btype)] = rec.container
     if rec.year:
@@ -199,8 +210,16 @@ def record_fields(rec: Record, btype: str, *, preprint_source: bool) -> dict[str
             out["primaryclass"] = prim
     if rec.publisher and btype in ("book", "incollection", "inproceedings", "proceedings", "techreport"):
         out["publisher"] = rec.publisher
+    if rec.isbn and btype in BOOK_TYPES:
+        out["isbn"] = rec.isbn
+    if rec.issn and btype == "article":
+        out["issn"] = rec.issn
+    if rec.url and rec.source == "crossref":  # the publisher's landing page (never the DOI resolver)
+        out["url"] = rec.url
     if not latex:
         out = {k: (v if k in NO_ESCAPE else bib_escape(v)) for k, v in out.items()}
+        if rec.title_latex:  # already LaTeX: sub/superscripts, italics, TeX math
+            out["title"] = rec.title_latex
     return out
 
 
@@ -564,6 +583,7 @@ def _merge(w: _Work, opts: Options) -> tuple[list[FieldChange], dict[str, dict[s
     """Field changes for one entry: fill empty fields, report conflicts, upgrade preprints."""
     e = w.entry
     if w.primary is None and w.published is None:
+        _reconcile_dates(w, [], {})  # nothing written: still say so when the library contradicts itself
         return [], {}
     locks = _locks(e, opts)
     btype = e.entry_type
@@ -613,7 +633,7 @@ def _merge(w: _Work, opts: Options) -> tuple[list[FieldChange], dict[str, dict[s
             continue
         if old is None or not old.strip():
             kind = "fill"
-        elif _same(fname, old, value):
+        elif _same(fname, old, value) or fname in FILL_ONLY:
             continue
         elif fname == "author" and _completes(old, value):
             kind = "update"
@@ -639,9 +659,18 @@ def _merge(w: _Work, opts: Options) -> tuple[list[FieldChange], dict[str, dict[s
                                       key=e.key, field=fname, fix=f"pathbib enrich --only {e.key} --prefer-remote {e.key}:{fname}"))
         else:
             prov[fname] = {"source": rec.source, "id": rec.id, "date": opts.today, "via": reason}
+            online = next((d for k, d in rec.dates if k in ONLINE_KEYS), "")
+            if fname in ("year", "date") and online and online != rec.date:
+                prov[fname]["online-first"] = online  # the print date was written; the online one stays known
             if fname == "doi" and kind == "update" and old and is_pub and _is_preprint_doi(old, w):
                 prov[fname]["replaced"] = old.strip()  # the preprint's DOI stays visible to the curator
                 replaced_doi = old.strip()
+    changes = _reconcile_dates(w, changes, prov)
+    if w.primary is not None and not (w.primary.year or e.get("year") or e.get("date")) and not (
+            w.published and w.published.year):
+        w.findings.append(Finding(NO_DATE, "warning", f"{w.primary.label} gives no publication date; year left empty "
+                                  "(a registration, deposit or index date is not a publication date)",
+                                  key=e.key, field="year", fix="add the year from the paper itself"))
     hp = e.get("howpublished")
     if (upgrade and w.published is not None and _container_field(new_type) != "howpublished" and hp
             and PLACEHOLDER.match(hp) and "howpublished" not in locks):
@@ -657,6 +686,30 @@ def _merge(w: _Work, opts: Options) -> tuple[list[FieldChange], dict[str, dict[s
                                   f"({w.published.container} {w.published.year}) via {w.published_via}"
                                   + (f"; {tail}" if tail else ""), key=e.key))
     return changes, prov
+
+
+def _reconcile_dates(w: _Work, changes: list[FieldChange], prov: dict[str, dict[str, str]]) -> list[FieldChange]:
+    """Drop a written year/date that would contradict a kept year/date/origdate; report what is left."""
+    e = w.entry
+    written = {c.field: c for c in changes if c.kind in ("fill", "update") and c.field in DATE_FIELDS}
+    kept: dict[str, str | None] = {f: e.get(f) for f in DATE_FIELDS if f not in written}
+    drop: set[str] = set()
+    for f, c in written.items():
+        if fields_disagreement({**kept, f: c.new}):
+            drop.add(f)
+            held = ", ".join(f"{k} {v}" for k, v in kept.items() if v)
+            w.findings.append(Finding(DATES, "warning", f"{f}: {c.source} has {c.new!r}, which contradicts the kept {held}; "
+                                      "not written", key=e.key, field=f,
+                                      fix=f"check the {f}; pathbib enrich --only {e.key} --prefer-remote {e.key}:* takes the source's"))
+            prov.pop(f, None)
+    out = [c for c in changes if not (c.field in drop and c is written.get(c.field))]
+    final = dict(kept)
+    final.update({f: c.new for f, c in written.items() if f not in drop})
+    why = fields_disagreement(final)
+    if why:
+        w.findings.append(Finding(DATES, "warning", f"{why} (already in the library)", key=e.key, field="date",
+                                  fix="make year, date and origdate agree (pathbib check PB306)"))
+    return out
 
 
 _ORDER = {n: i for i, n in enumerate(("author", "title", "journal", "booktitle", "year", "date", "volume", "number",

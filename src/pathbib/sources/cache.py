@@ -25,7 +25,7 @@ CREATE TABLE IF NOT EXISTS records (
   PRIMARY KEY (source, key)
 )
 """
-VERSION = 1
+VERSION = 2  # 2: records carry dates/editors/isbn/title_latex; no year from `created`
 
 
 class Cache:

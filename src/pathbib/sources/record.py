@@ -32,6 +32,10 @@ class Record:
     url: str = ""
     publisher: str = ""
     issn: str = ""
+    isbn: str = ""
+    editors: tuple[str, ...] = ()  # same form as `authors`; only for chapters, books and proceedings
+    title_latex: str = ""  # the title as LaTeX when the source had markup or TeX math ("" = plain text)
+    dates: tuple[tuple[str, str], ...] = ()  # every publication date the source gives: (kind, ISO date)
     journal_ref: str = ""  # arXiv's free-text journal reference
     relations: tuple[tuple[str, str, str], ...] = ()  # (relation, id-type, id), e.g. ("is-preprint-of", "doi", "10...")
     kinds: frozenset[str] = frozenset()  # subset of REFUSED_KINDS, plus "preprint"
@@ -59,6 +63,8 @@ class Record:
         d["kinds"] = sorted(self.kinds)
         d["alt_titles"] = list(self.alt_titles)
         d["authors"] = list(self.authors)
+        d["editors"] = list(self.editors)
+        d["dates"] = [list(r) for r in self.dates]
         d["relations"] = [list(r) for r in self.relations]
         d["extra"] = [list(r) for r in self.extra]
         return d
@@ -70,6 +76,8 @@ class Record:
         kw["kinds"] = frozenset(kw.get("kinds", ()))
         kw["alt_titles"] = tuple(kw.get("alt_titles", ()))
         kw["authors"] = tuple(kw.get("authors", ()))
+        kw["editors"] = tuple(kw.get("editors", ()))
+        kw["dates"] = tuple(tuple(r) for r in kw.get("dates", ()))
         kw["relations"] = tuple(tuple(r) for r in kw.get("relations", ()))
         kw["extra"] = tuple(tuple(r) for r in kw.get("extra", ()))
         return cls(**kw)
