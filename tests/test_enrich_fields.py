@@ -129,8 +129,8 @@ def test_subtitle_joins_with_a_colon_otherwise() -> None:
 
 
 def test_a_real_arxiv_record_keeps_its_math_through_the_feed() -> None:
-    from pathbib.sources.arxiv import parse_feed
     from fakeserver import render_feed
+    from pathbib.sources.arxiv import parse_feed
 
     omega = arxiv_with_title("Test: WebView-Oriented")
     (rec,) = parse_feed(render_feed({}, [omega], 1))
