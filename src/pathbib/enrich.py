@@ -337,6 +337,17 @@ def _report_decision(w: _Work, d: Decision, what: str) -> None:
                      f"add doi = {{{s.record.doi}}} if this is the paper" if s.record.doi else None)
 
 
+def _unconfirmed(w: _Work, a: Record, sources: Sequence[str]) -> None:
+    """arXiv names a published DOI that Crossref (asked, and answering) does not know: say so, write nothing."""
+    ref = f" ({a.journal_ref})" if a.journal_ref else ""
+    by = "Crossref" if "crossref" in sources else "the sources asked"
+    _finding(w, UNCONFIRMED, "info",
+             f"published version found on arXiv, not confirmed by {by}: doi:{a.doi}{ref} (given by arXiv:{a.arxiv}; "
+             "the DOI may be registered with another agency)",
+             f"add doi = {{{a.doi}}} and the venue if this is the published version")
+    w.suggested = True
+
+
 def _is_published(rec: Record) -> bool:
     return not rec.is_preprint and not rec.refused_kind and bool(rec.container) and not PLACEHOLDER.match(rec.container)
 
@@ -362,6 +373,7 @@ def _verify_published(w: _Work, base: Record | None, cand: Record, via: str) -> 
 def plan(library: Library, lookup: Any, options: Options | None = None) -> Plan:
     """Decide what enrichment would change; `lookup` does all I/O (see sources.lookup)."""
     opts = options or Options()
+    sources = tuple(getattr(lookup, "sources", ()))
     works: list[_Work] = []
     results: list[EntryResult] = []
     for e in library.entries:
@@ -408,6 +420,8 @@ def plan(library: Library, lookup: Any, options: Options | None = None) -> Plan:
             cand = _answer(w, dois.get(a.doi), f"doi:{a.doi} (from arXiv)")
             if cand and _verify_published(w, a, cand, f"arXiv's DOI ({a.journal_ref or 'no journal ref'}) ->"):
                 w.published, w.published_via = cand, f"DOI given by arXiv:{a.arxiv}"
+            elif dois.get(a.doi) is None:
+                _unconfirmed(w, a, sources)
 
     # a local metadata file made for this list knows each item by the title the list printed
     if hasattr(lookup, "list_titles"):
@@ -423,7 +437,7 @@ def plan(library: Library, lookup: Any, options: Options | None = None) -> Plan:
     # wave E0: batched arXiv title search for entries with no identifier at all (one request
     # per chunk of titles); a record accepted here is the entry's preprint, and the
     # preprint -> published logic below applies to it
-    title_failed: set[str] = set()
+    title_failed: dict[str, SourceError] = {}
     title_refused: set[str] = set()
     if opts.search and hasattr(lookup, "arxiv_titles"):
         # (an entry whose DOI/PII no source knows counts as unidentified: Springer and ScienceDirect
@@ -433,8 +447,7 @@ def plan(library: Library, lookup: Any, options: Options | None = None) -> Plan:
         for w in todo:
             ans = got_t.get(w.query.titles[0])
             if isinstance(ans, SourceError):  # Crossref may still find it; an error only if nothing does
-                title_failed.add(w.entry.key)
-                _finding(w, SOURCE_FAILED, "error", f"arXiv title search: {ans.message}", ans.hint or None)
+                title_failed[w.entry.key] = ans
                 continue
             if not ans:
                 continue
@@ -469,8 +482,13 @@ def plan(library: Library, lookup: Any, options: Options | None = None) -> Plan:
                 w.primary, w.via = d.accepted.record, "search"
 
     for w in works:
-        if w.primary is None and w.entry.key in title_failed:
-            w.error = True  # the arXiv title search failed and nothing else found it: a rerun asks again
+        failed = title_failed.get(w.entry.key)
+        if failed is not None:
+            # an error (a rerun asks again) only when nothing else found the entry; else a warning
+            _finding(w, SOURCE_FAILED, "error" if w.primary is None else "warning",
+                     f"arXiv title search: {failed.message}" + ("" if w.primary is None else f" (found by {w.via})"),
+                     failed.hint or None)
+            w.error = w.error or w.primary is None
         if w.primary is None and w.entry.key in title_refused:
             w.refused = True
 
@@ -497,6 +515,8 @@ def plan(library: Library, lookup: Any, options: Options | None = None) -> Plan:
                 cand = _answer(w, rel.get(adoi), f"doi:{adoi} (from arXiv)")
                 if a is not None and cand and _verify_published(w, a, cand, f"arXiv's DOI ({a.journal_ref or 'no journal ref'}) ->"):
                     w.published, w.published_via = cand, f"DOI given by arXiv:{a.arxiv}"
+                elif a is not None and adoi in rel and rel.get(adoi) is None:
+                    _unconfirmed(w, a, sources)
         for rid, ws in rel_want.items():
             for w in ws:
                 if w.published is not None:
@@ -733,11 +753,14 @@ def _contained(old: str, new: str) -> bool:
     return bool(ot) and ot < nt
 
 
-def _abbrev_token(a: str, words: list[str]) -> int:
-    """Number of leading `words` that token `a` abbreviates ("bme" -> biomedical engineering), or 0."""
+def _abbrev_token(a: str, words: list[str], short_ok: bool = False) -> int:
+    """Number of leading `words` that token `a` abbreviates ("bme" -> biomedical engineering), or 0.
+
+    A one- or two-letter token ("j" of "J Clin Pathol") abbreviates a word it starts only
+    with `short_ok`: inside a longer abbreviation, where the other words confirm it."""
     if not words:
         return 0
-    if words[0] == a or (len(a) >= 3 and words[0].startswith(a)):
+    if words[0] == a or ((len(a) >= 3 or short_ok) and words[0].startswith(a)):
         return 1
     for k in range(len(words), 1, -1):
         span = words[:k]
@@ -767,10 +790,11 @@ def abbreviates(old: str, new: str) -> bool:
     if not ot or ot == nt:
         return False
     j = 0
+    short_ok = sum(a not in _STOP for a in ot) >= 2
     for a in ot:
         if a in _STOP:
             continue
-        k = _abbrev_token(a, nt[j:])
+        k = _abbrev_token(a, nt[j:], short_ok)
         if not k:
             return False
         j += k

@@ -194,7 +194,7 @@ def add_command(
     """Create a complete entry from a DOI, arXiv id or URL and append it to library.bib."""
     from ..bibio import format_entry, read_library, write_library
     from ..enrich import Ids, Options, apply, entry_ids, new_entry_fields, plan
-    from ..errors import SourceNotFound, UsageError
+    from ..errors import SourceError, SourceNotFound, UsageError
     from ..identifiers import extract_identifiers, normalize_arxiv, normalize_doi
     from ..keys import make_key
     from ..model import Entry, Field, Library
@@ -223,6 +223,10 @@ def add_command(
     finally:
         sess.close()
     res = p.results[0]
+    if not res.matched and res.status == "error":
+        failed = next((f for f in p.findings if f.rule == "EN002"), None)
+        raise SourceError(f"could not look up {identifier}: a source failed ({failed.message if failed else 'no answer'})",
+                          (failed.fix if failed and failed.fix else "retry later") + "; nothing was added")
     if not res.matched:
         for f in p.findings:
             err(f"{f.severity}: {f.message}")

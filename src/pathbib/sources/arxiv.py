@@ -17,7 +17,7 @@ from typing import Any
 
 from ..errors import RateLimited, SourceError, SourceNotFound
 from ..names import parse_name
-from .http import BadResponse, TransientSourceError, parse_retry_after
+from .http import BadResponse, TransientSourceError, not_json_message, parse_retry_after
 from .markup import has_math, tex_title
 from .record import Record
 
@@ -120,6 +120,8 @@ def parse_feed(body: bytes | str, status: int = 200) -> list[Record]:
     body is worth a retry).
     """
     data = body.encode("utf-8") if isinstance(body, str) else body
+    if status < 400 and data.strip() and not data.lstrip()[:100].lower().startswith((b"<?xml", b"<feed")):
+        raise not_json_message("arXiv", data.decode("utf-8", "replace"), status, "Atom feed")
     try:
         root = ET.fromstring(data)
     except ET.ParseError as exc:

@@ -15,7 +15,7 @@ from typing import Any
 from urllib.parse import quote
 
 from ..errors import RateLimited, SourceError, SourceNotFound
-from .http import BadResponse, TransientSourceError, parse_retry_after
+from .http import BadResponse, TransientSourceError, not_json_message, parse_retry_after
 from .markup import has_markup, jats_to_latex
 from .record import Record
 
@@ -346,7 +346,7 @@ def parse_response(body: bytes | str | dict[str, Any], status: int = 200) -> lis
             if status >= 500:
                 raise TransientSourceError(f"Crossref server error {status}") from None
             if not text.lstrip().startswith(("{", "[")):
-                raise BadResponse("Crossref answered with something other than JSON", "this is not a REST API response") from None
+                raise not_json_message("Crossref", text, status) from None
             raise TransientSourceError(
                 "Crossref sent a body that is not valid JSON (truncated?)", "retry later"
             ) from None
@@ -399,6 +399,13 @@ def classify_error(exc: BaseException) -> SourceError:
         if isinstance(sc, int):
             status = sc
     text = str(exc)
+    doc = next((e.doc for e in chain if type(e).__name__ == "JSONDecodeError" and isinstance(getattr(e, "doc", None), str)), None)
+    for e in chain:  # habanero's check_json: RequestError(200, <the whole body>) for a non-JSON content type
+        err_text = getattr(e, "error", None)
+        if type(e).__name__ == "RequestError" and isinstance(err_text, str) and isinstance(status, int) and status < 400:
+            doc = err_text
+    if doc is not None and (status is None or status < 400) and not doc.lstrip().startswith(("{", "[")):
+        return not_json_message("Crossref", doc, status or 200)
     if status == 404:
         return SourceNotFound("Crossref has no such work", "check the DOI")
     if status == 429:

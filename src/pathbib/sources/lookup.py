@@ -49,6 +49,11 @@ class FileLookup:
     """Answers from a local CSL-JSON/BibTeX file (pure once loaded)."""
 
     index: LocalIndex
+    name: str = "file"
+
+    @property
+    def sources(self) -> tuple[str, ...]:
+        return (self.name,)
 
     def _one(self, table: dict[str, list[Record]], k: str) -> Answer:
         recs = table.get(k)
@@ -78,6 +83,10 @@ class ChainLookup:
     """Ask each lookup in turn for what the previous ones did not answer."""
 
     lookups: list[Any]
+
+    @property
+    def sources(self) -> tuple[str, ...]:
+        return tuple(s for lk in self.lookups for s in lk.sources)
 
     def _chain(self, method: str, keys: Sequence[str]) -> dict[str, Answer]:
         out: dict[str, Answer] = {}
@@ -141,6 +150,10 @@ class NetworkLookup:
     offline: bool = False
     search_rows: int = 5
     progress: Callable[[int], None] = field(default=lambda n: None)
+
+    @property
+    def sources(self) -> tuple[str, ...]:
+        return tuple(n for n, c in (("crossref", self.crossref), ("arxiv", self.arxiv_client)) if c is not None)
 
     def _cached(self, source: str, keys: Sequence[str], prefix: str) -> tuple[dict[str, Answer], list[str]]:
         out: dict[str, Answer] = {}
@@ -242,14 +255,17 @@ class NetworkLookup:
             for ph in chunk:
                 cands = [r for r in recs if title_similarity(ph, r.title) >= TITLE_CANDIDATE]
                 self.cache.put("arxiv", "title:" + ph, cands)
+                self._cache_by_identifier("arxiv", "arxiv:", cands, lambda r: r.arxiv)
                 out.update({t: cands for t in by_phrase[ph]})
         return out
 
     def search(self, title: str, author: str, year: str, *, published: bool = False) -> list[Record] | SourceError:
         if self.crossref is None or not title:
             return []
+        from ..latex import latex_to_unicode
         from .crossref import fetch_search
 
+        title = " ".join(latex_to_unicode(title).split())  # "{KRAS}/{NRAS}" -> "KRAS/NRAS": Crossref gets plain text
         window = (0, 2) if published else (-2, 2)
         params = json.dumps([title, author, year, window, self.search_rows])
         key = "search:" + hashlib.sha1(params.encode("utf-8")).hexdigest()
@@ -267,7 +283,15 @@ class NetworkLookup:
         except SourceError as exc:
             return exc
         self.cache.put("crossref", key, recs)
+        self._cache_by_identifier("crossref", "doi:", recs, lambda r: r.doi)
         return recs
+
+    def _cache_by_identifier(self, source: str, prefix: str, recs: Sequence[Record], ident: Callable[[Record], str]) -> None:
+        """A record found by a search is also the answer for its identifier: the next run, which asks
+        by the DOI/arXiv id enrich wrote, is answered from the cache."""
+        for r in recs:
+            if ident(r):
+                self.cache.put(source, prefix + ident(r), [r])
 
 
 @dataclass
