@@ -44,9 +44,9 @@ class NotAnAPI(BadResponse):
 def not_json_message(source: str, body: str, status: int = 200, expected: str = "JSON") -> NotAnAPI:
     """One line saying what came instead of JSON (never the body itself)."""
     head = body.lstrip()[:200].lower()
-    what = "an HTML page" if head.startswith(("<!doctype html", "<html", "<head", "<body")) or "<html" in head else \
-        f"a body that is not {expected}"
-    return NotAnAPI(f"{source} answered HTTP {status} with {what} instead of its API's {expected}",
+    html_page = head.startswith(("<!doctype html", "<html", "<head", "<body")) or "<html" in head
+    what = f"an HTML page instead of its API's {expected}" if html_page else f"a body that is not its API's {expected}"
+    return NotAnAPI(f"{source} answered HTTP {status} with {what}",
                     f"{source} may be down for maintenance, or a proxy answered for it; retry later")
 
 
