@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from .matching import normalize_family, normalize_title, title_similarity
 from .model import Entry
 from .names import split_names
-from .sources.record import Record
+from .record import Record
 
 TITLE_ACCEPT = 0.95
 TITLE_SUGGEST = 0.75

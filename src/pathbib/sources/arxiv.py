@@ -19,7 +19,7 @@ from ..errors import RateLimited, SourceError, SourceNotFound
 from ..names import parse_name
 from .http import BadResponse, TransientSourceError, not_json_message, parse_retry_after
 from .markup import has_math, tex_title
-from .record import Record
+from ..record import Record
 
 SOURCE = "arxiv"
 NS = {

@@ -14,7 +14,7 @@ import sqlite3
 from collections.abc import Callable
 from pathlib import Path
 
-from .record import Record
+from ..record import Record
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS records (

@@ -17,7 +17,7 @@ from urllib.parse import quote
 from ..errors import RateLimited, SourceError, SourceNotFound
 from .http import BadResponse, TransientSourceError, not_json_message, parse_retry_after
 from .markup import has_markup, jats_to_latex
-from .record import Record
+from ..record import Record
 
 SOURCE = "crossref"
 
@@ -399,7 +399,8 @@ def classify_error(exc: BaseException) -> SourceError:
         if isinstance(sc, int):
             status = sc
     text = str(exc)
-    doc = next((e.doc for e in chain if type(e).__name__ == "JSONDecodeError" and isinstance(getattr(e, "doc", None), str)), None)
+    doc: str | None = next((d for e in chain if type(e).__name__ == "JSONDecodeError"
+                            and isinstance(d := getattr(e, "doc", None), str)), None)
     for e in chain:  # habanero's check_json: RequestError(200, <the whole body>) for a non-JSON content type
         err_text = getattr(e, "error", None)
         if type(e).__name__ == "RequestError" and isinstance(err_text, str) and isinstance(status, int) and status < 400:

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import InputError
-from .record import Record
+from ..record import Record
 
 # CSL type -> (BibTeX type, kinds)
 CSL_TYPES: dict[str, tuple[str, frozenset[str]]] = {
