@@ -164,24 +164,6 @@ def enrich_command(
     return 3 if any(r.status == "error" for r in p.results) else 0
 
 
-def _already_there(lib: Any, new: Any) -> tuple[str, str] | None:
-    """The key of a library entry for the same work as the resolved `new` entry, and why."""
-    from ..enrich import entry_ids
-    from ..matching import normalize_title
-
-    ids = entry_ids(new)
-    title = normalize_title(new.get("title") or "")
-    for e in lib.entries:
-        other = entry_ids(e)
-        if ids.doi and other.doi == ids.doi:
-            return e.key, f"same DOI {ids.doi}"
-        if ids.arxiv and other.arxiv == ids.arxiv:
-            return e.key, f"same arXiv id {ids.arxiv}"
-        if title and len(title) > 20 and title in {normalize_title(e.get(f) or "") for f in ("title", "list-title")}:
-            return e.key, "same title"
-    return None
-
-
 @app.command("add")
 def add_command(
     ctx: typer.Context,
@@ -192,61 +174,24 @@ def add_command(
     dry_run: bool = typer.Option(False, "--dry-run", help="Print the entry; write nothing."),
 ) -> int:
     """Create a complete entry from a DOI, arXiv id or URL and append it to library.bib."""
+    from ..add import add_entry, parse_identifier, refuse_known
     from ..bibio import format_entry, read_library, write_library
-    from ..enrich import Ids, Options, apply, entry_ids, new_entry_fields, plan
-    from ..errors import SourceError, SourceNotFound, UsageError
-    from ..identifiers import extract_identifiers, normalize_arxiv, normalize_doi
-    from ..keys import make_key
-    from ..model import Entry, Field, Library
-    from ..scoring import families_of
+    from ..enrich import Plan
 
     st = state(ctx)
     s = st.settings()
-    ident = identifier.strip()
-    found = extract_identifiers(ident) if "://" in ident else {}
-    ids = Ids(
-        found.get("doi") or normalize_doi(ident) or "",
-        found.get("arxiv") or ("" if normalize_doi(ident) else normalize_arxiv(ident) or ""),
-        found.get("pii", ""),
-    )
-    if not (ids.doi or ids.arxiv or ids.pii):
-        raise UsageError(f"{identifier!r} is not a DOI, an arXiv id or a URL with one", "e.g. pathbib add 10.1038/s41591-024-02857-3")
+    ids = parse_identifier(identifier)  # usage errors before any source is opened
     lib, snap = read_library(s.library, missing_ok=True)
-    for e in lib.entries:
-        other = entry_ids(e)
-        if (ids.doi and other.doi == ids.doi) or (ids.arxiv and other.arxiv == ids.arxiv):
-            raise UsageError(f"already in the library as {e.key}", f"run `pathbib enrich --only {e.key}` to complete it")
-    draft = Entry("misc", "pathbib-new", tuple(Field(n, v) for n, v in new_entry_fields(ids)))
+    refuse_known(lib, ids)
     sess = _open(st, list(source or ()), offline, False)
     try:
-        p = plan(Library((draft,)), sess.lookup, Options(search=False, today=date.today().isoformat()))
+        added = add_entry(lib, identifier, sess.lookup, section=section, today=date.today().isoformat())
     finally:
         sess.close()
-    res = p.results[0]
-    if not res.matched and res.status == "error":
-        failed = next((f for f in p.findings if f.rule == "EN002"), None)
-        raise SourceError(f"could not look up {identifier}: a source failed ({failed.message if failed else 'no answer'})",
-                          (failed.fix if failed and failed.fix else "retry later") + "; nothing was added")
-    if not res.matched:
-        for f in p.findings:
-            err(f"{f.severity}: {f.message}")
-        raise SourceNotFound(f"no record found for {identifier}", "check the identifier, or try another --source")
-    entry = apply(Library((draft,)), p).entries[0]
-    dup = _already_there(lib, entry)
-    if dup is not None:
-        dup_key, why = dup
-        raise UsageError(f"{identifier} resolves to a work already in the library as {dup_key} ({why})",
-                         f"nothing added; run `pathbib enrich --only {dup_key}` to complete {dup_key}")
-    fams = families_of([a.strip() for a in (entry.get("author") or "").split(" and ")])
-    key = make_key(fams[0] if fams else None, entry.get("year"), entry.get("title"), {e.key for e in lib.entries})
-    entry = entry.with_key(key)
-    if section:
-        entry = entry.set("list-section", section)
     if dry_run:
-        typer.echo(format_entry(entry))
+        typer.echo(format_entry(added.entry))
         return 0
-    write_library(lib.add(entry), snap, s.library)
-    prov = next(iter(p.provenance.values()), {})
-    _write_provenance(s.library, type(p)(p.changes, p.findings, p.results, {key: prov} if prov else {}))
-    typer.echo(f"added {key} ({res.matched}{'; published: ' + res.published if res.published else ''})")
+    write_library(lib.add(added.entry), snap, s.library)
+    _write_provenance(s.library, Plan(added.plan.changes, added.plan.findings, added.plan.results, added.provenance))
+    typer.echo(f"added {added.entry.key} ({added.matched}{'; published: ' + added.published if added.published else ''})")
     return 0
