@@ -11,7 +11,7 @@ from pathbib.record import EmptyLookup
 from pathbib.sources.crossref import parse_work
 from pathbib.sources.local import LocalIndex
 from pathbib.sources.lookup import FileLookup
-from realshapes import crossref_work
+from support.realshapes import crossref_work
 
 JCP = "10.1136/jclinpath-2020-206745"
 

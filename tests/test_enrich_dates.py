@@ -11,7 +11,6 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from fakeserver import FakeServer
 from pathbib.bibio import parse, read_library
 from pathbib.check import CheckContext, run_check
 from pathbib.dates import disagreement
@@ -20,7 +19,8 @@ from pathbib.model import Entry, Field, Library
 from pathbib.sources.crossref import parse_work
 from pathbib.sources.local import LocalIndex
 from pathbib.sources.lookup import FileLookup
-from realshapes import crossref_work, project, run
+from support.fakeserver import FakeServer
+from support.realshapes import crossref_work, project, run
 
 NO_ISSUED = "10.1109/icdcsw.2003.1203662"  # proceedings paper: issued [[null]], created 2004-06-22
 PRINT_LATER = "10.1136/jclinpath-2020-206745"  # online 2020-08-17, print 74(5) 2021-05

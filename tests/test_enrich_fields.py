@@ -8,12 +8,12 @@ from pathlib import Path
 
 import pytest
 
-from fakeserver import FakeServer
 from pathbib.bibio import read_library
 from pathbib.model import Entry
 from pathbib.names import format_name, split_names
 from pathbib.sources.local import parse_csl_item
-from realshapes import arxiv_entry, arxiv_with_title, crossref_work, project, run
+from support.fakeserver import FakeServer
+from support.realshapes import arxiv_entry, arxiv_with_title, crossref_work, project, run
 
 JOR = "10.1002/jor.1100150407"  # an author with suffix "Jr."
 ORG = "10.4095/110861"  # report by an organisation (`name`, no family)
@@ -129,8 +129,8 @@ def test_subtitle_joins_with_a_colon_otherwise() -> None:
 
 
 def test_a_real_arxiv_record_keeps_its_math_through_the_feed() -> None:
-    from fakeserver import render_feed
     from pathbib.sources.arxiv import parse_feed
+    from support.fakeserver import render_feed
 
     omega = arxiv_with_title("Test: WebView-Oriented")
     (rec,) = parse_feed(render_feed({}, [omega], 1))

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from fakeserver import FakeServer, Fault
 from pathbib.bibio import read_library
-from realshapes import arxiv_entry, crossref_work, project, run
+from support.fakeserver import FakeServer, Fault
+from support.realshapes import arxiv_entry, crossref_work, project, run
 
 JCP = "10.1136/jclinpath-2020-206745"
 JOR = "10.1002/jor.1100150407"

@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from fakeserver import FakeServer
 from pathbib.bibio import read_library
 from pathbib.enrich import abbreviates
-from realshapes import arxiv_with_title, crossref_work, project, run
+from support.fakeserver import FakeServer
+from support.realshapes import arxiv_with_title, crossref_work, project, run
 
 JCP = "10.1136/jclinpath-2020-206745"
 JOR = "10.1002/jor.1100150407"

@@ -13,7 +13,6 @@ touches the network, the disk or the clock: the lookup (`record.Lookup`) does al
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
@@ -47,14 +46,14 @@ from .enrich_values import (
     same,
 )
 from .identifiers import extract_identifiers, normalize_arxiv, normalize_doi, normalize_pii
-from .model import Entry, FieldChange, Finding, Library
+from .listfields import locked_fields
+from .model import TYPE_FIELD, Entry, FieldChange, Finding, Library
 from .record import Lookup, Record
 from .scoring import query_from_entry
 
 _Work = Work  # the name the merge policy (and the identity work replacing it) uses
 
 ONLINE_KEYS = ("published-online", "journal-issue.published-online", "posted")
-TYPE_FIELD = "ENTRYTYPE"  # pseudo-field of FieldChange for an entry-type change
 PREPRINT_TYPES = {"misc", "unpublished", "online", "article", "techreport"}
 Kind = Literal["fill", "update", "conflict"]
 
@@ -131,7 +130,7 @@ def selected(e: Entry, opts: Options) -> bool:
 
 
 def _locks(e: Entry, opts: Options) -> set[str]:
-    locks = {x.strip().lower() for x in re.split(r"[,\s]+", e.get("list-locked") or "") if x.strip()}
+    locks = locked_fields(e)
     for item in opts.locked:
         k, _, f = item.partition(":")
         if k == e.key:
@@ -402,19 +401,7 @@ def _is_preprint_doi(old: str, w: _Work) -> bool:
 
 def apply(library: Library, p: Plan) -> Library:
     """Return the library with the plan's fills and updates applied (conflicts are not)."""
-    by_key: dict[str, Entry] = {}
-    for c in p.applied:
-        e = by_key.get(c.key) or library.get(c.key)
-        if e is None:
-            continue
-        if c.field == TYPE_FIELD:
-            e = e.with_type(c.new or e.entry_type)
-        elif c.new is None:
-            e = e.remove(c.field)
-        else:
-            e = e.set(c.field, c.new)
-        by_key[c.key] = e
-    return library.update_entries(by_key)
+    return library.apply(p.applied)
 
 
 # --------------------------------------------------------------------------- provenance

@@ -17,9 +17,9 @@ from typing import Any
 
 from ..errors import RateLimited, SourceError, SourceNotFound
 from ..names import parse_name
+from ..record import Record
 from .http import BadResponse, TransientSourceError, not_json_message, parse_retry_after
 from .markup import has_math, tex_title
-from ..record import Record
 
 SOURCE = "arxiv"
 NS = {

@@ -15,9 +15,9 @@ from typing import Any
 from urllib.parse import quote
 
 from ..errors import RateLimited, SourceError, SourceNotFound
+from ..record import Record
 from .http import BadResponse, TransientSourceError, not_json_message, parse_retry_after
 from .markup import has_markup, jats_to_latex
-from ..record import Record
 
 SOURCE = "crossref"
 

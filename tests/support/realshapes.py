@@ -17,8 +17,8 @@ from pathlib import Path
 from typing import Any
 
 from conftest import shared_path
-from enrichkit import fast_settings
 from pathbib.cli.app import main
+from support.enrichkit import fast_settings
 
 NS = {"atom": "http://www.w3.org/2005/Atom", "arxiv": "http://arxiv.org/schemas/atom"}
 
