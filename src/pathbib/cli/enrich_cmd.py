@@ -7,21 +7,29 @@ import sys
 import time
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import typer
 
 from ..errors import ExitCode
 from .base import app, dry_run_option, err, json_option, state
 
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from ..enrich import Plan
+    from ..sources.lookup import Session
+    from .base import State
+
 SOURCES_HELP = "crossref, arxiv or file:PATH (CSL-JSON or BibTeX); repeatable. Default: crossref and arxiv."
 
 
-def _mailto(st: Any) -> str:
+def _mailto(st: State) -> str:
     return (st.env.get("PATHBIB_MAILTO") or st.settings().enrich.mailto or "").strip()
 
 
-def _open(st: Any, sources: list[str], offline: bool, refresh: bool, progress: Any = None) -> Any:
+def _open(st: State, sources: list[str], offline: bool, refresh: bool,
+          progress: Callable[[int], None] | None = None) -> Session:
     from ..sources.lookup import open_session
 
     s = st.settings()
@@ -37,7 +45,7 @@ def _open(st: Any, sources: list[str], offline: bool, refresh: bool, progress: A
     return sess
 
 
-def _write_provenance(path: Path, p: Any) -> None:
+def _write_provenance(path: Path, p: Plan) -> None:
     """Merge the plan's provenance into the sidecar at `path` (`Settings.provenance_path`)."""
     from ..bibio import write_text_atomic
     from ..enrich import merge_provenance, render_provenance
@@ -53,7 +61,7 @@ def _write_provenance(path: Path, p: Any) -> None:
     write_text_atomic(path, render_provenance(merge_provenance(existing, p)))
 
 
-def _show_diff(p: Any) -> None:
+def _show_diff(p: Plan) -> None:
     cur = None
     for c in p.changes:
         if c.key != cur:
@@ -64,7 +72,7 @@ def _show_diff(p: Any) -> None:
         typer.echo(f"  {mark} {c.field}: {old}{c.new!r}  [{c.source}{'; ' + c.reason if c.reason else ''}]")
 
 
-def _summary(p: Any, requests: dict[str, int]) -> None:
+def _summary(p: Plan, requests: dict[str, int]) -> None:
     from rich.console import Console
     from rich.table import Table
 
@@ -83,7 +91,7 @@ def _summary(p: Any, requests: dict[str, int]) -> None:
     Console(stderr=True).print(t)
 
 
-def _findings(p: Any) -> None:
+def _findings(p: Plan) -> None:
     for f in p.findings:
         if f.rule == "EN301":
             continue  # conflicts are listed in the diff
