@@ -84,10 +84,11 @@ def test_failed_arxiv_title_search_then_crossref_success_is_a_warning(
 
 def test_long_retry_after_says_how_long_the_server_asked_to_wait(
         tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    bib = f"@article{{xu, doi = {{{JCP}}}}}\n" + "".join(f"@article{{k{i}, doi = {{10.9999/later.{i}}}}}\n" for i in range(20))
     with FakeServer([crossref_work(JCP)], []) as srv:
         srv.inject("crossref", Fault("status", 429, {"Retry-After": "7200"}))
-        libpath, toml = project(tmp_path, srv, f"@article{{xu, doi = {{{JCP}}}}}\n")
+        libpath, toml = project(tmp_path, srv, bib)
         assert run(libpath, toml, "enrich", "--source", "crossref") == 3
-        assert len(srv.requests("crossref")) == 1
+        assert len(srv.requests("crossref")) == 1  # not retried, and the second DOI batch is not sent either
     err = capsys.readouterr().err
     assert "asked to wait 2 h" in err

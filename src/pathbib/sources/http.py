@@ -112,6 +112,7 @@ class Gate:
     _failures: int = 0
     _open_until: float | None = None
     _disabled_by: str = ""
+    _quiet: str = ""  # why the source is not called until _open_until (a long Retry-After)
 
     def _wait_turn(self) -> None:
         if self._last_end is None:
@@ -136,12 +137,15 @@ class Gate:
             if self._disabled_by:
                 raise SourceDisabled(f"{self.name}: not called again in this run ({self._disabled_by})",
                                      "retry later; cached records are still used")
+            if self.clock() < self._open_until and self._quiet:
+                raise SourceDisabled(f"{self.name}: not called ({self._quiet})", "rerun after that time; cached records are still used")
             if self.clock() < self._open_until:
                 raise SourceDisabled(
                     f"{self.name}: not called after {self._failures} consecutive failures",
                     "the source keeps failing; try again later (cached records are still used)",
                 )
             self._open_until = None  # half-open: one more try
+            self._quiet = ""
         attempt = 0
         while True:
             self._wait_turn()
@@ -153,6 +157,9 @@ class Gate:
                 retry_after = exc.retry_after
                 if retry_after is not None and retry_after > self.policy.retry_after_max:
                     self._fail()
+                    # the server asked for quiet: no request to it before then, in this run
+                    self._open_until = max(self._open_until or 0.0, self.clock() + retry_after)
+                    self._quiet = f"the server asked to wait {wait_text(retry_after)}"
                     raise type(exc)(
                         f"{exc.message}; the server asked to wait {wait_text(retry_after)} before the next request "
                         f"(pathbib waits at most {wait_text(self.policy.retry_after_max)})",
