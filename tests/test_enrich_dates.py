@@ -20,7 +20,7 @@ from pathbib.sources.crossref import parse_work
 from pathbib.sources.local import LocalIndex
 from pathbib.sources.lookup import FileLookup
 from support.fakeserver import FakeServer
-from support.realshapes import crossref_work, project, run
+from support.realshapes import crossref_work, crossref_works, project, run
 
 NO_ISSUED = "10.1109/icdcsw.2003.1203662"  # proceedings paper: issued [[null]], created 2004-06-22
 PRINT_LATER = "10.1136/jclinpath-2020-206745"  # online 2020-08-17, print 74(5) 2021-05
@@ -77,6 +77,35 @@ def test_an_online_only_record_takes_its_earliest_date() -> None:
     work = crossref_work(PRINT_LATER, volume=None, issue=None, page=None, journal_issue=None)
     rec = parse_work(work)
     assert (rec.year, rec.date) == ("2020", "2020-08-17")
+
+
+def _year(item: dict, key: str) -> int | None:
+    obj = item
+    for part in key.split("."):
+        obj = obj.get(part) if isinstance(obj, dict) else None
+    parts = obj.get("date-parts") if isinstance(obj, dict) else None
+    return parts[0][0] if parts and parts[0] and isinstance(parts[0][0], int) else None
+
+
+def test_every_recorded_crossref_work_dates_by_the_rules() -> None:
+    """All real works in the corpora: the year is a publication year (never created/deposited/indexed),
+    and a work with volume/issue/pages whose print and online years differ gets the print year."""
+    works = crossref_works()
+    no_date = differ = 0
+    for item in works:
+        rec = parse_work(item)
+        pubs = {k: y for k in ("published-print", "journal-issue.published-print", "issued", "published",
+                               "published-online", "journal-issue.published-online", "posted") if (y := _year(item, k))}
+        if not pubs:
+            no_date += 1
+            assert (rec.year, rec.date) == ("", ""), item["DOI"]
+            continue
+        assert rec.year and int(rec.year) in pubs.values(), item["DOI"]
+        printed, online = _year(item, "published-print"), _year(item, "published-online")
+        if printed and online and printed != online and (item.get("volume") or item.get("issue") or item.get("page")):
+            differ += 1
+            assert rec.year == str(printed), item["DOI"]
+    assert len(works) > 100 and no_date >= 5 and differ >= 8  # the corpus has both shapes (see issue #13)
 
 
 def test_check_flags_date_year_and_origdate_contradictions() -> None:

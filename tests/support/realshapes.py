@@ -50,6 +50,11 @@ def _crossref_index() -> dict[str, dict[str, Any]]:
     return out
 
 
+def crossref_works() -> list[dict[str, Any]]:
+    """Every full work recorded in ../shared/corpora/crossref/ (deep copies)."""
+    return [copy.deepcopy(w) for w in _crossref_index().values()]
+
+
 def crossref_work(doi: str, **changes: Any) -> dict[str, Any]:
     """The recorded Crossref work for `doi` (a deep copy), with `changes` applied (None deletes a key)."""
     w = copy.deepcopy(_crossref_index()[doi.lower()])
