@@ -15,7 +15,7 @@ library. Nothing here touches the network, the disk or the clock.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -370,9 +370,7 @@ def plan(library: Library, lookup: Any, options: Options | None = None) -> Plan:
             rec = _answer(w, dois.get(w.ids.doi), f"doi:{w.ids.doi}")
             if rec:
                 _accept_identified(w, rec, "DOI")
-            elif not w.error and w.ids.doi not in dois:
-                pass
-            elif not w.error:
+            elif not w.error and w.ids.doi in dois:  # asked and answered "no record" (not skipped)
                 _finding(w, NOT_FOUND, "warning", f"doi:{w.ids.doi}: no record in the sources asked", "check the DOI")
         if w.primary is None and w.arxiv_rec is not None and not w.refused:
             _accept_identified(w, w.arxiv_rec, "arXiv id")
@@ -766,18 +764,6 @@ def apply(library: Library, p: Plan) -> Library:
     return library.apply(p.applied)
 
 
-def resolve_conflicts(p: Plan, prefer: Iterable[str]) -> Plan:
-    """Turn conflicts named by `prefer` (fields, "all", "KEY:FIELD", "KEY:*") into updates."""
-    opts = Options(prefer_remote=frozenset(prefer))
-    out = []
-    for c in p.changes:
-        if c.kind == "conflict" and _prefers_remote(c.key, c.field, opts):
-            out.append(FieldChange(c.key, c.field, c.old, c.new, c.source, "remote value preferred", "update"))
-        else:
-            out.append(c)
-    return Plan(tuple(out), p.findings, p.results, p.provenance)
-
-
 # --------------------------------------------------------------------------- provenance
 
 
@@ -827,7 +813,7 @@ def new_entry_fields(ids: Ids) -> list[tuple[str, str]]:
 
 
 __all__ = [
-    "Options", "Plan", "EntryResult", "Ids", "plan", "apply", "entry_ids", "resolve_conflicts",
+    "Options", "Plan", "EntryResult", "Ids", "plan", "apply", "entry_ids",
     "merge_provenance", "render_provenance", "changes_as_json", "record_fields", "bib_escape",
 ]
 
