@@ -151,8 +151,8 @@ def check_command(
     today: str | None = typer.Option(None, "--today", metavar="YYYY-MM-DD", help="Date used by the future-date rule (default: today)."),
 ) -> int:
     """Lint library.bib: duplicates, links, scope, contradictions, identifiers, keys, the survey; exit 1 on errors."""
-    from ..check import RULES, CheckContext, apply_fixes, explain, fixes_for, run_check, to_json
-    from ..errors import InputError, UsageError
+    from ..check import RULES, CheckContext, apply_fixes, explain, fixes_for, run_check
+    from ..errors import UsageError
 
     if explain_rule is not None:
         rid = explain_rule.strip().upper()
@@ -181,14 +181,7 @@ def check_command(
     settings = st.settings()
     path = settings.library
     lib, snap = read_library(path)
-    readme_text = None
-    if readme is not None:
-        try:
-            readme_text = readme.read_text(encoding="utf-8")
-        except FileNotFoundError:
-            raise InputError("no such file", "pass the README with --readme PATH", path=str(readme)) from None
-        except (OSError, UnicodeDecodeError) as exc:
-            raise InputError(f"cannot be read: {exc}", "pass a UTF-8 Markdown file", path=str(readme)) from None
+    readme_text = _read_readme(readme) if readme is not None else None
     cctx = CheckContext(settings=settings, today=now, lookup=_record_lookup(settings, records),
                         readme=readme_text, readme_path=str(readme) if readme else "README.md")
     result = run_check(lib, cctx, sel, ign)
@@ -209,20 +202,32 @@ def check_command(
         elif fmt == "human":
             typer.echo("nothing to fix")
 
+    _print_result(result, fmt, cctx.readme, show_suppressed)
+    return ExitCode.FINDINGS if result.errors else ExitCode.OK
+
+
+def _read_readme(readme: Path) -> str:
+    """The text of the --readme file; `InputError` naming it when it cannot be read."""
+    from ..errors import InputError
+
+    try:
+        return readme.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise InputError("no such file", "pass the README with --readme PATH", path=str(readme)) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(f"cannot be read: {exc}", "pass a UTF-8 Markdown file", path=str(readme)) from None
+
+
+def _print_result(result: CheckResult, fmt: str, readme: str | None, show_suppressed: bool) -> None:
+    """The findings as JSON, GitHub annotations or the human report, on stdout."""
+    from ..check import read_readme, to_json
+
     if fmt == "json":
         data = to_json(result)
-        if cctx.readme is not None:
-            from ..check import read_readme
-
-            data["summary"]["readme_parser"] = read_readme(cctx.readme).parser
+        if readme is not None:
+            data["summary"]["readme_parser"] = read_readme(readme).parser
         typer.echo(json.dumps(data, indent=2, ensure_ascii=False))
     elif fmt == "github":
         _print_github(result, show_suppressed)
     else:
-        parser = None
-        if cctx.readme is not None:
-            from ..check import read_readme
-
-            parser = read_readme(cctx.readme).parser
-        _print_human(result, show_suppressed, parser)
-    return ExitCode.FINDINGS if result.errors else ExitCode.OK
+        _print_human(result, show_suppressed, read_readme(readme).parser if readme is not None else None)
