@@ -14,7 +14,7 @@ from ..errors import ExitCode
 from .base import app, err, json_option, state
 
 if TYPE_CHECKING:
-    from ..check import CheckResult, Lookup
+    from ..check import CheckResult, Lookup, RecordLike
     from ..config import Settings
 
 
@@ -39,7 +39,7 @@ def _record_lookup(st_settings: Settings, records: Path | None) -> Lookup | None
 
         idx = LocalIndex(read_local(records))
 
-        def file_lookup(scheme: str, ident: str) -> Any:
+        def file_lookup(scheme: str, ident: str) -> RecordLike | None:
             table = idx.by_doi if scheme == "doi" else idx.by_arxiv
             got = table.get(ident)
             return got[0] if got else None
@@ -52,7 +52,7 @@ def _record_lookup(st_settings: Settings, records: Path | None) -> Lookup | None
 
             cache = Cache(cache_path, max_age_days=1e6, now=time.time)
 
-            def cache_lookup(scheme: str, ident: str) -> Any:
+            def cache_lookup(scheme: str, ident: str) -> RecordLike | None:
                 hit = cache.get("crossref", f"doi:{ident}") if scheme == "doi" else cache.get("arxiv", f"arxiv:{ident}")
                 return hit[0] if hit else None
 
@@ -62,7 +62,7 @@ def _record_lookup(st_settings: Settings, records: Path | None) -> Lookup | None
     if not lookups:
         return None
 
-    def chain(scheme: str, ident: str) -> Any:
+    def chain(scheme: str, ident: str) -> RecordLike | None:
         for lk in lookups:
             got = lk(scheme, ident)
             if got is not None:

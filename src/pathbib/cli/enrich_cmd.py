@@ -12,16 +12,16 @@ from typing import Any
 import typer
 
 from ..errors import ExitCode
-from .base import app, dry_run_option, err, json_option, state
+from .base import State, app, dry_run_option, err, json_option, state
 
 SOURCES_HELP = "crossref, arxiv or file:PATH (CSL-JSON or BibTeX); repeatable. Default: crossref and arxiv."
 
 
-def _mailto(st: Any) -> str:
+def _mailto(st: State) -> str:
     return (st.env.get("PATHBIB_MAILTO") or st.settings().enrich.mailto or "").strip()
 
 
-def _open(st: Any, sources: list[str], offline: bool, refresh: bool, progress: Any = None) -> Any:
+def _open(st: State, sources: list[str], offline: bool, refresh: bool, progress: Any = None) -> Any:
     from ..sources.lookup import open_session
 
     s = st.settings()

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import typer
 
@@ -12,6 +12,7 @@ from .base import app, dry_run_option, err, json_option, state
 
 if TYPE_CHECKING:
     from ..config import Settings
+    from ..importer import ImportResult
 
 
 @app.command("import")
@@ -101,7 +102,7 @@ def _read_readme(readme: Path) -> bytes:
         raise InputError(f"cannot be read: {exc.strerror}", "check the path and its permissions", path=src) from None
 
 
-def _new_config(res: Any, settings: Settings) -> str:
+def _new_config(res: ImportResult, settings: Settings) -> str:
     """The text of a new pathbib.toml for the imported list (checked to read back)."""
     import os
 
@@ -118,7 +119,7 @@ def _new_config(res: Any, settings: Settings) -> str:
     return config_text
 
 
-def _print_report(res: Any, src: str, lib_path: Path, dry_run: bool, prune: bool) -> None:
+def _print_report(res: ImportResult, src: str, lib_path: Path, dry_run: bool, prune: bool) -> None:
     """The import report for humans: counts, merges, removals and conflicts on stdout, findings on stderr."""
     rep = res.report
     rows = [
