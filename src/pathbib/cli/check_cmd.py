@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import time
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -14,8 +13,7 @@ from ..errors import ExitCode
 from .base import app, err, json_option, state
 
 if TYPE_CHECKING:
-    from ..check import CheckResult, Lookup, RecordLike
-    from ..config import Settings
+    from ..check import CheckResult
 
 
 def _split(values: list[str] | None) -> list[str]:
@@ -29,47 +27,6 @@ def _validate(prefixes: list[str], option: str) -> None:
     for p in prefixes:
         if not any(r.startswith(p.upper()) for r in RULES):
             raise UsageError(f"{option} {p!r} matches no rule", "see `pathbib check --list-rules` for the rule ids")
-
-
-def _record_lookup(st_settings: Settings, records: Path | None) -> Lookup | None:
-    """A lookup from --records FILE and/or the enrichment cache (read only, never the network)."""
-    lookups: list[Lookup] = []
-    if records is not None:
-        from ..sources.local import LocalIndex, read_local
-
-        idx = LocalIndex(read_local(records))
-
-        def file_lookup(scheme: str, ident: str) -> RecordLike | None:
-            table = idx.by_doi if scheme == "doi" else idx.by_arxiv
-            got = table.get(ident)
-            return got[0] if got else None
-
-        lookups.append(file_lookup)
-    cache_path = st_settings.cache_path
-    if cache_path.is_file():
-        try:
-            from ..sources.cache import Cache
-
-            cache = Cache(cache_path, max_age_days=1e6, now=time.time)
-
-            def cache_lookup(scheme: str, ident: str) -> RecordLike | None:
-                hit = cache.get("crossref", f"doi:{ident}") if scheme == "doi" else cache.get("arxiv", f"arxiv:{ident}")
-                return hit[0] if hit else None
-
-            lookups.append(cache_lookup)
-        except Exception:  # noqa: BLE001 - an unreadable cache only makes check less sharp
-            err(f"warning: {cache_path}: enrichment cache not readable; checking without it")
-    if not lookups:
-        return None
-
-    def chain(scheme: str, ident: str) -> RecordLike | None:
-        for lk in lookups:
-            got = lk(scheme, ident)
-            if got is not None:
-                return got
-        return None
-
-    return chain
 
 
 def _gh_escape(s: str, prop: bool = False) -> str:
@@ -153,6 +110,7 @@ def check_command(
     """Lint library.bib: duplicates, links, scope, contradictions, identifiers, keys, the survey; exit 1 on errors."""
     from ..check import RULES, CheckContext, apply_fixes, explain, fixes_for, run_check
     from ..errors import UsageError
+    from ..sources.records import record_lookup
 
     if explain_rule is not None:
         rid = explain_rule.strip().upper()
@@ -182,7 +140,7 @@ def check_command(
     path = settings.library
     lib, snap = read_library(path)
     readme_text = _read_readme(readme) if readme is not None else None
-    cctx = CheckContext(settings=settings, today=now, lookup=_record_lookup(settings, records),
+    cctx = CheckContext(settings=settings, today=now, lookup=record_lookup(records, settings.cache_path, err),
                         readme=readme_text, readme_path=str(readme) if readme else "README.md")
     result = run_check(lib, cctx, sel, ign)
     if not settings.scope.terms and not sel:
