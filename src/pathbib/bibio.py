@@ -144,8 +144,6 @@ class _Parsed:
     end: int
 
 
-# Long on purpose: the scanner's inner loop over every field of every entry (dblp: 23,802 entries in
-# about a second); keeping it in one function with local names avoids a call per field.
 def _parse_entry(text: str, start: int, body: int, etype: str, opener: str, line: int) -> _Parsed:
     closer = "}" if opener == "{" else ")"
     pos = _skip_ws(text, body)
@@ -346,7 +344,9 @@ def parse(text: str, path: str = "") -> Library:
     return Library(tuple(blocks), path, newline)
 
 
-# --------------------------------------------------------------------------- canonical style
+# --------------------------------------------------------------------------- rendering
+
+# `render` and `format_entry` live in pathbib.bibrender (re-exported above); the canonical style:
 
 _BLANK_RUN = re.compile(r"\r?\n(?:[ \t]*\r?\n){2,}")
 _COMMENT_BLOCK = re.compile(r"@[ \t]*comment[ \t\r\n]*[{(]", re.I)
