@@ -23,7 +23,7 @@ import hashlib
 import os
 import re
 import tempfile
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 
 from .bibrender import CANONICAL_FIELD_ORDER, format_entry, render
@@ -34,7 +34,6 @@ __all__ = [
     "parse",
     "render",
     "format_entry",
-    "format_library",
     "read_library",
     "write_library",
     "decode_bytes",
@@ -346,10 +345,9 @@ def parse(text: str, path: str = "") -> Library:
 
 # --------------------------------------------------------------------------- rendering
 
-# `render` and `format_entry` live in pathbib.bibrender (re-exported above); the canonical style:
+# `render` and `format_entry` live in pathbib.bibrender (re-exported above), `format_library` in
+# pathbib.fmt; the scanner answers whether an entry's source holds %-comments:
 
-_BLANK_RUN = re.compile(r"\r?\n(?:[ \t]*\r?\n){2,}")
-_COMMENT_BLOCK = re.compile(r"@[ \t]*comment[ \t\r\n]*[{(]", re.I)
 _VALUE_OR_COMMENT = re.compile(r'[{}"%]')
 
 
@@ -380,36 +378,6 @@ def entry_has_comments(entry: Entry) -> bool:
                 return False  # the entry's closing brace
     except _Fail:
         return False
-
-
-def format_library(lib: Library) -> Library:
-    """Return `lib` in the canonical style: every entry re-rendered, one blank line between blocks."""
-    nl = lib.newline
-    blocks: list[Block] = []
-    for b in lib.blocks:
-        if isinstance(b, Comment) and not (b.raw is not None and _COMMENT_BLOCK.match(b.raw)):
-            text = b.text.strip("\r\n\t ")
-            if not text:
-                continue
-            text = _BLANK_RUN.sub(nl + nl, text)  # at most one blank line inside free text too
-            blocks.append(Comment(text, b.line, text))
-            continue
-        if isinstance(b, Entry):
-            # an entry with %-comments between its fields is kept as written: re-rendering would drop them
-            blocks.append(b if entry_has_comments(b) else replace(b, raw=format_entry(b, nl)))
-        elif isinstance(b, FailedBlock):
-            blocks.append(replace(b, raw_text=b.raw_text.rstrip("\r\n\t ")))
-        else:
-            blocks.append(b)
-    sep = nl + nl
-    out_blocks: list[Block] = []
-    for i, b in enumerate(blocks):
-        if i:
-            out_blocks.append(Comment(sep, 0, sep))
-        out_blocks.append(b)
-    if out_blocks:
-        out_blocks.append(Comment(nl, 0, nl))
-    return replace(lib, blocks=tuple(out_blocks))
 
 
 # --------------------------------------------------------------------------- I/O edge
