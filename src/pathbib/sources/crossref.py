@@ -16,40 +16,13 @@ from urllib.parse import quote
 
 from ..errors import RateLimited, SourceError, SourceNotFound
 from ..record import Record
+from .crossref_types import TYPE_MAP
 from .http import BadResponse, TransientSourceError, not_json_message, parse_retry_after
+from .local import parse_csl_item
 from .markup import has_markup, jats_to_latex
 
 SOURCE = "crossref"
 
-# Crossref work type -> (BibTeX entry type, extra kinds)
-TYPE_MAP: dict[str, tuple[str, frozenset[str]]] = {
-    "journal-article": ("article", frozenset()),
-    "proceedings-article": ("inproceedings", frozenset()),
-    "book-chapter": ("incollection", frozenset()),
-    "book-part": ("incollection", frozenset()),
-    "book-section": ("incollection", frozenset()),
-    "reference-entry": ("incollection", frozenset()),
-    "book": ("book", frozenset()),
-    "monograph": ("book", frozenset()),
-    "edited-book": ("book", frozenset()),
-    "reference-book": ("book", frozenset()),
-    "book-set": ("book", frozenset()),
-    "book-series": ("book", frozenset()),
-    "proceedings": ("proceedings", frozenset()),
-    "report": ("techreport", frozenset()),
-    "report-series": ("techreport", frozenset()),
-    "dissertation": ("phdthesis", frozenset()),
-    "posted-content": ("misc", frozenset({"preprint"})),
-    "dataset": ("misc", frozenset()),
-    "standard": ("misc", frozenset()),
-    "other": ("misc", frozenset()),
-    "peer-review": ("misc", frozenset({"peer-review"})),
-    "journal-issue": ("misc", frozenset({"issue"})),
-    "journal-volume": ("misc", frozenset({"issue"})),
-    "journal": ("misc", frozenset({"issue"})),
-    "component": ("misc", frozenset({"component"})),
-    "grant": ("misc", frozenset({"component"})),
-}
 
 # Crossref `update-to[].type` of a notice -> kind
 UPDATE_KINDS: dict[str, str] = {
@@ -368,8 +341,6 @@ def parse_response(body: bytes | str | dict[str, Any], status: int = 200) -> lis
         items = msg.get("items", []) if isinstance(msg, dict) else []
         return [parse_work(i) for i in items if isinstance(i, dict) and i.get("DOI")]
     if "DOI" in data and "type" in data and mtype is None:  # content-negotiated CSL-JSON
-        from .local import parse_csl_item
-
         return [parse_csl_item(data, source=SOURCE)]
     raise BadResponse(f"unsupported Crossref message-type {mtype!r}", "pathbib reads work and work-list messages")
 

@@ -17,6 +17,7 @@ from typing import Any
 
 from ..errors import InputError
 from ..record import Record
+from .crossref_types import TYPE_MAP
 
 # CSL type -> (BibTeX type, kinds)
 CSL_TYPES: dict[str, tuple[str, frozenset[str]]] = {
@@ -110,8 +111,6 @@ def parse_csl_item(item: dict[str, Any], source: str = "file") -> Record:
     if ctype in CSL_TYPES:
         btype, kinds = CSL_TYPES[ctype]
     else:  # Crossref's content negotiation writes its own type names into CSL-JSON
-        from .crossref import TYPE_MAP
-
         btype, kinds = TYPE_MAP.get(ctype, ("misc", frozenset()))
     if _s(item.get("entry_type")) == "preprint":
         kinds = kinds | {"preprint"}
