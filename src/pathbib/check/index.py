@@ -97,7 +97,15 @@ def _find_duplicates(entries: Sequence[Entry], ntitle: Mapping[str, str],
             for other in group[1:]:
                 if _same_authors(group[0], other) and not contradiction(ids[group[0].key], ids[other.key]):
                     add(group[0], other, "title", "same normalised title")
-    # 3. near-identical titles: candidates share a block key made of two of their rarest tokens
+    # 3. near-identical titles (no contradicting identifier)
+    for a, b, s in _near_title_pairs(entries, ntitle, set(found)):
+        if not contradiction(ids[a.key], ids[b.key]):
+            add(a, b, "title", f"titles {s:.0%} similar")
+    return sorted(found.values(), key=lambda p: (order[p[1].key], order[p[0].key]))
+
+
+def _title_blocks(entries: Sequence[Entry], ntitle: Mapping[str, str]) -> dict[tuple[str, str], list[Entry]]:
+    """Entries by block key: every pair of a title's four rarest words (two titles meet only if they share rare words)."""
     df: dict[str, int] = defaultdict(int)
     toks: dict[str, list[str]] = {}
     for e in entries:
@@ -115,8 +123,15 @@ def _find_duplicates(entries: Sequence[Entry], ntitle: Mapping[str, str],
             for j in range(i + 1, len(rare)):
                 lo, hi = sorted((rare[i], rare[j]))
                 blocks[(lo, hi)].append(e)
-    seen: set[frozenset[str]] = set(found)
-    for group in blocks.values():
+    return blocks
+
+
+def _near_title_pairs(entries: Sequence[Entry], ntitle: Mapping[str, str], seen: set[frozenset[str]]
+                      ) -> list[tuple[Entry, Entry, float]]:
+    """(a, b, similarity) for titles at least 93% similar, numbers equal, an author shared (when both list
+    authors); pairs in `seen` are skipped."""
+    out: list[tuple[Entry, Entry, float]] = []
+    for group in _title_blocks(entries, ntitle).values():
         if len(group) < 2 or len(group) > 60:  # a huge block is a common word pair, not a work
             continue
         for i in range(len(group)):
@@ -131,8 +146,6 @@ def _find_duplicates(entries: Sequence[Entry], ntitle: Mapping[str, str],
                     continue
                 s = title_similarity(ta, tb)
                 # "Part 1" / "Part 2", "YOLOv7" / "YOLOv8": numbers must agree
-                if s >= 0.93 and _DIGITS.findall(ta) == _DIGITS.findall(tb) and _same_authors(a, b) \
-                        and not contradiction(ids[a.key], ids[b.key]):
-                    add(a, b, "title", f"titles {s:.0%} similar")
-    return sorted(found.values(), key=lambda p: (order[p[1].key], order[p[0].key]))
-
+                if s >= 0.93 and _DIGITS.findall(ta) == _DIGITS.findall(tb) and _same_authors(a, b):
+                    out.append((a, b, s))
+    return out
