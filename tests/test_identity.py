@@ -315,3 +315,16 @@ def test_a_library_entry_sharing_a_link_under_another_title_is_left_alone() -> N
     assert "curated" not in res.report.updated and len(res.report.created) == 2
     r = run_check(res.library, CheckContext(), select=("PB106",))
     assert "curated" in {f.key for f in r.findings}
+
+
+def test_titles_with_latex_specials_match_their_escaped_form_on_re_import() -> None:
+    # library.bib stores `Diffusion\_models\_tutorial`; the list says `Diffusion_models_tutorial`
+    text = ("# L\n\n## S\n\n1. **Diffusion_models_tutorial**\n   - [Code](https://github.com/a/b)\n\n"
+            "2. **H&E stains at 100% for #1 ~ranked {GAN}s**\n   - Journal: Nature, 2021\n")
+    first = import_list(parse_list(text, "l.md"), Library(), path="l.md")
+    lib = parse(render(first.library))
+    assert {e.get("title") for e in lib.entries} == {"Diffusion\\_models\\_tutorial",
+                                                      "H\\&E stains at 100\\% for \\#1 \\textasciitilde{}ranked \\{GAN\\}s"}
+    again = import_list(parse_list(text, "l.md"), lib, path="l.md")
+    assert again.report.created == () and again.report.updated == ()
+    assert sorted(again.report.unchanged) == sorted(e.key for e in lib.entries)

@@ -48,6 +48,7 @@ __all__ = [
     "entry_links",
     "entry_titles",
     "title_key",
+    "field_title_key",
     "shared_identifier",
     "contradiction",
     "near_equal_titles",
@@ -170,9 +171,20 @@ def title_key(title: str) -> str:
     return normalize_title(title)
 
 
+_TEXT_ESC = re.compile(r"\\textbackslash\{\}|\\textasciitilde\{\}|\\textasciicircum\{\}|\\([&%$#_{}])")
+_TEXT_CHARS = {"\\textbackslash{}": "\\", "\\textasciitilde{}": "~", "\\textasciicircum{}": "^"}
+
+
+def field_title_key(value: str) -> str:
+    """The comparison key of a title as library.bib stores it: LaTeX's escaped specials (`\\_`, `\\&`,
+    `\\textasciitilde{}` ...) read as the characters they stand for, so that `Diffusion\\_models` and the
+    list's `Diffusion_models` compare equal; then `title_key`."""
+    return title_key(_TEXT_ESC.sub(lambda m: m.group(1) or _TEXT_CHARS[m.group(0)], value))
+
+
 def entry_titles(entry: Entry) -> frozenset[str]:
     """The normalised `title` and `list-title` of an entry (empty ones left out)."""
-    return frozenset(t for name in ("title", "list-title") if (t := title_key(entry.get(name) or "")))
+    return frozenset(t for name in ("title", "list-title") if (t := field_title_key(entry.get(name) or "")))
 
 
 def _comparable(kind: str, vals: AbstractSet[str]) -> frozenset[str]:
