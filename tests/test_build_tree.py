@@ -140,3 +140,20 @@ def test_every_stored_link_is_rendered_with_its_label() -> None:
     assert "- [Blog \\[post\\]](https://blog.example.org/a_%28b%29)" in md
     assert "- [bare.example.org](https://bare.example.org/x)" in md
     assert "- Dataset size: 10,000 slides" in md
+
+
+def test_relative_links_are_kept_as_written_and_schemes_other_than_http_are_not() -> None:
+    from pathbib.config import ListSettings, Section
+
+    e = _entry(title="A paper", list_section="s", url="arxiv.org/pdf/2402.00525.pdf",
+               list_code="./code/x", list_other="[bibtex](./refs.bib#L1-L7) [bad](javascript:alert(1)) "
+                                                  "[far](//evil.example/x) [data](data:text/html,x)")
+    settings = Settings(list=ListSettings(sections=(Section("S", "s"),)))
+    md = render_readme(Library((e,)), settings)
+    assert "📄 [PDF](arxiv.org/pdf/2402.00525.pdf)" in md
+    assert "💻 [Code](./code/x)" in md and "- [bibtex](./refs.bib#L1-L7)" in md
+    assert "%29)" not in md  # the rest of a broken `[bad](javascript:alert(1))` is no link
+    assert "javascript:" not in md and "//evil.example" not in md and "data:" not in md
+    f = _entry(title="B paper", list_section="s", doi="10.1000/x", url="./paper.pdf")
+    md2 = render_readme(Library((f,)), settings)
+    assert "📄 [PDF](https://doi.org/10.1000/x) · [link](./paper.pdf)" in md2

@@ -27,6 +27,7 @@ EXTRA_LINK_FIELDS: tuple[tuple[str, str, str], ...] = (
 #: `safe_url` and `md_escape` of the Markdown exporter (passed in: this module sits below it).
 Safe = Callable[[str], "str | None"]
 Escape = Callable[[str], str]
+_HTTP = re.compile(r"^https?://", re.I)  # a bare part outside `[label](url)` counts only as a web address
 _MD_LINK = re.compile(r"\[((?:[^\]\\]|\\.)*)\]\(([^)\s]*)\)")
 
 
@@ -47,19 +48,20 @@ def more_paper_links(value: str, *, safe: Safe, escape: Escape, server: Safe) ->
 
 
 def other_links(value: str, *, safe: Safe, escape: Escape) -> list[dict[str, str]]:
-    """`list-other` (`[label](url) ...`) as rows keeping each original label; bare URLs are labelled by host."""
+    """`list-other` (`[label](url) ...`) as rows keeping each original label; bare http(s) URLs are labelled by
+    host, other bare text is not a link."""
     out = []
     pos = 0
     for m in _MD_LINK.finditer(value):
         for bare in value[pos:m.start()].split():
-            if (su := safe(bare)) is not None:
+            if _HTTP.match(bare) and (su := safe(bare)) is not None:
                 out.append({"icon": "", "label": escape(_host_label(bare, None)), "url": su})
         pos = m.end()
         label = re.sub(r"\\(.)", r"\1", m.group(1))
         if (su := safe(m.group(2))) is not None:
             out.append({"icon": "", "label": escape(label or _host_label(m.group(2), None)), "url": su})
     for bare in value[pos:].split():
-        if (su := safe(bare)) is not None:
+        if _HTTP.match(bare) and (su := safe(bare)) is not None:
             out.append({"icon": "", "label": escape(_host_label(bare, None)), "url": su})
     return out
 

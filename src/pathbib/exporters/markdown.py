@@ -31,6 +31,7 @@ from .citation import apa_reference, survey_bib, survey_entry
 __all__ = [
     "md_escape",
     "safe_url",
+    "safe_link",
     "SlugCounter",
     "github_slug",
     "list_context",
@@ -71,6 +72,20 @@ def safe_url(url: str) -> str | None:
     """Return `url` ready for a Markdown link destination, or None unless it is http(s)."""
     url = url.strip()
     if not _URL_OK.match(url):
+        return None
+    return "".join(_URL_ENCODE.get(c, c) for c in url)
+
+
+_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
+
+
+def safe_link(url: str) -> str | None:
+    """`safe_url`, or a relative reference as the list wrote it (`./paper.bib#L1`, `images/x.png`):
+    no scheme (so never `javascript:`), not protocol-relative, one line; encoded like `safe_url`."""
+    if (u := safe_url(url)) is not None:
+        return u
+    url = url.strip()
+    if not url or _SCHEME.match(url) or url.startswith("//") or any(c in url for c in "\r\n\t\x00"):
         return None
     return "".join(_URL_ENCODE.get(c, c) for c in url)
 
@@ -369,8 +384,14 @@ def _paper(number: int, sk: tuple[int, int, int], e: Entry, f: dict[str, str]) -
     """The numbered README item of entry `e` (resolved fields `f`, date key `sk`)."""
     venue = md_escape(_venue(f, e.entry_type))
     url, more_links = paper_links(f)
-    code = [u for u in (safe_url(c) for c in (f.get("list-code") or "").split()) if u]
-    more_links += more_paper_links(f.get("list-links") or "", safe=safe_url, escape=md_escape, server=url_server)
+    if safe_url(f.get("url", "")) is None and (rel := safe_link(f.get("url", ""))) is not None:
+        # a relative `url` as the list wrote it (`./paper.pdf`): printed, after the DOI/arXiv link if any
+        if url is None:
+            url = rel
+        else:
+            more_links.insert(0, {"label": "link", "url": rel})
+    code = [u for u in (safe_link(c) for c in (f.get("list-code") or "").split()) if u]
+    more_links += more_paper_links(f.get("list-links") or "", safe=safe_link, escape=md_escape, server=url_server)
     return Paper(
         number=number,
         key=e.key,
@@ -385,7 +406,7 @@ def _paper(number: int, sk: tuple[int, int, int], e: Entry, f: dict[str, str]) -
         indent=" " * len(f"{number}. "),
         year=sk[0] if sk[0] != 9999 else None,
         links=more_links,
-        extra=extra_links(f, safe=safe_url, escape=md_escape),
+        extra=extra_links(f, safe=safe_link, escape=md_escape),
         note=md_escape(list_text(f.get("list-note", ""))),
     )
 
