@@ -328,3 +328,16 @@ def test_titles_with_latex_specials_match_their_escaped_form_on_re_import() -> N
     again = import_list(parse_list(text, "l.md"), lib, path="l.md")
     assert again.report.created == () and again.report.updated == ()
     assert sorted(again.report.unchanged) == sorted(e.key for e in lib.entries)
+
+
+def test_a_review_link_to_an_anchor_makes_no_survey_entry() -> None:
+    text = ("# L\n\nIf you find this useful, please consider [citing](#citation) our work.\n\n## S\n\n"
+            "1. **A paper title here**\n   - [PDF](https://arxiv.org/abs/2301.00001)\n")
+    parsed = parse_list(text, "l.md")
+    from dataclasses import replace
+
+    parsed = replace(parsed, front=replace(parsed.front, review_url="#citation", review_text="citing"))
+    res = import_list(parsed, Library(), path="l.md")
+    assert res.survey_key == "" and len(res.library.entries) == 1
+    assert not any(e.get("list-survey") for e in res.library.entries)
+    assert any(f.rule == "import-citation" and "#citation" in f.message for f in res.report.findings)

@@ -21,6 +21,7 @@ Importing the same list twice changes nothing. The result is data: the new libra
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass
 from typing import Any
@@ -236,7 +237,12 @@ def _first_family(author: str) -> str:
 
 def _survey_entry(parsed: ParsedList, path: str, findings: list[Finding]) -> Entry | None:
     fm = parsed.front
-    if not fm.citation and not fm.review_url:
+    # a review link that is no web address ("please consider [citing](#citation)") names no paper
+    review_url = fm.review_url if re.match(r"(?i)^https?://", fm.review_url) else ""
+    if fm.review_url and not review_url:
+        findings.append(Finding("import-citation", "info", f"the review link {fm.review_url!r} is not a paper's "
+                                "address; no survey entry is made from it", path=path))
+    if not fm.citation and not review_url:
         return None
     entry: Entry | None = None
     if fm.citation:
@@ -250,8 +256,8 @@ def _survey_entry(parsed: ParsedList, path: str, findings: list[Finding]) -> Ent
                                     line=fm.citation_line, path=path))
     if entry is None:
         entry = Entry("misc", "", (Field("title", latex_escape(fm.review_text)),))
-    if fm.review_url:
-        url, removed = strip_tracking(fm.review_url)
+    if review_url:
+        url, removed = strip_tracking(review_url)
         ids = extract_identifiers(url)
         if "url" not in entry:
             entry = entry.set("url", url)
@@ -262,7 +268,7 @@ def _survey_entry(parsed: ParsedList, path: str, findings: list[Finding]) -> Ent
         for k in ("pii", "openreview", "cvf", "neurips-hash", "pmid", "pmcid", "ieee"):
             if ids.get(k) and k not in entry:
                 entry = entry.set(k, ids[k])
-    if fm.review_text:
+    if fm.review_text and review_url:
         entry = entry.set("list-review-text", latex_escape(fm.review_text))
     entry = entry.set("list-survey", "yes")
     return entry
