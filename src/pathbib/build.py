@@ -14,7 +14,9 @@ from .model import Library
 
 __all__ = ["EXPORT_FILES", "build_exports", "stale_files"]
 
-EXPORT_FILES = ("README.md", "library.json", "library.bib", "survey.bib", "CITATION.cff")
+EXPORT_FILES = (
+    "README.md", "library.json", "library.bib", "survey.bib", "CITATION.cff", "timeline.svg"
+)
 
 
 def build_exports(library: Library, settings: Settings, *, template: str | None = None) -> dict[str, str]:
@@ -32,14 +34,20 @@ def build_exports(library: Library, settings: Settings, *, template: str | None 
     has_survey = bool(settings.survey) or survey_entry(library, settings) is not None
     bib_survey = survey_bib(library, settings) if has_survey else ""
     apa = apa_reference(library, settings) if has_survey else ""
+    site = settings.site
     out["README.md"] = render_readme(
-        library, settings, template=template, citation_bibtex=bib_survey, citation_apa=apa
+        library, settings, template=template, citation_bibtex=bib_survey, citation_apa=apa,
+        timeline="timeline.svg" if site.timeline else "",
     )
     out["library.json"] = export_csl_json(library)
     out["library.bib"] = export_bibtex(library, protect_words=settings.list.protect_words)
     if has_survey:
         out["survey.bib"] = bib_survey
         out["CITATION.cff"] = citation_cff(library, settings)
+    if site.timeline:
+        from .exporters.timeline import export_timeline
+
+        out["timeline.svg"] = export_timeline(library, settings)
     return out
 
 
