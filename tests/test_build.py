@@ -63,7 +63,7 @@ def test_check_fails_after_library_change(project: Path, capsys: pytest.CaptureF
     assert _run(project, "build", "--check") == 1
     out = capsys.readouterr()
     stale = {line.split("/")[-1] for line in out.out.splitlines() if line.startswith("stale: ")}
-    assert stale == {"README.md", "library.json", "library.bib"}
+    assert stale == {"README.md", "library.json", "library.bib", "index.html"}  # index.html: site/
     assert "run `pathbib build`" in out.err
     # --check wrote nothing
     assert "Quilt-2M" not in (project / "exports" / "library.json").read_text(encoding="utf-8")

@@ -15,7 +15,7 @@ from .model import Library
 __all__ = ["EXPORT_FILES", "build_exports", "stale_files"]
 
 EXPORT_FILES = (
-    "README.md", "library.json", "library.bib", "survey.bib", "CITATION.cff", "timeline.svg"
+    "README.md", "library.json", "library.bib", "survey.bib", "CITATION.cff", "timeline.svg", "site/index.html"
 )
 
 
@@ -48,6 +48,12 @@ def build_exports(library: Library, settings: Settings, *, template: str | None 
         from .exporters.timeline import export_timeline
 
         out["timeline.svg"] = export_timeline(library, settings)
+    if site.page:
+        from .exporters.site import export_site
+
+        out["site/index.html"] = export_site(
+            library, settings, timeline_svg=out.get("timeline.svg", ""), available=list(out)
+        )
     return out
 
 

@@ -89,6 +89,7 @@ def build_command(
                 continue
         except (OSError, UnicodeDecodeError):
             pass
+        p.parent.mkdir(parents=True, exist_ok=True)  # site/index.html
         write_text_atomic(p, text)
         written += 1
     typer.echo(f"{out_dir}: wrote {written} of {len(files)} files")
