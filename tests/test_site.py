@@ -21,7 +21,7 @@ from pathbib.config import load_settings, parse_settings
 from pathbib.errors import ConfigError
 from pathbib.exporters.bibtex import export_bibtex
 from pathbib.exporters.citation import apa_reference
-from pathbib.exporters.site import anchor_id, json_for_html
+from pathbib.exporters.site import anchor_id, json_for_html, read_citations
 
 HOSTILE = DATA / "site"
 
@@ -98,26 +98,36 @@ def test_every_listed_paper_and_no_excluded_one() -> None:
     assert excluded
     for e in excluded:
         assert anchor_id(e.key) not in files["site/index.html"]
-    assert "visual-language foundation model" in page.papers[anchor_id("lu2024visual")]["title"]
+    assert "visual-language foundation model" in page.papers[anchor_id("lu2024visual")]["t"]
+
+
+def _citations(page: Page) -> dict[str, dict[str, str]]:
+    """Copy texts per paper id, from the page's compressed citations, in list order."""
+    blob = next(text for a, text in page.scripts if a.get("id") == "pb-cite")
+    data = read_citations(blob)
+    ids = list(page.papers)
+    assert len(data["b"]) == len(data["a"]) == len(ids)
+    return {pid: {"bibtex": b, "apa": a} for pid, b, a in zip(ids, data["b"], data["a"], strict=True)}
 
 
 def test_copy_texts_are_the_export_texts() -> None:
     files, lib = _shipped()
     page = Page(files["site/index.html"])
+    cites = _citations(page)
     settings = load_settings(ROOT / "pathbib.toml")
     library_bib = files["library.bib"]
-    assert page.papers
+    assert len(cites) == 26
     for e in lib.entries:  # type: ignore[attr-defined]
         pid = anchor_id(e.key)
-        if pid not in page.papers:
+        if pid not in cites:
             continue
-        text = page.papers[pid]["bibtex"]
+        text = cites[pid]["bibtex"]
         assert text == export_bibtex(lib, keys=[e.key], protect_words=settings.list.protect_words)  # type: ignore[arg-type]
         assert text.rstrip("\n") in library_bib
     # APA: the existing citation code renders the same text when that paper is the survey
     key = "chen2022scaling"
     apa = apa_reference(lib, replace(settings, survey=key))  # type: ignore[arg-type]
-    assert page.papers[anchor_id(key)]["apa"] == apa
+    assert cites[anchor_id(key)]["apa"] == apa
 
 
 def test_hostile_values_are_text_and_links_are_http() -> None:
@@ -126,9 +136,9 @@ def test_hostile_values_are_text_and_links_are_http() -> None:
     html = build_exports(lib, settings)["site/index.html"]
     page = Page(html)
     # only the page's two scripts exist, and the executable one is allowed by its CSP hash
-    assert [a.get("type", "") for a, _ in page.scripts] == ["application/json", ""]
+    assert [a.get("type", "") for a, _ in page.scripts] == ["application/json", "application/gzip+base64", ""]
     csp = next(a["content"] for t, a in page.tags if t == "meta" and a.get("http-equiv") == "Content-Security-Policy")
-    js = page.scripts[1][1]
+    js = page.scripts[2][1]
     digest = base64.b64encode(hashlib.sha256(js.encode("utf-8")).digest()).decode()
     assert f"script-src 'sha256-{digest}'" in csp and "default-src 'none'" in csp
     for tag, attrs in page.tags:
@@ -141,16 +151,18 @@ def test_hostile_values_are_text_and_links_are_http() -> None:
     assert not any(t in ("img", "svg", "b", "i") and "onload" in str(a) for t, a in page.tags)
     # texts are shown literally
     p = page.papers[anchor_id("xss2024script")]
-    assert '<script>alert("title")</script> & </script><script>alert(2)</script>' in p["title"]
+    assert '<script>alert("title")</script> & </script><script>alert(2)</script>' in p["t"]
     assert "<img src=x onerror=alert(1)>" in p["authors"]
     assert 'Journal of "><svg onload=alert(3)>' in p["venue"]
     assert "EXCLUDED PAPER" not in html
     assert anchor_id("weird_key-1:2") in page.papers
-    weird = page.papers[anchor_id("weird_key-1:2")]["title"]
+    weird = page.papers[anchor_id("weird_key-1:2")]["t"]
     assert "7*7 % raw % template" in weird and "49" not in weird  # LaTeX braces dropped, no template ran
     data = json.loads(page.scripts[0][1])
     assert len(data["rows"]) == 3
     assert not re.search(r"[<>&]", page.scripts[0][1])
+    cites = _citations(page)
+    assert cites[anchor_id("xss2024script")]["bibtex"].startswith("@article{xss2024script,")
 
 
 def test_json_for_html_cannot_close_the_script() -> None:

@@ -225,9 +225,10 @@ def apa_references(library: Library, keys: list[str]) -> dict[str, str]:
         finally:
             frontend.LOCALES_PATH = saved
     resolver = Resolver(library)
+    by_key = {e.key: e for e in library.entries}
     out: dict[str, str] = {}
     for key in keys:
-        e = library.get(key)
+        e = by_key.get(key)
         if e is None:
             continue
         item, _ = entry_to_csl(e, resolver.fields(e))

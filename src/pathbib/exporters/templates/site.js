@@ -3,6 +3,7 @@
   // pathbib page script: filters, sorts and copies; the list itself is plain HTML.
   // The view is kept in the URL hash as "#?q=...&section=...&from=...&to=...&kind=...&code=1&sort=...";
   // any other hash is a paper's anchor and is left alone.
+  var K = { text: 0, year: 1, date: 2, sections: 3, kind: 4, code: 5, title: 6 };
   var rows = JSON.parse(document.getElementById("pb-data").textContent).rows;
   var list = document.getElementById("results");
   var items = Array.prototype.slice.call(list.children);
@@ -19,8 +20,27 @@
     sort: document.getElementById("sort")
   };
   var total = rows.length;
+  document.documentElement.classList.add("js");
+  // the search text: what the reader sees (title, authors, venue, highlight) + key and code links
+  var texts = items.map(function (li, i) {
+    var parts = [rows[i][K.text]];
+    [".t", ".authors", ".venue", ".highlight"].forEach(function (sel) {
+      var n = li.querySelector(sel);
+      if (n) { parts.push(n.textContent); }
+    });
+    return fold(parts.join(" "));
+  });
+  var citations = null;
+  function loadCitations() {
+    if (!citations) {
+      var b64 = document.getElementById("pb-cite").textContent.trim();
+      var bytes = Uint8Array.from(atob(b64), function (c) { return c.charCodeAt(0); });
+      var stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream("gzip"));
+      citations = new Response(stream).text().then(JSON.parse);
+    }
+    return citations;
+  }
   var currentSort = "new";
-  var K = { text: 0, year: 1, date: 2, sections: 3, kind: 4, code: 5, title: 6 };
 
   function fold(s) {
     return s.toLowerCase().normalize("NFKD").replace(/[\u0300-\u036f]/g, "").replace(/\s+/g, " ").trim();
@@ -100,7 +120,7 @@
       var ok = (!s.code || r[K.code] === 1) && (!s.kind || r[K.kind] === s.kind) &&
         (!s.section || r[K.sections].indexOf(s.section) !== -1) &&
         (from === null || (r[K.year] && r[K.year] >= from)) && (to === null || (r[K.year] && r[K.year] <= to));
-      for (var j = 0; ok && j < terms.length; j++) { ok = r[K.text].indexOf(terms[j]) !== -1; }
+      for (var j = 0; ok && j < terms.length; j++) { ok = texts[i].indexOf(terms[j]) !== -1; }
       if (items[i].hidden === ok) { items[i].hidden = !ok; }
       if (ok) { shown++; }
     }
@@ -128,30 +148,24 @@
   }
 
   function copy(button) {
-    var paper = button.closest(".paper");
-    var node = paper && paper.querySelector(button.getAttribute("data-copy") === "apa" ? ".apa" : ".bibtex");
-    if (!node) { return; }
-    var text = node.textContent;
+    var i = items.indexOf(button.closest(".paper"));
+    var which = button.getAttribute("data-copy") === "a" ? "a" : "b";
     var label = button.textContent;
     function done(msg) {
       button.textContent = msg;
       status.textContent = msg;
       window.setTimeout(function () { button.textContent = label; }, 1500);
     }
-    if (navigator.clipboard && navigator.clipboard.writeText) {
-      navigator.clipboard.writeText(text).then(function () { done("Copied"); }, function () { done("Copy failed: open the citation below"); });
-    } else {
-      done("Copy failed: open the citation below");
+    if (i < 0 || !navigator.clipboard || !window.DecompressionStream) {
+      done("Copy failed: use the download links above");
+      return;
     }
+    loadCitations().then(function (c) {
+      return navigator.clipboard.writeText(c[which][i]);
+    }).then(function () { done("Copied"); }, function () { done("Copy failed: use the download links above"); });
   }
 
   form.hidden = false;
-  items.forEach(function (li) {
-    li.querySelectorAll("button.copy").forEach(function (b) {
-      var kind = b.getAttribute("data-copy") === "apa" ? ".apa" : ".bibtex";
-      if (li.querySelector(kind)) { b.hidden = false; }
-    });
-  });
   list.addEventListener("click", function (ev) {
     var b = ev.target.closest && ev.target.closest("button.copy");
     if (b) { copy(b); }
@@ -166,4 +180,5 @@
   window.addEventListener("hashchange", function () { if (stateFromHash()) { restore(); } });
   window.pathbibApply = function () { apply(true); return window.pathbibFilterMs; };
   restore();
+  if (window.DecompressionStream) { window.setTimeout(loadCitations, 0); }
 }());
