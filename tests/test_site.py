@@ -5,8 +5,11 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
+import os
 import re
 import shutil
+import subprocess
+import sys
 from dataclasses import replace
 from html.parser import HTMLParser
 from pathlib import Path
@@ -217,3 +220,17 @@ def test_build_writes_the_page_and_check_covers_it(tmp_path: Path, capsys: pytes
     assert main(["--config", conf, "build", "--check"]) == 1
     out = capsys.readouterr().out
     assert "site/index.html" in out and "timeline.svg" in out
+
+
+def test_build_open_opens_the_page_in_the_browser(tmp_path: Path) -> None:
+    for name in ("hostile.bib", "pathbib.toml"):
+        shutil.copy(HOSTILE / name, tmp_path / name)
+    opened = tmp_path / "opened.txt"
+    fake = tmp_path / "fake-browser"
+    fake.write_text(f'#!/bin/sh\nprintf "%s" "$1" > {opened}\n', encoding="utf-8")
+    fake.chmod(0o755)
+    env = {**os.environ, "BROWSER": str(fake)}
+    run = subprocess.run([sys.executable, "-m", "pathbib", "--config", str(tmp_path / "pathbib.toml"), "build", "--open"],
+                         env=env, capture_output=True, text=True, timeout=120)
+    assert run.returncode == 0, run.stderr
+    assert opened.read_text(encoding="utf-8") == (tmp_path / "exports" / "site" / "index.html").resolve().as_uri()
