@@ -103,7 +103,7 @@ def _errors(drv: Any) -> list[str]:
 
 def _visible(drv: Any) -> list[str]:
     return list(drv.execute_script(
-        "return Array.from(document.querySelectorAll('#results > li')).filter(li => !li.hidden).map(li => li.id)"
+        "return Array.from(document.querySelectorAll('#results > li.paper')).filter(li => !li.hidden).map(li => li.id)"
     ))
 
 
@@ -239,6 +239,64 @@ def test_hostile_library_runs_nothing_and_shows_text(browser: Any, tmp_path: Pat
     assert _requests(browser) == []
 
 
+def test_keyboard_only_search_and_copy(browser: Any, shipped: tuple[Path, Library]) -> None:
+    from selenium.webdriver.common.action_chains import ActionChains
+    from selenium.webdriver.common.keys import Keys
+
+    page, lib = shipped
+    _open(browser, page)
+    browser.execute_script(
+        "window.__copied = [];"
+        "navigator.clipboard.writeText = t => { window.__copied.push(t); return Promise.resolve(); };"
+    )
+    keys = ActionChains(browser)
+
+    def focused() -> str:
+        return str(browser.execute_script(
+            "const a = document.activeElement; return a.id || a.className || a.tagName"))
+
+    for _ in range(15):  # skip link, downloads, the timeline's summary, then the search box
+        if focused() == "q":
+            break
+        keys.send_keys(Keys.TAB).perform()
+    assert focused() == "q"
+    keys.send_keys("CONCH").perform()
+    browser.execute_script("return new Promise(r => requestAnimationFrame(() => setTimeout(r, 0)))")
+    assert len(_visible(browser)) == 1
+    for _ in range(30):  # through the filters to the one paper's copy button
+        if focused() == "copy":
+            break
+        keys.send_keys(Keys.TAB).perform()
+    assert focused() == "copy"
+    keys.send_keys(Keys.ENTER).perform()
+    browser.execute_script("return new Promise(r => setTimeout(r, 300))")
+    copied = browser.execute_script("return window.__copied")
+    assert copied == [export_bibtex(lib, keys=["lu2024visual"])]
+
+
+def test_readable_without_javascript_and_dark_theme(browser: Any, shipped: tuple[Path, Library]) -> None:
+    page, _ = shipped
+    browser.execute_cdp_cmd("Emulation.setScriptExecutionDisabled", {"value": True})
+    try:
+        _open(browser, page)
+        assert len(_visible(browser)) == 26  # (the helper's script runs: only page scripts are disabled)
+        assert not browser.find_element("id", "filters").is_displayed()
+        assert not any(b.is_displayed() for b in browser.find_elements("css selector", "button.copy"))
+        assert browser.find_element("css selector", "#results .t").is_displayed()
+    finally:
+        browser.execute_cdp_cmd("Emulation.setScriptExecutionDisabled", {"value": False})
+    browser.execute_cdp_cmd("Emulation.setEmulatedMedia", {"features": [{"name": "prefers-color-scheme", "value": "dark"}]})
+    try:
+        _open(browser, page)
+        assert browser.execute_script("return getComputedStyle(document.body).backgroundColor") == "rgb(13, 17, 23)"
+        fill = browser.execute_script("return getComputedStyle(document.querySelector('.pbt-fg')).fill")
+        assert fill == "rgb(173, 186, 199)"  # the timeline's text follows the theme
+        ARTIFACTS.mkdir(exist_ok=True)
+        browser.save_screenshot(str(ARTIFACTS / "site-1280-dark.png"))
+    finally:
+        browser.execute_cdp_cmd("Emulation.setEmulatedMedia", {"features": []})
+
+
 def test_screenshots_at_1280_and_360(browser: Any, shipped: tuple[Path, Library], request: pytest.FixtureRequest) -> None:
     page, _ = shipped
     ARTIFACTS.mkdir(exist_ok=True)
@@ -279,7 +337,10 @@ def test_ten_thousand_papers_filter_fast_and_page_small(browser: Any, tmp_path: 
     assert size < 15_000_000
     browser.set_page_load_timeout(300)
     _open(browser, page)
-    assert len(_visible(browser)) == 10_000
+    assert browser.execute_script("return window.pathbibMatched") == 10_000
+    assert len(_visible(browser)) == 100  # one page of papers is in the document; "Show more" adds the next
+    browser.find_element("css selector", ".more-papers button").click()
+    assert len(_visible(browser)) == 200
     timings = []
     for query in ("transformer", "graph neural", "zzzz-no-match", ""):
         ms = browser.execute_script(
@@ -293,7 +354,8 @@ def test_ten_thousand_papers_filter_fast_and_page_small(browser: Any, tmp_path: 
         "return performance.now() - t;")
     timings.append(ms)
     expected = sum(1 for i in range(10_000) if i % 3 == 0 and i % 5 in (0, 1, 2))
-    assert len(_visible(browser)) == expected
+    assert browser.execute_script("return window.pathbibMatched") == expected
+    assert f"{expected} of 10000 papers" in browser.find_element("id", "count").text
     say(request, "filter response (ms): " + ", ".join(f"{t:.0f}" for t in timings))
     assert max(timings) < 100
     assert _errors(browser) == []

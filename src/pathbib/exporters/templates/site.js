@@ -6,7 +6,7 @@
   var K = { text: 0, year: 1, date: 2, sections: 3, kind: 4, code: 5, title: 6 };
   var rows = JSON.parse(document.getElementById("pb-data").textContent).rows;
   var list = document.getElementById("results");
-  var items = Array.prototype.slice.call(list.children);
+  var items = Array.prototype.slice.call(list.querySelectorAll(".paper"));
   var form = document.getElementById("filters");
   var status = document.getElementById("count");
   var none = document.getElementById("none");
@@ -92,53 +92,94 @@
     return isNaN(n) ? null : n;
   }
 
-  function sortItems(mode) {
+  // indices of `items` in the order of the chosen sort
+  var order = items.map(function (_, i) { return i; });
+  var orders = { "new": order };
+  function sortOrder(mode) {
     if (mode === currentSort) { return; }
-    var order = items.map(function (_, i) { return i; });
-    if (mode === "title") {
-      order.sort(function (a, b) { return rows[a][K.title] - rows[b][K.title]; });
-    } else if (mode === "old") {
-      order.sort(function (a, b) {
-        var da = rows[a][K.date] || 1e9, db = rows[b][K.date] || 1e9;
-        return da - db || rows[a][K.title] - rows[b][K.title];
-      });
+    if (!orders[mode]) {
+      var o = items.map(function (_, i) { return i; });
+      if (mode === "title") {
+        for (var i = 0; i < total; i++) { o[rows[i][K.title]] = i; }  // the rank is the position
+      } else {
+        o.sort(function (a, b) {
+          var da = rows[a][K.date] || 1e9, db = rows[b][K.date] || 1e9;
+          return da - db || rows[a][K.title] - rows[b][K.title];
+        });
+      }
+      orders[mode] = o;
     }
-    var frag = document.createDocumentFragment();
-    order.forEach(function (i) { frag.appendChild(items[i]); });
-    list.appendChild(frag);
+    order = orders[mode];
     currentSort = mode;
   }
 
-  function apply(fromUser) {
+  // Only the first PAGE matching papers are in the document ("Show more" adds a page); the
+  // others wait outside it. So a filter touches and lays out a few hundred papers, never
+  // 10,000, whatever the size of the list.
+  var PAGE = 100;
+  var limit = PAGE;
+  var more = document.createElement("li");
+  more.className = "more-papers";
+  more.hidden = true;
+  var moreButton = document.createElement("button");
+  moreButton.type = "button";
+  more.appendChild(moreButton);
+  list.appendChild(more);
+  var pinned = -1;  // a paper opened by its anchor stays shown
+  var attached = items.slice();
+
+  function render(shown) {
+    var same = shown.length === attached.length;
+    for (var n = 0; same && n < shown.length; n++) { same = attached[n] === items[shown[n]]; }
+    if (same) { return; }
+    var frag = document.createDocumentFragment();
+    attached = shown.map(function (i) { frag.appendChild(items[i]); return items[i]; });
+    while (list.firstChild && list.firstChild !== more) { list.removeChild(list.firstChild); }
+    list.insertBefore(frag, more);
+  }
+
+  function apply(fromUser, keepLimit) {
     var t0 = performance.now();
     var s = readControls();
+    if (!keepLimit) { limit = PAGE; }
+    sortOrder(s.sort || "new");
     var terms = fold(s.q).split(" ").filter(Boolean);
     var from = year(s.from), to = year(s.to);
-    var shown = 0;
-    for (var i = 0; i < total; i++) {
+    var shown = [], matched = 0;
+    for (var n = 0; n < total; n++) {
+      var i = order[n];
       var r = rows[i];
       var ok = (!s.code || r[K.code] === 1) && (!s.kind || r[K.kind] === s.kind) &&
         (!s.section || r[K.sections].indexOf(s.section) !== -1) &&
         (from === null || (r[K.year] && r[K.year] >= from)) && (to === null || (r[K.year] && r[K.year] <= to));
       for (var j = 0; ok && j < terms.length; j++) { ok = texts[i].indexOf(terms[j]) !== -1; }
-      if (items[i].hidden === ok) { items[i].hidden = !ok; }
-      if (ok) { shown++; }
+      if (ok) { matched++; }
+      if ((ok && matched <= limit) || i === pinned) { shown.push(i); }
     }
-    sortItems(s.sort || "new");
-    status.textContent = shown === total ? total + " papers" : shown + " of " + total + " papers";
-    none.hidden = shown !== 0;
+    render(shown);
+    var rest = matched - Math.min(matched, limit);
+    more.hidden = rest <= 0;
+    moreButton.textContent = "Show " + Math.min(rest, PAGE) + " more (" + rest + " not shown)";
+    status.textContent = (matched === total ? total + " papers" : matched + " of " + total + " papers") +
+      (shown.length < matched ? ", showing " + shown.length : "");
+    none.hidden = matched !== 0;
     if (fromUser) {
       var h = hashFromState(s);
       var url = window.location.pathname + window.location.search + h;
       if (window.location.hash !== h) { history.replaceState(null, "", url); }
     }
+    window.pathbibMatched = matched;
     window.pathbibFilterMs = performance.now() - t0;
   }
 
   function restore() {
     var s = stateFromHash();
     if (s) { writeControls(s); }
+    var id = !s && window.location.hash.length > 1 ? decodeURIComponent(window.location.hash.slice(1)) : "";
+    pinned = id ? items.findIndex(function (li) { return li.id === id; }) : -1;
+    var target = pinned >= 0 ? items[pinned] : null;
     apply(false);
+    if (target) { target.scrollIntoView(); }
   }
 
   var pending = 0;
@@ -166,6 +207,7 @@
   }
 
   form.hidden = false;
+  moreButton.addEventListener("click", function () { limit += PAGE; apply(false, true); });
   list.addEventListener("click", function (ev) {
     var b = ev.target.closest && ev.target.closest("button.copy");
     if (b) { copy(b); }
@@ -177,7 +219,7 @@
   });
   form.addEventListener("submit", function (ev) { ev.preventDefault(); });
   form.addEventListener("reset", function () { window.setTimeout(function () { apply(true); }, 0); });
-  window.addEventListener("hashchange", function () { if (stateFromHash()) { restore(); } });
+  window.addEventListener("hashchange", function () { restore(); });
   window.pathbibApply = function () { apply(true); return window.pathbibFilterMs; };
   restore();
   if (window.DecompressionStream) { window.setTimeout(loadCitations, 0); }
