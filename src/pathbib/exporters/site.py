@@ -163,7 +163,6 @@ def export_site(
 ) -> str:
     """Return the text of `site/index.html`; `available` names the export files it may link to."""
     from jinja2.sandbox import SandboxedEnvironment
-    from markupsafe import Markup
 
     records = paper_records(library, settings)
     # newest first; ties by title, then key, so the order never depends on the file's order
@@ -194,11 +193,13 @@ def export_site(
         papers=[_paper_context(r, apa.get(r.key, "")) for r in records],
         sections=_section_options(settings, records),
         downloads=_downloads(settings, available),
-        timeline=Markup(svg),  # our own SVG writer's output: every value in it is escaped
-        css=Markup(css),
-        js=Markup(js),
+        # printed with `|safe` by the template: our own SVG writer's output (every value in it
+        # escaped), our stylesheet and script, and JSON that cannot close its element
+        timeline=svg,
+        css=css,
+        js=js,
         script_hash=f"sha256-{digest}",
-        data=Markup(json_for_html(data)),
+        data=json_for_html(data),
         citations=citations_blob([bib[k] for k in keys], [apa.get(k, "") for k in keys]),
     )
     return text.rstrip("\n") + "\n"
