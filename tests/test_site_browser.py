@@ -129,7 +129,7 @@ def _listed(lib: Library) -> list[dict[str, str]]:
     for e in lib.entries:
         f = e.as_dict()
         if f.get("list-section", "").strip() and not f.get("list-exclude", "").strip() and not f.get("list-survey"):
-            out.append({"key": e.key, **f})
+            out.append({"key": e.key, "@type": e.entry_type, **f})
     return out
 
 
@@ -184,6 +184,15 @@ def test_filters_and_hash_restore(browser: Any, shipped: tuple[Path, Library]) -
     assert sorted(_visible(browser)) == want
     assert browser.find_element("id", "from").get_attribute("value") == "2023"
     assert browser.find_element("id", "code").is_selected()
+    # venue type: conference papers (not preprints), counted from the entries' fields
+    conference = sorted(
+        anchor_id(f["key"]) for f in _listed(lib)
+        if (f["@type"] == "inproceedings" or (f.get("booktitle") and not f.get("journal")))
+        and "rxiv" not in (f.get("booktitle", "") + f.get("journal", "")).lower()
+    )
+    browser.find_element("id", "reset").click()
+    _select(browser, "kind", "conference")
+    assert sorted(_visible(browser)) == conference and 3 <= len(conference) < 26
     # a shared link opens the same view in a fresh page
     _open(browser, page, "#?q=conch")
     assert len(_visible(browser)) == 1
