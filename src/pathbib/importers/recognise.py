@@ -313,7 +313,8 @@ def _head_line(ln: Line, head: Head) -> str | None:
 def read_head(lines: list[Line]) -> Head | None:
     """Recognise the title line of a candidate; later lines become fields. None: no title here."""
     k = 0
-    while k < len(lines) and not unmark(re.sub(r"\x05\d+\x06", "", lines[k].marked), []).strip():
+    while k < len(lines) and not unmark(re.sub(r"\x05\d+\x06", "", lines[k].marked), []).strip() and \
+            all(p.src for p in lines[k].pieces):
         k += 1  # lines of badges only (a table cell's star badge, then `<br>`, then the title)
     if k == len(lines):
         return None

@@ -197,8 +197,13 @@ class Walk:
             self.pending.rec = rec
             return
         lines = read_inline(inline)
+        prev = (self.last, self.tentative)
         if self.candidate(i, lines, "", in_list=False, body=[], plain_ok=False):
             return
+        if self.last is not None:  # a title waiting for its links (`**Title**` then `- Paper: url`)
+            self.block(i, t, end)
+            return
+        self.last, self.tentative = prev
         if self.last is not None and self.attach(lines):
             return
         if self.pending is not None:
@@ -220,6 +225,9 @@ class Walk:
                 return False
             self.items.append(last)
             self.list_papers += last.index in self.list_indices
+            for blocks in (self.blocks, self.pending.blocks if self.pending else []):
+                if blocks and blocks[-1][0] == last.index:
+                    blocks.pop()
             self.skipped = [sk for sk in self.skipped if sk[0] != last.line]
             self.tentative = False
         last.fields.extend(fields)
@@ -296,7 +304,7 @@ class Walk:
             body, sub_lists = self.item_body(k, li_end - 1)
             all_lines.extend(head_lines)
             all_lines.extend(ln for _s, _e, lines in sub_lists for ln in lines)
-            link_bearing = any(p.url for ln in head_lines for p in ln.pieces)
+            link_bearing = any(p.url and not p.url.startswith("#") for ln in head_lines for p in ln.pieces)
             self.list_indices.add(j)
             fields = [f for ln in body for f in read_field_line(ln)]
             sub_fields = [f for _s, _e, lines in sub_lists for ln in lines for f in read_field_line(ln)]

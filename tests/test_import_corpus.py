@@ -1,0 +1,167 @@
+"""The reader on 16 real awesome paper lists (../shared/corpora/awesome-lists, read in place).
+
+For each list the expected paper count is computed here, independently of the reader, with the
+line-based rule MANIFEST.md gives for that list (the oracle: small greps, not the product). The
+reader must find >= 97% of it. Where the MANIFEST rule is known to count only part of the papers
+(it says "rough"), a second, broader line rule gives the ceiling the reader may not exceed by
+more than 3% — so junk is caught too. A hand-checked sample of 30 papers per list
+(tests/data/import_samples/<list>.json: title + paper link, checked against the source lines)
+must come out with exactly those titles and links.
+
+Run `pytest tests/test_import_corpus.py -s` to see the table (list, expected, imported, skipped, s).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from pathbib.errors import InputError
+from pathbib.importers.markdown import ParsedList, decode_readme, parse_list
+
+from conftest import DATA, say, shared_path
+
+SAMPLES = DATA / "import_samples"
+
+
+def _lines(text: str) -> list[str]:
+    return text.replace("\r\n", "\n").split("\n")
+
+
+def _between(lines: list[str], start: str, stop: str | None) -> list[str]:
+    """Lines after the first line equal to `start` (stripped) up to the first equal to `stop`."""
+    i = next(k for k, ln in enumerate(lines) if ln.strip() == start)
+    j = next((k for k, ln in enumerate(lines) if k > i and stop is not None and ln.strip() == stop), len(lines))
+    return lines[i + 1: j]
+
+
+def _count(lines: list[str], pattern: str) -> int:
+    pat = re.compile(pattern)
+    return sum(1 for ln in lines if pat.search(ln))
+
+
+def _paragraph_starts(lines: list[str], prefix: str) -> int:
+    return sum(1 for k, ln in enumerate(lines) if ln.startswith(prefix) and (k == 0 or not lines[k - 1].strip()))
+
+
+def _table_rows_with_link(lines: list[str]) -> int:
+    return sum(1 for ln in lines if "|" in ln and re.search(r"\[[^\]]+\]\([^)]+\)", ln)
+               and not re.fullmatch(r"[\s|:-]+", ln))
+
+
+def _html_rows_with(lines: list[str], needle: str) -> int:
+    rows = "\n".join(lines).split("<tr>")[1:]
+    return sum(1 for r in rows if needle in r.split("</tr>")[0])
+
+
+def _brady(lines: list[str]) -> int:
+    body = _between(lines, "## Multimodal Instruction Tuning (& Latest Works)", None)
+    rows = sum(1 for ln in body if ln.startswith("|") and not re.fullmatch(r"[\s|:-]+", ln)
+               and not re.match(r"\|\s*Title\s*\|", ln))
+    header = _count(_between(lines, "## ✨ Highlights of NJU-MiG", "# Awesome Papers"), r"^- 🌟 \*\*")
+    return rows + header
+
+
+# list → (MANIFEST rule, ceiling rule or None when the MANIFEST rule is the ceiling too)
+Rule = Callable[[list[str]], int]
+RULES: dict[str, tuple[Rule, Rule | None]] = {
+    # column-0 `- [` bullets between `## Survey` and `## Talks`; ceiling: every column-0 `- [` bullet
+    # with a year (the Talks / Implementations sections hold a few dated non-paper links)
+    "awesome-NeRF__awesome-NeRF.md": (
+        lambda L: _count(_between(L, "## Survey", "## Talks"), r"^- \["),
+        lambda L: _count(L, r"^- \[.*\b(19|20)\d\d\b")),
+    # paragraphs starting `**` after `# Papers`; ceiling: paragraphs starting `**` anywhere
+    "diff-usion__Awesome-Diffusion-Models.md": (
+        lambda L: _paragraph_starts(_between(L, "# Papers", None), "**"),
+        lambda L: _paragraph_starts(L, "**")),
+    # number of `[[pdf]]` links; ceiling: that plus items linked by `[[paper]]` / `[[arxiv]]` instead
+    "jason718__awesome-self-supervised-learning.md": (
+        lambda L: sum(ln.count("[[pdf]]") for ln in L),
+        lambda L: sum(ln.count("[[pdf]]") for ln in L) + _count(L, r"\[\[(paper|arxiv|openreview)\]\]")),
+    # lines starting `- **`; ceiling: every bullet with a `[pdf]` link (the appendix drops the bold)
+    "terryum__awesome-deep-learning-papers.md": (
+        lambda L: _count(L, r"^- \*\*"),
+        lambda L: _count(L, r"^\s*- .*\[\[?pdf\]")),
+    "atfortes__Awesome-LLM-Reasoning.md": (lambda L: _count(L, r"^\d+\. \*\*\["), None),
+    "XiaoxinHe__Awesome-Graph-LLM.md": (lambda L: _count(L, r"^- \(\*"), None),
+    # `### N.` headings (+1 seminal-paper heading)
+    "MrNeRF__awesome-3D-gaussian-splatting.md": (
+        lambda L: _count(L, r"^### \d+\."), lambda L: _count(L, r"^### \d+\.") + 1),
+    "wenhao728__awesome-diffusion-v2v.md": (lambda L: _count(L, r"^- \("), None),
+    # `* ` bullets containing `[\[paper\]]`; ceiling: every `* ` bullet (some papers have no link)
+    "qingsongedu__awesome-AI-for-time-series-papers.md": (
+        lambda L: _count(L, r"^\s*\* .*\[\\\[paper\\\]\]"), lambda L: _count(L, r"^\s*\* ")),
+    "lzw-lzw__awesome-remote-sensing-vision-language-models.md": (_table_rows_with_link, None),
+    # `* ` bullets with a `[Paper` link; ceiling: every `* ` bullet with a link and a year
+    "GT-RIPL__Awesome-LLM-Robotics.md": (
+        lambda L: _count(L, r"^\s*\* .*\[Paper"), lambda L: _count(L, r"^\s*\* .*\]\(.*\b(19|20)\d\d\b")),
+    "BradyFU__Awesome-Multimodal-Large-Language-Models.md": (_brady, None),
+    "amusi__CVPR2024-Papers-with-Code.md": (lambda L: _count(L, r"^\*\*[^*].*\*\*\s*$"), None),
+    "RollingPlain__IVIF_ZOO.md": (
+        lambda L: _html_rows_with(_between(L, "# 方法集(Method Set)", "#  评价指标(Evaluation Metric)"), ">Paper<"),
+        lambda L: _html_rows_with(L, ">Paper<")),
+    "showlab__Awesome-Video-Diffusion.md": (lambda L: _count(L, r"^\+ \["), None),
+    "floodsung__Deep-Learning-Papers-Reading-Roadmap.md": (lambda L: _count(L, r"^\*\*\[\d+\]\*\*"), None),
+}
+
+
+def _corpus() -> Path:
+    return shared_path("corpora/awesome-lists")
+
+
+def _read(name: str) -> tuple[list[str], ParsedList, float]:
+    path = _corpus() / name
+    data = path.read_bytes()
+    t0 = time.perf_counter()
+    parsed = parse_list(decode_readme(data, str(path)), str(path))
+    return _lines(data.decode("utf-8")), parsed, time.perf_counter() - t0
+
+
+def test_every_corpus_file_has_a_rule() -> None:
+    names = sorted(p.name for p in _corpus().glob("*.md") if p.name != "MANIFEST.md")
+    assert names == sorted(RULES)
+
+
+@pytest.mark.slow
+def test_corpus_counts(request: pytest.FixtureRequest) -> None:
+    rows = []
+    bad = []
+    for name, (rule, ceiling) in sorted(RULES.items()):
+        lines = _lines((_corpus() / name).read_bytes().decode("utf-8"))
+        expected = rule(lines)
+        top = (ceiling or rule)(lines)
+        try:
+            _l, parsed, secs = _read(name)
+        except InputError as exc:
+            bad.append(f"{name}: {exc}")
+            continue
+        got = len(parsed.items)
+        rows.append((name.split("__")[1].removesuffix(".md"), expected, got, len(parsed.skipped), secs))
+        if got < 0.97 * expected or got > 1.03 * top:
+            bad.append(f"{name}: expected {expected} (ceiling {top}), read {got}")
+    table = ["| list | expected | imported | skipped | seconds |", "|---|---:|---:|---:|---:|"]
+    table += [f"| {n} | {e} | {g} | {s} | {t:.2f} |" for n, e, g, s, t in rows]
+    say(request, "\n".join(table))
+    assert not bad, bad
+
+
+@pytest.mark.parametrize("name", sorted(RULES))
+def test_hand_checked_sample(name: str) -> None:
+    sample_path = SAMPLES / (name.removesuffix(".md") + ".json")
+    if not sample_path.exists():
+        pytest.skip(f"no hand-checked sample for {name} yet")
+    sample = json.loads(sample_path.read_text(encoding="utf-8"))
+    _lines_, parsed, _t = _read(name)
+    by_line = {it.line: it for it in parsed.items}
+    assert len(sample) == 30
+    for s in sample:
+        it = by_line.get(s["line"])
+        assert it is not None, f"line {s['line']} ({s['title']!r}) is not read as a paper"
+        assert it.title == s["title"]
+        urls = [lk.url for lk in it.title_links] + [lk.url for f in it.fields for lk in f.links]
+        assert s["link"] in urls, (s["title"], s["link"], urls)
