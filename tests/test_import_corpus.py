@@ -99,7 +99,7 @@ RULES: dict[str, tuple[Rule, Rule | None]] = {
     "lzw-lzw__awesome-remote-sensing-vision-language-models.md": (_table_rows_with_link, None),
     # `* ` bullets with a `[Paper` link; ceiling: every `* ` bullet with a link and a year
     "GT-RIPL__Awesome-LLM-Robotics.md": (
-        lambda L: _count(L, r"^\s*\* .*\[Paper"), lambda L: _count(L, r"^\s*\* .*\]\(.*\b(19|20)\d\d\b")),
+        lambda L: _count(L, r"^\s*\* .*\[Paper"), lambda L: _count(L, r"^\s*\* (?=.*\]\(http)(?=.*\b(19|20)\d\d\b)")),
     "BradyFU__Awesome-Multimodal-Large-Language-Models.md": (_brady, None),
     "amusi__CVPR2024-Papers-with-Code.md": (lambda L: _count(L, r"^\*\*[^*].*\*\*\s*$"), None),
     "RollingPlain__IVIF_ZOO.md": (
@@ -147,7 +147,7 @@ def test_corpus_counts(request: pytest.FixtureRequest) -> None:
     table = ["| list | expected | imported | skipped | seconds |", "|---|---:|---:|---:|---:|"]
     table += [f"| {n} | {e} | {g} | {s} | {t:.2f} |" for n, e, g, s, t in rows]
     say(request, "\n".join(table))
-    assert not bad, bad
+    assert not bad, "\n".join(bad)
 
 
 @pytest.mark.parametrize("name", sorted(RULES))

@@ -33,13 +33,13 @@ _DATE = re.compile(
 _VENUE = re.compile(
     r"\b(CVPR|ICCV|ECCV|WACV|BMVC|ACCV|3DV|NeurIPS|NIPS|ICML|ICLR|AAAI|IJCAI|ACL|EMNLP|NAACL|COLING|EACL|"
     r"KDD|WWW|WSDM|SIGIR|CIKM|SIGGRAPH|TOG|TPAMI|PAMI|IJCV|TIP|TIM|TMM|TCSVT|TNNLS|TKDE|TVCG|TGRS|JSTARS?G?|"
-    r"GRSL|ISPRS|IGARSS|arXiv|CoRL|RSS|ICRA|IROS|RA-?L|MICCAI|ISBI|MIDL|ACM ?MM|MM|Interspeech|ICASSP|TMLR|"
+    r"GRSL|ISPRS|IGARSS|CoRL|RSS|ICRA|IROS|RA-?L|MICCAI|ISBI|MIDL|ACM ?MM|MM|Interspeech|ICASSP|TMLR|"
     r"JMLR|AISTATS|UAI|COLT|CHI|UIST|ICME|ICIP|Nature|Science|PNAS|Cell|Lancet|CoLLAs|LoG|ICDE|VLDB|SIGMOD|"
-    r"INFOCOM|Inf\.? ?Fusion|Information Fusion|TIV|TITS|IJCNN|ICPR|PR|NeuroComputing|AIJ|JAIR|TACL|"
-    r"SIGKDD|ICDM|SDM|WACVW|CVPRW|ICCVW|ECCVW|Eurographics|EG|CGF|PG|TCYB|TII|TIE)\b|"
-    r"\b(conference|journal|transactions|workshop|proceedings|preprint|symposium|letters|technical report|"
-    r"tech report|findings|thesis|magazine|review|openreview)\b",
-    re.I)
+    r"INFOCOM|Inf\. ?Fusion|Information Fusion|TIV|TITS|IJCNN|ICPR|PR|AIJ|JAIR|TACL|SIGKDD|ICDM|SDM|WACVW|"
+    r"CVPRW|ICCVW|ECCVW|Eurographics|CGF|TCYB|TII|TIE|TAI|TSP|TASLP|TOMM|TIST|TKDD|TOIS|TCAD)(?:W)?(?:['’]?\s?\d{2,4})?\b")
+_VENUE_WORDS = re.compile(
+    r"\b(arxiv|medrxiv|biorxiv|conference|journal|transactions|workshop|proceedings|preprint|symposium|"
+    r"letters|technical report|tech report|findings|thesis|magazine|openreview)\b", re.I)
 _NAMES = re.compile(r"^[A-Z\u00C0-\u024F][\w\u00C0-\u024F.'’\- ]*(?:(?:,| and | & )\s*[\w\u00C0-\u024F.'’\- ]+)+\.?$")
 _URL = re.compile(r"https?://[^\s<>\"'）]+")
 _QUOTE = re.compile(r"[\"“”](?:\x01)?([^\"“”\x01\x02]{6,}?)(?:\x02)?[.,]?[\"“”]")
@@ -60,7 +60,7 @@ def find_year(text: str) -> str:
 
 def venue_like(text: str) -> bool:
     """True when `text` names a venue (a conference or journal acronym or word)."""
-    return bool(_VENUE.search(text))
+    return bool(_VENUE.search(text) or _VENUE_WORDS.search(text))
 
 
 def _names_like(text: str) -> bool:
@@ -142,11 +142,14 @@ def meta_fields(marked: str, pieces: list[Piece], line: int) -> list[SubField]:
         out.extend(_text_fields(unmark(marked[pos: m.start()], pieces), line))
         pos = m.end()
         if m.group(1) is not None:
-            out.append(link_field(pieces[int(m.group(1))], line))
+            p = pieces[int(m.group(1))]
+            if p.url or p.src:  # `[\[paper\]]()`: a link without a target carries nothing
+                out.append(link_field(p, line))
         else:
             inner = m.group(2) if m.group(2) is not None else m.group(3)
             for lm in re.finditer(r"\x05(\d+)\x06", inner):
-                out.append(link_field(pieces[int(lm.group(1))], line))
+                if pieces[int(lm.group(1))].url or pieces[int(lm.group(1))].src:
+                    out.append(link_field(pieces[int(lm.group(1))], line))
             inner_text = re.sub(r"\x05\d+\x06", " ", inner)
             out.extend(_text_fields(unmark(inner_text, pieces), line, em=m.group(3) is not None,
                                     strong=m.group(2) is not None))

@@ -18,7 +18,7 @@ from markdown_it.token import Token
 
 from .htmlblocks import HtmlReader, Row
 from .inline import Line, md, read_inline, split_lead, unmark
-from .recognise import Head, is_paper, link_field, read_field_line, read_head
+from .recognise import Head, find_year, is_paper, link_field, read_field_line, read_head, venue_like
 from .records import Link, SubField
 
 __all__ = ["Walk", "RawItem", "HeadRec", "block_ends"]
@@ -107,6 +107,7 @@ class Walk:
         self.last: RawItem | None = None
         self.tentative = False  # `last` is a titled item still waiting for its evidence
         self.list_indices: set[int] = set()
+        self.context_cache: dict[HeadRec, SubField | None] = {}
         self.pending: _Pending | None = None
         self.html = HtmlReader()
         self.header: list[str] = []
@@ -243,6 +244,12 @@ class Walk:
         head = read_head(lines)
         if head is not None and not plain_ok and head.shape == "plain title":
             head = None
+        if pieces and all(p.url.startswith("#") for p in pieces if p.url or p.src) and any(p.url for p in pieces):
+            head = None  # links to anchors only: the table of contents
+        if head is not None and not is_paper(head.title, head.fields + body, head.title_links):
+            ctx = self.context() if pieces else None  # under a venue or year heading ("### ICLR 2024")
+            if ctx is not None and is_paper(head.title, [ctx], ()):
+                body = [*body, ctx]
         if head is not None and is_paper(head.title, head.fields + body, head.title_links):
             item = RawItem(i, head.title, line, number or head.number, head.fields + body, head.title_note,
                            head.title_links, self.snapshot(), shape_prefix + head.shape)
@@ -268,6 +275,24 @@ class Walk:
             shape = "no scholarly link, venue or year"
         self.skip(line, shape_prefix + shape, lines, in_list and has_link)
         return False
+
+    def context(self) -> SubField | None:
+        """The venue or year the nearest enclosing heading names, as a field labelled "section"."""
+        for rec in reversed(self.stack):
+            if rec in self.context_cache:
+                f = self.context_cache[rec]
+            else:
+                title = rec[2]
+                f = None
+                if len(title.split()) <= 6:
+                    if venue_like(title):
+                        f = SubField("venue", "section", title, (), rec[3])
+                    elif find_year(title) and re.search(r"(?<!\d)(19|20)\d\d(?!\d)", title):
+                        f = SubField("year", "section", find_year(title), (), rec[3])
+                self.context_cache[rec] = f
+            if f is not None:
+                return f
+        return None
 
     # ------------------------------------------------------------------ lists
     def top_list(self, i: int, t: Token, end: int) -> None:
