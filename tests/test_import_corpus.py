@@ -67,6 +67,9 @@ def _brady(lines: list[str]) -> int:
     return rows + header
 
 
+_SCHOLARLY = r"\]\(https?://[^)]*(arxiv\.org|doi\.org|ieeexplore|thecvf\.com|openreview\.net|acm\.org|springer|sciencedirect|mdpi)"
+
+
 # list → (MANIFEST rule, ceiling rule or None when the MANIFEST rule is the ceiling too)
 Rule = Callable[[list[str]], int]
 RULES: dict[str, tuple[Rule, Rule | None]] = {
@@ -79,10 +82,10 @@ RULES: dict[str, tuple[Rule, Rule | None]] = {
     "diff-usion__Awesome-Diffusion-Models.md": (
         lambda L: _paragraph_starts(_between(L, "# Papers", None), "**"),
         lambda L: _paragraph_starts(L, "**")),
-    # number of `[[pdf]]` links; ceiling: that plus items linked by `[[paper]]` / `[[arxiv]]` instead
+    # number of `[[pdf]]` links; ceiling: every top-level bullet except the table of contents (some
+    # papers give only a code or project link and their venue in the author sub-bullet)
     "jason718__awesome-self-supervised-learning.md": (
-        lambda L: sum(ln.count("[[pdf]]") for ln in L),
-        lambda L: sum(ln.count("[[pdf]]") for ln in L) + _count(L, r"\[\[(paper|arxiv|openreview)\]\]")),
+        lambda L: sum(ln.count("[[pdf]]") for ln in L), lambda L: _count(L, r"^ ?-\s+[^\s\[]")),
     # lines starting `- **`; ceiling: every bullet with a `[pdf]` link (the appendix drops the bold)
     "terryum__awesome-deep-learning-papers.md": (
         lambda L: _count(L, r"^- \*\*"),
@@ -96,7 +99,11 @@ RULES: dict[str, tuple[Rule, Rule | None]] = {
     # `* ` bullets containing `[\[paper\]]`; ceiling: every `* ` bullet (some papers have no link)
     "qingsongedu__awesome-AI-for-time-series-papers.md": (
         lambda L: _count(L, r"^\s*\* .*\[\\\[paper\\\]\]"), lambda L: _count(L, r"^\s*\* ")),
-    "lzw-lzw__awesome-remote-sensing-vision-language-models.md": (_table_rows_with_link, None),
+    # table rows containing a Markdown link; the dataset tables also list datasets linked only to a
+    # home page / download (no paper link, no year): the expected count leaves those rows out
+    "lzw-lzw__awesome-remote-sensing-vision-language-models.md": (
+        lambda L: _table_rows_with_link([ln for ln in L if re.search(_SCHOLARLY, ln) or re.search(r"\b(19|20)\d\d\b", ln)]),
+        _table_rows_with_link),
     # `* ` bullets with a `[Paper` link; ceiling: every `* ` bullet with a link and a year
     "GT-RIPL__Awesome-LLM-Robotics.md": (
         lambda L: _count(L, r"^\s*\* .*\[Paper"), lambda L: _count(L, r"^\s*\* (?=.*\]\(http)(?=.*\b(19|20)\d\d\b)")),
@@ -105,7 +112,11 @@ RULES: dict[str, tuple[Rule, Rule | None]] = {
     "RollingPlain__IVIF_ZOO.md": (
         lambda L: _html_rows_with(_between(L, "# 方法集(Method Set)", "#  评价指标(Evaluation Metric)"), ">Paper<"),
         lambda L: _html_rows_with(L, ">Paper<")),
-    "showlab__Awesome-Video-Diffusion.md": (lambda L: _count(L, r"^\+ \["), None),
+    # MANIFEST: "779 `+ [` items (715 with an arxiv/openreview/cvf/doi title link)"; the others are
+    # toolboxes and models without a date or paper link: 715 is expected, 779 the ceiling
+    "showlab__Awesome-Video-Diffusion.md": (
+        lambda L: _count(L, r"^\+ \[[^\]]*\]\(https?://[^)]*(arxiv\.org|openreview\.net|thecvf\.com|doi\.org)"),
+        lambda L: _count(L, r"^\+ \[")),
     "floodsung__Deep-Learning-Papers-Reading-Roadmap.md": (lambda L: _count(L, r"^\*\*\[\d+\]\*\*"), None),
 }
 

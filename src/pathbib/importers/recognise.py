@@ -40,7 +40,7 @@ _VENUE = re.compile(
 _VENUE_WORDS = re.compile(
     r"\b(arxiv|medrxiv|biorxiv|conference|journal|transactions|workshop|proceedings|preprint|symposium|"
     r"letters|technical report|tech report|findings|thesis|magazine|openreview)\b", re.I)
-_NAMES = re.compile(r"^[A-Z\u00C0-\u024F][\w\u00C0-\u024F.'’\- ]*(?:(?:,| and | & )\s*[\w\u00C0-\u024F.'’\- ]+)+\.?$")
+_NAMES = re.compile(r"^[A-Z\u00C0-\u024F][\w\u00C0-\u024F.'’*\- ]*(?:(?:,|;| and | & )\s*[\w\u00C0-\u024F.'’*\- ]+)+\.?$")
 _URL = re.compile(r"https?://[^\s<>\"'）]+")
 _QUOTE = re.compile(r"[\"“”](?:\x01)?([^\"“”\x01\x02]{6,}?)(?:\x02)?[.,]?[\"“”]")
 _LABELLED = re.compile(r"^([^:\[\]()\x05]{1,40}?)\s*:\s*(?!//)(.*)$", re.S)
@@ -309,6 +309,8 @@ def _head_line(ln: Line, head: Head) -> str | None:
     lm = _LABELLED.match(title)
     if (lm and classify_label(lm.group(1))) or re.search(r":\s*$", unmark(text, pieces)):
         return None
+    if _names_like(title) and (len(re.findall(r",|;| and | & ", title)) >= 3 or re.search(r"\bet\.? al\b", title)):
+        return None  # an author line ("A. One, B. Two, C. Three. *CVPR 2019*"), not a title
     head.title, head.shape = title.removesuffix("."), "plain title"
     return rest
 
