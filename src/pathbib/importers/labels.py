@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 
 from ..identifiers import extract_identifiers
 
-__all__ = ["classify_label", "emoji_kind", "link_kind", "is_scholarly", "is_label_text", "EMOJI_KIND"]
+__all__ = ["classify_label", "emoji_kind", "link_kind", "is_scholarly", "is_label_text", "shields_label", "EMOJI_KIND"]
 
 EMOJI_KIND: dict[str, str] = {}
 for _k, _chars in {
@@ -154,9 +154,14 @@ github-repo pdf-link code-caffe code-pytorch code-tf code-tensorflow official-co
 """.split())
 
 
+def shields_label(src: str) -> str:
+    """The words of a shields.io badge ("arxiv paper"), "" for any other image."""
+    return _shields_words(src)
+
+
 def is_label_text(text: str) -> bool:
     """True when a link text is a label ("[paper]", "Code", "📄 Paper", "Project Page"), not a title."""
-    w = _words(re.sub(r"[^\w\s\-]", " ", text)).split()
+    w = _words(re.sub(r"[^\w\s\-]", " ", re.sub(r"\([^)]*\)", " ", text))).split()
     return not w or (len(w) <= 4 and all(x in _LABEL_WORDS for x in w))
 
 

@@ -19,7 +19,7 @@ import re
 from dataclasses import dataclass, field
 
 from .inline import EM, LINK, STRONG, Line, Piece, split_lead, unmark
-from .labels import classify_label, emoji_kind, is_label_text, is_scholarly, link_kind
+from .labels import classify_label, emoji_kind, is_label_text, is_scholarly, link_kind, shields_label
 from .records import Link, SubField
 
 __all__ = ["Head", "link_field", "read_head", "read_field_line", "meta_fields", "is_paper", "venue_like", "find_year"]
@@ -84,7 +84,7 @@ class Head:
 
 def link_field(p: Piece, line: int) -> SubField:
     kind = link_kind(p.text, p.url, p.alt, p.src)
-    label = p.text if p.text else p.alt
+    label = p.text or p.alt or shields_label(p.src)
     if not p.url:  # an image that links nowhere (a badge glued to the item): keep its target
         return SubField("link", label or "image", "", (Link(label, p.src),), line)
     return SubField(kind, label, "", (Link(p.text, p.url),), line)
@@ -93,14 +93,14 @@ def link_field(p: Piece, line: int) -> SubField:
 def _text_fields(text: str, line: int, em: bool = False, strong: bool = False) -> list[SubField]:
     """Read a run of text (no links) as date / year / venue / authors / note fields."""
     out: list[SubField] = []
-    t = " ".join(text.split()).strip(" ,;|/.-–—[]")
+    t = " ".join(text.split()).strip(" ,;|/.-–—[]·•")
     if not t:
         return out
     for url in _URL.findall(t):
         u = url.rstrip(").,;")
         out.append(SubField(link_kind("", u), "", "", (Link("", u),), line))
         t = t.replace(url, " ")
-    t = " ".join(t.split()).strip(" ,;|/.-–—[]")
+    t = re.sub(r"^(in|at|on)\s+", "", " ".join(t.split()).strip(" ,;|/.-–—[]·•"))
     if not t:
         return out
     if _DATE.match(t):
@@ -169,10 +169,13 @@ def _labelled(ln: Line) -> SubField | None:
         label, value = m.group(1).strip(" *_"), m.group(2)
     value = value.strip().strip("*_").strip()
     kind = classify_label(label) if label else None
-    if kind is None and not label and links and value == " ".join(lk.text for lk in links).strip():
+    if kind is None and not label and links:
         kinds = {classify_label(lk.text) for lk in links}  # "[GitHub](…)": the link text is the label
-        if len(kinds) == 1 and None not in kinds:
+        if len(kinds) == 1 and None not in kinds and (
+                len(links) == 1 or re.fullmatch(r"[\s·•|/,]*", re.sub(r"\x05\d+\x06", "", split_lead(ln.marked)[1]))):
             kind = kinds.pop()
+        elif len(links) > 1:
+            return None  # "[📄 Paper](…) | [💻 Code](…)": each link is classified on its own
     if kind is None:
         ek = emoji_kind(lead)
         if ek is not None and label:
@@ -204,7 +207,7 @@ def read_field_line(ln: Line) -> list[SubField]:
     return meta_fields(split_lead(marked)[1], ln.pieces, ln.line)
 
 
-_NUMBER = re.compile(r"\x01\s*\[(\d+)\]\s*\x02\s*|\[(\d+)\]\s+|(\d{1,4})[.)]\s+")
+_NUMBER = re.compile(r"\x01\s*\[(\d+)\]\s*\x02\s*|\[(\d+)\]\s+|(\d{1,4})[.)]\s+|(\d{1,3})\.(?=[A-Z])")
 _PREFIX = re.compile(r"[(\[]\s*([^()\[\]\x05]{2,60}?)\s*[)\]]\s*")
 
 
@@ -250,8 +253,8 @@ def _bold_head(s: str, pieces: list[Piece], head: Head, line: int) -> str | None
         return None
     inner, after = m.group(1), s[m.end():]
     plain = " ".join(unmark(inner, pieces).split())
-    if re.match(r"\s*:", after) and classify_label(plain):
-        return None
+    if (re.match(r"\s*:", after) and classify_label(plain)) or _DATE.match(plain):
+        return None  # a labelled line (`**Authors**: …`) or a dated news line (`**March 30, 2024**: …`)
     only_link = re.fullmatch(r"\s*\x05(\d+)\x06\s*", inner)
     if only_link:
         p = pieces[int(only_link.group(1))]
@@ -305,12 +308,16 @@ def _head_line(ln: Line, head: Head) -> str | None:
             return s[m.end():]
         return None
     text, rest = _cut_title(s)
-    title = " ".join(unmark(text, pieces).split()).strip(" ,;:|-–")
+    title = " ".join(unmark(text, pieces).split()).strip(" ,;:|-–[(")
     lm = _LABELLED.match(title)
     if (lm and classify_label(lm.group(1))) or re.search(r":\s*$", unmark(text, pieces)):
         return None
     if _names_like(title) and (len(re.findall(r",|;| and | & ", title)) >= 3 or re.search(r"\bet\.? al\b", title)):
         return None  # an author line ("A. One, B. Two, C. Three. *CVPR 2019*"), not a title
+    m = re.search(r",\s*([^,]{2,30})$", title)
+    if m and venue_like(m.group(1)) and find_year(m.group(1)):  # "Title, AISTATS'21"
+        head.fields.append(SubField("venue", "", m.group(1).strip(), (), ln.line))
+        title = title[: m.start()]
     head.title, head.shape = title.removesuffix("."), "plain title"
     return rest
 

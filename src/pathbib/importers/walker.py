@@ -19,6 +19,7 @@ from markdown_it.token import Token
 from .htmlblocks import HtmlReader, Row
 from .inline import Line, md, read_inline, split_lead, unmark
 from .recognise import Head, find_year, is_paper, link_field, read_field_line, read_head, venue_like
+from .labels import is_label_text, is_scholarly
 from .records import Link, SubField
 
 __all__ = ["Walk", "RawItem", "HeadRec", "block_ends"]
@@ -59,6 +60,11 @@ def block_ends(tokens: list[Token]) -> list[int]:
         elif t.nesting == -1 and open_:
             ends[open_.pop()] = i + 1
     return ends
+
+
+_NEWS = re.compile(r"(?i)\b(news|updates?|update (log|note)s?|change ?log|what'?s new|release notes|to-?do|"
+                   r"contribut\w*|how to (add|cite)|citations?|cite|acknowledge?ments?|licen[cs]e|star history)\b")
+_YEAR_ONLY = re.compile(r"(19|20)\d\d")
 
 
 def heading_text(lines: list[Line]) -> str:
@@ -108,6 +114,8 @@ class Walk:
         self.tentative = False  # `last` is a titled item still waiting for its evidence
         self.list_indices: set[int] = set()
         self.context_cache: dict[HeadRec, SubField | None] = {}
+        self.nested_years: set[HeadRec] = set()
+        self.news_cache: dict[HeadRec, bool] = {}
         self.pending: _Pending | None = None
         self.html = HtmlReader()
         self.header: list[str] = []
@@ -155,10 +163,20 @@ class Walk:
 
     # ------------------------------------------------------------------ headings
     def heading(self, i: int, level: int, lines: list[Line], t: Token) -> None:
-        self.finish_pending()
+        adjacent = self.pending is not None and not self.pending.blocks and not self.pending.fields and \
+            len(self.items) == self.pending.items_before
+        self.finish_pending(level)
         self.last = None
         line = (t.map[0] + 1) if t.map else 0
-        rec = (i, level, heading_text(lines), line)
+        title = heading_text(lines)
+        if _YEAR_ONLY.fullmatch(title) and self.stack:
+            # "## Avatars:" then "## 2024:" at the same level: the year is a sub-section of the topic
+            top = self.stack[-1]
+            if (top[1] == level and adjacent and not _YEAR_ONLY.fullmatch(top[2])) or \
+                    (top in self.nested_years and top[1] == level + 1):
+                level += 1
+                self.nested_years.add((i, level, title, line))
+        rec = (i, level, title, line)
         while self.stack and self.stack[-1][1] >= level:
             popped = self.stack.pop()
             if popped in self.details:
@@ -168,15 +186,19 @@ class Walk:
         self.headings.append(rec)
         self.pending = _Pending(rec, read_head(lines), before, len(self.items))
 
-    def finish_pending(self) -> None:
+    def finish_pending(self, next_level: int = 0) -> None:
+        """Decide whether the heading just closed is a paper (`### 12. Title` + authors + links)."""
         p, self.pending = self.pending, None
         if p is None:
             return
         h = p.head
         body_links = [lk for f in p.fields for lk in f.links]
         authors = any(f.kind == "authors" and f.label for f in p.fields)
+        leaf = next_level <= p.rec[1]  # the next heading is not its child
+        paper_link = any(f.kind == "pdf" and is_label_text(f.label) and is_scholarly(lk.url)
+                         for f in p.fields for lk in f.links)
         if h is not None and len(self.items) == p.items_before and body_links and \
-                (authors or (h.number and is_paper(h.title, p.fields, ()))):
+                (authors or (h.number and is_paper(h.title, p.fields, ())) or (leaf and paper_link and p.rec[1] >= 3)):
             self.paper_headings.add(p.rec)
             if self.stack and self.stack[-1] == p.rec:
                 self.stack.pop()
@@ -205,8 +227,9 @@ class Walk:
             self.block(i, t, end)
             return
         self.last, self.tentative = prev
-        if self.last is not None and self.attach(lines):
-            return
+        if self.last is not None and not (self.tentative and self.last.index in self.list_indices) and \
+                self.attach(lines):
+            return  # (a paragraph after a list completes no list item: "- Added 3 papers" + a date)
         if self.pending is not None:
             self.pending.fields.extend(f for ln in lines for f in read_field_line(ln))
         self.last = None
@@ -246,6 +269,10 @@ class Walk:
             head = None
         if pieces and all(p.url.startswith("#") for p in pieces if p.url or p.src) and any(p.url for p in pieces):
             head = None  # links to anchors only: the table of contents
+        if head is not None and self.in_news():
+            self.last, self.tentative = None, False
+            self.skip(line, shape_prefix + "news / contributing section", lines, in_list and has_link)
+            return False
         if head is not None and not is_paper(head.title, head.fields + body, head.title_links):
             ctx = self.context() if pieces else None  # under a venue or year heading ("### ICLR 2024")
             if ctx is not None and is_paper(head.title, [ctx], ()):
@@ -274,6 +301,15 @@ class Walk:
         else:
             shape = "no scholarly link, venue or year"
         self.skip(line, shape_prefix + shape, lines, in_list and has_link)
+        return False
+
+    def in_news(self) -> bool:
+        """True under a heading (or `<details>` summary) for news, updates, contributing, citation."""
+        for rec in self.stack:
+            if rec not in self.news_cache:
+                self.news_cache[rec] = bool(_NEWS.search(rec[2]))
+            if self.news_cache[rec]:
+                return True
         return False
 
     def context(self) -> SubField | None:
@@ -418,7 +454,7 @@ class Walk:
             label = header[k] if k < len(header) else ""
             for ln in cell:
                 text = " ".join(unmark(re.sub(r"\x05\d+\x06", " ", ln.marked), ln.pieces).split()).strip(" -/|")
-                body.extend(link_field(p, ln.line) for p in ln.pieces)
+                body.extend(link_field(p, ln.line) for p in ln.pieces if p.url or p.src)
                 if not text:
                     continue
                 if role == "venue":
