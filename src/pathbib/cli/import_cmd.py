@@ -75,6 +75,8 @@ def import_command(
             "written": wrote,
             "dry_run": dry_run,
             "settings_written": str(config_path) if write_config and not dry_run else "",
+            "skipped": [{"line": ln, "shape": shape, "text": text} for ln, shape, text in parsed.skipped],
+            "warnings": list(parsed.warnings),
         }
         typer.echo(json.dumps(out, ensure_ascii=False, indent=2))
         return 0
@@ -99,6 +101,7 @@ def import_command(
         ("conflicts (library kept)", str(len(rep.conflicts))),
         ("repaired characters", f"{rep.repaired_chars} in {rep.repairs} places ({rep.codepage})" if rep.codepage else "0"),
         ("ambiguous characters", str(len(rep.ambiguities))),
+        ("skipped candidates", str(len(parsed.skipped))),
     ]
     width = max(len(r[0]) for r in rows)
     typer.echo(f"import {src} -> {lib_path}" + (" (dry run)" if dry_run else ""))
@@ -111,6 +114,12 @@ def import_command(
         typer.echo(f"  not in the list any more: {k}" + (" (marked list-exclude)" if prune else ""))
     for c in rep.conflicts:
         typer.echo(f"  kept {c.key}.{c.field} = {c.old!r}; the list says {c.new!r}")
+    for ln, shape, text in parsed.skipped[:5]:  # all of them with --json
+        typer.echo(f"  skipped line {ln} ({shape}): {text}")
+    if len(parsed.skipped) > 5:
+        typer.echo(f"  ... and {len(parsed.skipped) - 5} more skipped candidates (--json lists them all)")
+    for w in parsed.warnings:
+        err(f"warning: {src}: {w}")
     for f in rep.findings:
         if f.rule == "import-duplicate":
             continue

@@ -65,7 +65,7 @@ class Sections:
 
 
 def build_sections(secs: Sections, descriptions: dict[HeadRec, list[str]]) -> tuple[Heading, ...]:
-    return tuple(Heading(h[1], h[2], h[3], secs.path_of[h], "\n\n".join(descriptions.get(h, [])))
+    return tuple(Heading((h[1] + 1) // 2, h[2], h[3], secs.path_of[h], "\n\n".join(descriptions.get(h, [])))
                  for h in secs.heads)
 
 
@@ -143,7 +143,7 @@ def front_matter(secs: Sections, tokens: list[Token], lines: list[str],
     front: dict[str, Any] = {"badges": [], "intro": [], "introduction": []}
     descriptions: dict[HeadRec, list[str]] = {}
     notes: list[tuple[int, str]] = []
-    doc_title = next((h for h in secs.all_headings if h[1] == 1 and h[0] <= secs.start), None)
+    doc_title = next((h for h in secs.all_headings if h[1] == 2 and h[0] <= secs.start), None)
     if doc_title is None and secs.all_headings and secs.all_headings[0][0] <= secs.start:
         doc_title = secs.all_headings[0]
     for idx, tok, end, st in sorted(blocks, key=lambda b: b[0]):

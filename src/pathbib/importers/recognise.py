@@ -93,35 +93,33 @@ def link_field(p: Piece, line: int) -> SubField:
 def _text_fields(text: str, line: int, em: bool = False, strong: bool = False) -> list[SubField]:
     """Read a run of text (no links) as date / year / venue / authors / note fields."""
     out: list[SubField] = []
-    t = " ".join(text.split()).strip(" ,;|/.-–—[]·•")
-    if not t:
-        return out
+    t = " ".join(text.split())
     for url in _URL.findall(t):
         u = url.rstrip(").,;")
         out.append(SubField(link_kind("", u), "", "", (Link("", u),), line))
         t = t.replace(url, " ")
-    t = re.sub(r"^(in|at|on)\s+", "", " ".join(t.split()).strip(" ,;|/.-–—[]·•"))
-    if not t:
+    t = re.sub(r"^(in|at|on)\s+", "", " ".join(t.split()).strip(" ,;|/-–—[]·•").lstrip("."))
+    if not t.strip(" ."):
         return out
     if _DATE.match(t):
         return [*out, SubField("date", "", t.strip("() ."), (), line)]
     m = re.search(r"\(\s*((?:19|20)\d\d)\s*\)", t)
     if m and not venue_like(t):
         out.append(SubField("year", "", m.group(1), (), line))
-        t = (t[: m.start()] + " " + t[m.end():]).strip(" ,;.")
-        if not t:
-            return out
+        t = (t[: m.start()] + " " + t[m.end():]).strip(" ,;")
     m = re.search(r"\bet\.? al\.?", t)
-    if m and not em:
-        who = t[: m.end()].strip(" ,")
-        out.append(SubField("authors", "", who, (), line))
-        t = t[m.end():].strip(" ,;.")
-        if not t:
-            return out
-    if venue_like(t) and not (em and _names_like(t)):
-        out.append(SubField("venue", "", t, (), line))
-    elif _names_like(t) and not strong:
-        out.append(SubField("authors", "", t.rstrip("."), (), line))
+    if m and not strong:
+        out.append(SubField("authors", "", t[: m.end()].strip(" ,"), (), line))  # keeps "et al."
+        t = t[m.end():]
+    t = t.strip(" ,;.")
+    if not t:
+        return out
+    if strong:
+        out.append(SubField("note", "", t, (), line))  # a bold remark: "**(ResNet, CVPR best paper)**"
+    elif venue_like(t) and not (em and _names_like(t)):
+        out.append(SubField("venue", "", t[1:-1] if re.fullmatch(r"\([^()]*\)", t) else t, (), line))
+    elif _names_like(t):
+        out.append(SubField("authors", "", t, (), line))
     elif _YEAR.fullmatch(t.strip("() ")):
         out.append(SubField("year", "", t.strip("() "), (), line))
     elif find_year(t) and len(t) <= 30:
@@ -233,7 +231,7 @@ def _prefix(s: str, pieces: list[Piece], head: Head, line: int) -> str:
 def _cut_title(s: str) -> tuple[str, str]:
     """Split plain-text title from the rest: at the first link, emphasis, `, in ` or ` | `."""
     cut = len(s)
-    for pat in (r"\x05", r"\x03", r",\s+in\s+", r"\s\|\s", r"\s-\s\x03"):
+    for pat in (r"\x05", r"\x03", r",\s+in\s+", r"\s\|\s", r"\s-\s\x03", r"\s\((?:19|20)\d\d\)"):
         m = re.search(pat, s)
         if m and m.start() < cut:
             cut = m.start()
@@ -294,7 +292,7 @@ def _head_line(ln: Line, head: Head) -> str | None:
         return None
     q = _QUOTE.search(s)
     if q and len(unmark(q.group(1), pieces).split()) >= 2 and "\x05" not in s[: q.start()]:
-        before = unmark(s[: q.start()], pieces).strip(" ,.")
+        before = unmark(s[: q.start()], pieces).strip(" ,")
         if before:
             head.fields.append(SubField("authors", "", before, (), ln.line))
         head.title, head.shape = unmark(q.group(1), pieces).strip(" ,.\x01\x02"), "quoted title"

@@ -24,7 +24,9 @@ from .records import Link, SubField
 
 __all__ = ["Walk", "RawItem", "HeadRec", "block_ends"]
 
-HeadRec = tuple[int, int, str, int]  # (token index, level, title, line)
+#: (token index, level, title, line); level is 2 × the Markdown level, +1 for a sub-section written at its
+#: parent's level (a year under a topic) or a `<details>` summary — `Heading.level` halves it back
+HeadRec = tuple[int, int, str, int]
 
 
 @dataclass
@@ -163,12 +165,14 @@ class Walk:
 
     # ------------------------------------------------------------------ headings
     def heading(self, i: int, level: int, lines: list[Line], t: Token) -> None:
+        """A Markdown heading of `level` (1-6); stored at level 2 × `level` (see `HeadRec`)."""
         adjacent = self.pending is not None and not self.pending.blocks and not self.pending.fields and \
             len(self.items) == self.pending.items_before
-        self.finish_pending(level)
+        self.finish_pending(2 * level)
         self.last = None
         line = (t.map[0] + 1) if t.map else 0
         title = heading_text(lines)
+        level *= 2  # internal levels are doubled: a sub-section that Markdown puts at the same level gets +1
         if _YEAR_ONLY.fullmatch(title) and self.stack:
             # "## Avatars:" then "## 2024:" at the same level: the year is a sub-section of the topic
             top = self.stack[-1]
@@ -198,7 +202,7 @@ class Walk:
         paper_link = any(f.kind == "pdf" and is_label_text(f.label) and is_scholarly(lk.url)
                          for f in p.fields for lk in f.links)
         if h is not None and len(self.items) == p.items_before and body_links and \
-                (authors or (h.number and is_paper(h.title, p.fields, ())) or (leaf and paper_link and p.rec[1] >= 3)):
+                (authors or (h.number and is_paper(h.title, p.fields, ())) or (leaf and paper_link and p.rec[1] >= 6)):
             self.paper_headings.add(p.rec)
             if self.stack and self.stack[-1] == p.rec:
                 self.stack.pop()
@@ -213,7 +217,7 @@ class Walk:
         m = re.fullmatch(r"(#{1,6})([^#\s].*)", inline.content.strip())
         if m and "\n" not in inline.content.strip():  # "#2 Deep Learning Method": a heading without its space
             self.heading(i, len(m.group(1)), read_inline(inline), t)
-            self.headings[-1] = (i, len(m.group(1)), " ".join(m.group(2).split()).rstrip(":"), self.headings[-1][3])
+            self.headings[-1] = (i, self.headings[-1][1], " ".join(m.group(2).split()).rstrip(":"), self.headings[-1][3])
             rec = self.headings[-1]
             self.stack[-1] = rec
             assert self.pending is not None
@@ -294,12 +298,12 @@ class Walk:
             return False
         if pieces and all(p.url.startswith("#") for p in pieces if p.url) and any(p.url for p in pieces):
             shape = "table-of-contents link"
+        elif head is not None:
+            shape = "no scholarly link, venue or year"
         elif pieces and not unmark(re.sub(r"\x05\d+\x06", "", "".join(ln.marked for ln in lines)), []).strip():
             shape = "links or badges only"
-        elif head is None:
-            shape = "labelled line" if ":" in plain[:40] else "no title"
         else:
-            shape = "no scholarly link, venue or year"
+            shape = "labelled line" if ":" in plain[:40] else "no title"
         self.skip(line, shape_prefix + shape, lines, in_list and has_link)
         return False
 
