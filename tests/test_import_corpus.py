@@ -21,10 +21,9 @@ from pathlib import Path
 
 import pytest
 
+from conftest import DATA, say, shared_path
 from pathbib.errors import InputError
 from pathbib.importers.markdown import ParsedList, decode_readme, parse_list
-
-from conftest import DATA, say, shared_path
 
 SAMPLES = DATA / "import_samples"
 

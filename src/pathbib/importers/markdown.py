@@ -14,6 +14,7 @@ repaired first.
 from __future__ import annotations
 
 from collections import Counter
+
 from ..config import ListSettings
 from ..errors import InputError
 from .front import Sections, build_sections, front_matter, placed_items

@@ -333,7 +333,7 @@ def read_head(lines: list[Line]) -> Head | None:
     rest = _head_line(ln, head)
     if rest is None or not _title_ok(head.title):
         return None
-    head.title = " ".join(head.title.split())
+    head.title = " ".join(split_lead(head.title)[1].split()) or head.title
     head.fields.extend(meta_fields(rest, ln.pieces, ln.line))
     for other in lines[:k]:
         head.fields.extend(meta_fields(other.marked, other.pieces, other.line))
@@ -343,17 +343,26 @@ def read_head(lines: list[Line]) -> Head | None:
 
 
 def is_paper(title: str, fields: list[SubField] | tuple[SubField, ...], title_links: list[Link] | tuple[Link, ...]) -> bool:
-    """A paper: a title and a scholarly link, a venue, a year (or a labelled `Authors:` sub-bullet)."""
+    """A paper: a title and a scholarly link, a venue, a year (or a labelled `Authors:` sub-bullet).
+
+    A year or date alone does not make a paper of an item whose links all point elsewhere (a
+    video, a repository, a blog post with its date): then one of its links must be a paper link.
+    """
     if not _title_ok(title):
         return False
+    dated = False
     for f in fields:
-        if f.kind in ("venue", "year") or (f.kind == "authors" and f.label):
+        if f.kind == "venue" or (f.kind == "authors" and f.label):
             return True
-        if f.kind == "date" and find_year(f.value):
-            return True
+        if f.kind == "year" or (f.kind == "date" and find_year(f.value)):
+            dated = True
         if any(is_scholarly(lk.url) for lk in f.links):
             return True
-    return any(is_scholarly(lk.url) for lk in title_links)
+    if any(is_scholarly(lk.url) for lk in title_links):
+        return True
+    links = [f for f in fields if f.links and f.kind not in ("note", "link")] + [SubField("", "", "", (lk,))
+                                                                               for lk in title_links]
+    return dated and (not links or any(f.kind == "pdf" for f in links))
 
 
 __all__ += ["STRONG", "EM", "LINK"]

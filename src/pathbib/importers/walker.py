@@ -14,12 +14,13 @@ from __future__ import annotations
 import re
 import textwrap
 from dataclasses import dataclass, field
+
 from markdown_it.token import Token
 
 from .htmlblocks import HtmlReader, Row
 from .inline import Line, md, read_inline, split_lead, unmark
-from .recognise import Head, find_year, is_paper, link_field, read_field_line, read_head, venue_like
 from .labels import is_label_text, is_scholarly
+from .recognise import Head, find_year, is_paper, link_field, read_field_line, read_head, venue_like
 from .records import Link, SubField
 
 __all__ = ["Walk", "RawItem", "HeadRec", "block_ends"]
