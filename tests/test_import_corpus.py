@@ -53,20 +53,41 @@ def _table_rows_with_link(lines: list[str]) -> int:
                and not re.fullmatch(r"[\s|:-]+", ln))
 
 
+def _paper_table_rows(lines: list[str]) -> int:
+    """Rows with a link in the pipe tables whose header row has a `Paper` cell."""
+    n, in_paper = 0, False
+    for ln in lines:
+        if "|" not in ln:
+            in_paper = False
+        elif re.match(r"\|?\s*(Paper|Dataset)\s*\|", ln):
+            in_paper = ln.lstrip("| ").startswith("Paper")
+        elif in_paper and re.search(r"\[[^\]]+\]\([^)]+\)", ln):
+            n += 1
+    return n
+
+
 def _html_rows_with(lines: list[str], needle: str) -> int:
     rows = "\n".join(lines).split("<tr>")[1:]
     return sum(1 for r in rows if needle in r.split("</tr>")[0])
 
 
-def _brady(lines: list[str]) -> int:
+_PUBLISHED = re.compile(r"arXiv|CVPR|ICCV|ECCV|ICLR|ICML|NeurIPS|AAAI|IJCAI|ACL|EMNLP|NAACL|COLING|TPAMI|IJCV|"
+                        r"TMLR|ACM ?MM|SIGGRAPH|MICCAI|WACV|BMVC|CoRL|RSS|ICRA|IROS|Nature|Science|TOG|TIP|KDD", re.I)
+
+
+def _brady(lines: list[str], published_only: bool = False) -> int:
+    """Rows of the `## Multimodal Instruction Tuning` table (+ the highlighted bullets above it).
+
+    `published_only`: only rows whose Venue cell names a publication venue or whose title links to
+    arXiv — the other rows are model releases and blog posts (Venue "Blog", "OpenAI", "Qwen", "-").
+    """
     body = _between(lines, "## Multimodal Instruction Tuning (& Latest Works)", None)
-    rows = sum(1 for ln in body if ln.startswith("|") and not re.fullmatch(r"[\s|:-]+", ln)
-               and not re.match(r"\|\s*Title\s*\|", ln))
+    rows = [ln for ln in body if ln.startswith("|") and not re.fullmatch(r"[\s|:-]+", ln)
+            and not re.match(r"\|\s*Title\s*\|", ln)]
+    if published_only:
+        rows = [ln for ln in rows if _PUBLISHED.search(ln.split("|")[2]) or "arxiv.org" in ln.split("|")[1]]
     header = _count(_between(lines, "## ✨ Highlights of NJU-MiG", "# Awesome Papers"), r"^- 🌟 \*\*")
-    return rows + header
-
-
-_SCHOLARLY = r"\]\(https?://[^)]*(arxiv\.org|doi\.org|ieeexplore|thecvf\.com|openreview\.net|acm\.org|springer|sciencedirect|mdpi)"
+    return len(rows) + header
 
 
 # list → (MANIFEST rule, ceiling rule or None when the MANIFEST rule is the ceiling too)
@@ -98,15 +119,15 @@ RULES: dict[str, tuple[Rule, Rule | None]] = {
     # `* ` bullets containing `[\[paper\]]`; ceiling: every `* ` bullet (some papers have no link)
     "qingsongedu__awesome-AI-for-time-series-papers.md": (
         lambda L: _count(L, r"^\s*\* .*\[\\\[paper\\\]\]"), lambda L: _count(L, r"^\s*\* ")),
-    # table rows containing a Markdown link; the dataset tables also list datasets linked only to a
-    # home page / download (no paper link, no year): the expected count leaves those rows out
-    "lzw-lzw__awesome-remote-sensing-vision-language-models.md": (
-        lambda L: _table_rows_with_link([ln for ln in L if re.search(_SCHOLARLY, ln) or re.search(r"\b(19|20)\d\d\b", ln)]),
-        _table_rows_with_link),
+    # table rows containing a Markdown link (the ceiling); expected: those of the tables whose header
+    # has a `Paper` column — the `Dataset | Home/Github | Download link` tables list datasets
+    "lzw-lzw__awesome-remote-sensing-vision-language-models.md": (_paper_table_rows, _table_rows_with_link),
     # `* ` bullets with a `[Paper` link; ceiling: every `* ` bullet with a link and a year
     "GT-RIPL__Awesome-LLM-Robotics.md": (
         lambda L: _count(L, r"^\s*\* .*\[Paper"), lambda L: _count(L, r"^\s*\* (?=.*\]\(http)(?=.*\b(19|20)\d\d\b)")),
-    "BradyFU__Awesome-Multimodal-Large-Language-Models.md": (_brady, None),
+    # MANIFEST: 238 table rows + 12 header bullets (the ceiling); expected: the rows whose Venue cell is
+    # a publication venue or whose title links to arXiv (the others are model releases / blog posts)
+    "BradyFU__Awesome-Multimodal-Large-Language-Models.md": (lambda L: _brady(L, published_only=True), _brady),
     "amusi__CVPR2024-Papers-with-Code.md": (lambda L: _count(L, r"^\*\*[^*].*\*\*\s*$"), None),
     "RollingPlain__IVIF_ZOO.md": (
         lambda L: _html_rows_with(_between(L, "# 方法集(Method Set)", "#  评价指标(Evaluation Metric)"), ">Paper<"),

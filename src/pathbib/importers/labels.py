@@ -101,6 +101,10 @@ _PUBLISHER_HOSTS = (
 )
 
 
+_CONFERENCE_SITES = frozenset({"neurips.cc", "nips.cc", "icml.cc", "iclr.cc", "cvpr.thecvf.com", "aaai.org",
+                               "ijcai.org", "kdd.org", "siggraph.org", "eccv2022.ecva.net"})
+
+
 def _host(url: str) -> str:
     try:
         h = urlsplit(url.strip()).hostname or ""
@@ -115,9 +119,11 @@ def is_scholarly(url: str) -> bool:
     if not u.lower().startswith(("http://", "https://")):
         return False
     h = _host(u)
+    path = urlsplit(u).path.lower()
+    if h in _CONFERENCE_SITES:  # a conference's own site: only its paper / poster pages
+        return bool(re.search(r"paper|poster|/virtual/|/media/|\.pdf$", path))
     if any(h == p or h.endswith("." + p) for p in _PUBLISHER_HOSTS):
         return True
-    path = urlsplit(u).path.lower()
     if path.endswith(".pdf") and "github.com" not in h:
         return True
     return bool(extract_identifiers(u))

@@ -259,6 +259,10 @@ def _bold_head(s: str, pieces: list[Piece], head: Head, line: int) -> str | None
         head.title, head.shape = p.text, "bold linked title"
         head.title_links.append(Link(p.text, p.url))
         return after
+    q = re.match(r"\s*:?\s*[\"“](.+?)[\"”]", after)
+    if q:  # `**Abbr**: "Title"` or `**Abbr** "Title"`
+        head.title, head.title_note, head.shape = unmark(q.group(1), pieces).strip(" ,."), plain, "abbr + quoted title"
+        return after[q.end():]
     if re.match(r"\s*:", after):
         a2 = after.lstrip(" :")
         q = re.match(r"\s*[\"“](.+?)[\"”]", a2)
@@ -315,6 +319,10 @@ def _head_line(ln: Line, head: Head) -> str | None:
     m = re.search(r",\s*([^,]{2,30})$", title)
     if m and venue_like(m.group(1)) and find_year(m.group(1)):  # "Title, AISTATS'21"
         head.fields.append(SubField("venue", "", m.group(1).strip(), (), ln.line))
+        title = title[: m.start()]
+    m = re.search(r",\s*((?:[A-Z]\.\s?)+[A-Z][\w'’-]+(?:(?:,| and | & )\s*(?:[A-Z]\.\s?)+[A-Z][\w'’-]+)*\.?)$", title)
+    if m:  # "Title, M. Luong and C. Manning": the authors, written with initials
+        head.fields.append(SubField("authors", "", m.group(1).strip(), (), ln.line))
         title = title[: m.start()]
     head.title, head.shape = title.removesuffix("."), "plain title"
     return rest

@@ -447,6 +447,11 @@ class Walk:
     def row(self, i: int, row: Row, header: list[str]) -> None:
         roles = _roles(header)
         tk = next((k for k, r in roles.items() if r == "title"), None)
+        if header and tk is None:  # a header without a title / paper column: a table of datasets, tools …
+            lines = [ln for c in row.cells for ln in c]
+            if lines:
+                self.skip(row.line, "table row: no title or paper column", lines, False)
+            return
         if tk is None or tk >= len(row.cells):
             tk = next((k for k, c in enumerate(row.cells) if any(ln.plain().strip() for ln in c)), 0)
         if tk >= len(row.cells):
@@ -462,7 +467,7 @@ class Walk:
                 body.extend(link_field(p, ln.line) for p in ln.pieces if p.url or p.src)
                 if not text:
                     continue
-                if role == "venue":
+                if role == "venue" and (venue_like(text) or find_year(text)):
                     body.append(SubField("venue", label, text, (), ln.line))
                 elif role == "date":
                     body.append(SubField("date" if re.search(r"\d{4}\D+\d", text) else "year", label, text, (),
