@@ -13,6 +13,7 @@ Run `pytest tests/test_import_corpus.py -s` to see the table (list, expected, im
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 import time
@@ -145,6 +146,7 @@ def _corpus() -> Path:
     return shared_path("corpora/awesome-lists")
 
 
+@functools.cache
 def _read(name: str) -> tuple[list[str], ParsedList, float]:
     path = _corpus() / name
     data = path.read_bytes()
