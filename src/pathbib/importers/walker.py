@@ -158,6 +158,13 @@ class Walk:
         else:
             self.blocks.append((i, t, end, self.snapshot()))
 
+    def unskip_from(self, line: int) -> None:
+        """Forget the candidates recorded from `line` on: they turned out to be a paper's fields."""
+        while self.skipped and self.skipped[-1][0] >= line > 0:
+            popped = self.skipped.pop()
+            if popped[1] in self.list_skipped:
+                self.list_skipped[popped[1]] = max(0, self.list_skipped[popped[1]] - 1)
+
     def skip(self, line: int, shape: str, lines: list[Line], in_list: bool) -> None:
         text = " ".join(" ".join(ln.plain() for ln in lines).split())
         self.skipped.append((line, shape, text[:100]))
@@ -205,6 +212,7 @@ class Walk:
         if h is not None and len(self.items) == p.items_before and body_links and \
                 (authors or (h.number and is_paper(h.title, p.fields, ())) or (leaf and paper_link and p.rec[1] >= 6)):
             self.paper_headings.add(p.rec)
+            self.unskip_from(p.rec[3])  # its `**Authors**:` line and link line are its fields
             if self.stack and self.stack[-1] == p.rec:
                 self.stack.pop()
             self.items.append(RawItem(p.rec[0], h.title, p.rec[3], h.number, h.fields + p.fields,
@@ -234,6 +242,7 @@ class Walk:
         self.last, self.tentative = prev
         if self.last is not None and not (self.tentative and self.last.index in self.list_indices) and \
                 self.attach(lines):
+            self.unskip_from(lines[0].line)
             return  # (a paragraph after a list completes no list item: "- Added 3 papers" + a date)
         if self.pending is not None:
             self.pending.fields.extend(f for ln in lines for f in read_field_line(ln))
@@ -345,6 +354,7 @@ class Walk:
         if last is not None:
             self.last, self.tentative = last, tentative
             if self.attach(field_lines):
+                self.unskip_from(field_lines[0].line if field_lines else 0)
                 return
         if self.pending is not None:
             self.pending.fields.extend(f for ln in field_lines for f in read_field_line(ln))
