@@ -111,8 +111,11 @@ class _Builder:
         self.cur.marked += m
 
     def brk(self, newline: bool) -> None:
-        if self.link is not None:  # a break inside a link: keep the link on one line
-            self.cur.marked += " "
+        m = self.cur.marked
+        if self.link is not None or m.count(STRONG[0]) > m.count(STRONG[1]) or m.count(EM[0]) > m.count(EM[1]):
+            self.cur.marked += " "  # a break inside a link or a bold title: keep it on one line
+            if newline:
+                self.src_line += 1
             return
         if newline:
             self.src_line += 1

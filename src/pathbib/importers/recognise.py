@@ -297,6 +297,10 @@ def _head_line(ln: Line, head: Head) -> str | None:
     q = _QUOTE.search(s)
     if q and len(unmark(q.group(1), pieces).split()) >= 2 and "\x05" not in s[: q.start()]:
         before = unmark(s[: q.start()], pieces).strip(" ,")
+        y = re.search(r"\(\s*((?:19|20)\d\d)\s*\)\.?$", before)
+        if y:  # "Authors (2015). "Title""
+            head.fields.append(SubField("year", "", y.group(1), (), ln.line))
+            before = before[: y.start()].strip(" ,")
         if before:
             head.fields.append(SubField("authors", "", before, (), ln.line))
         head.title, head.shape = unmark(q.group(1), pieces).strip(" ,.\x01\x02"), "quoted title"
