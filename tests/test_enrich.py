@@ -14,16 +14,6 @@ from pathlib import Path
 import pytest
 
 from conftest import shared_path
-from enrichkit import (
-    ARXIV_TWIN,
-    RELATION_PUBLISHED,
-    arxiv_decoys,
-    fast_settings,
-    load_fixtures,
-    relation_entries,
-    seed_library,
-)
-from fakeserver import FakeServer, Fault
 from pathbib.bibio import parse, read_library, render, write_library
 from pathbib.cli.app import main
 from pathbib.enrich import Options, abbreviates, apply, entry_ids, plan
@@ -32,6 +22,16 @@ from pathbib.scoring import Query, decide
 from pathbib.sources.local import LocalIndex
 from pathbib.sources.lookup import FileLookup, open_session
 from pathbib.sources.record import Record
+from support.enrichkit import (
+    ARXIV_TWIN,
+    RELATION_PUBLISHED,
+    arxiv_decoys,
+    fast_settings,
+    load_fixtures,
+    relation_entries,
+    seed_library,
+)
+from support.fakeserver import FakeServer, Fault
 
 
 @pytest.fixture(scope="module")

@@ -21,8 +21,9 @@ from typing import Any
 
 from .errors import SourceError
 from .identifiers import extract_identifiers, normalize_arxiv, normalize_doi, normalize_pii
+from .listfields import locked_fields
 from .matching import normalize_title
-from .model import Entry, FieldChange, Finding, Library
+from .model import TYPE_FIELD, Entry, FieldChange, Finding, Library
 from .scoring import (
     KIND_REASONS,
     Decision,
@@ -44,7 +45,6 @@ CONFLICT = "EN301"
 LOCKED = "EN302"
 PUBLISHED = "EN401"  # preprint -> published version found
 
-TYPE_FIELD = "ENTRYTYPE"  # pseudo-field of FieldChange for an entry-type change
 # Library values that only say "preprint": a published venue replaces them without conflict
 PLACEHOLDER = re.compile(r"^\s*(arxiv|medrxiv|biorxiv|ssrn|preprint|corr|arxiv\s*preprint.*|arxiv\s*e-prints|.*\barxiv:\s*\d.*)\s*$", re.I)
 VENUE_FIELDS = ("journal", "booktitle", "volume", "number", "pages", "publisher", "doi", "year", "date")
@@ -219,7 +219,7 @@ def selected(e: Entry, opts: Options) -> bool:
 
 
 def _locks(e: Entry, opts: Options) -> set[str]:
-    locks = {x.strip().lower() for x in re.split(r"[,\s]+", e.get("list-locked") or "") if x.strip()}
+    locks = locked_fields(e)
     for item in opts.locked:
         k, _, f = item.partition(":")
         if k == e.key:
@@ -763,19 +763,7 @@ def _is_preprint_doi(old: str, w: _Work) -> bool:
 
 def apply(library: Library, p: Plan) -> Library:
     """Return the library with the plan's fills and updates applied (conflicts are not)."""
-    by_key: dict[str, Entry] = {}
-    for c in p.applied:
-        e = by_key.get(c.key) or library.get(c.key)
-        if e is None:
-            continue
-        if c.field == TYPE_FIELD:
-            e = e.with_type(c.new or e.entry_type)
-        elif c.new is None:
-            e = e.remove(c.field)
-        else:
-            e = e.set(c.field, c.new)
-        by_key[c.key] = e
-    return library.update_entries(by_key)
+    return library.apply(p.applied)
 
 
 def resolve_conflicts(p: Plan, prefer: Iterable[str]) -> Plan:

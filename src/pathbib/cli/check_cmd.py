@@ -10,7 +10,8 @@ from typing import TYPE_CHECKING, Any
 
 import typer
 
-from .app import app, err, state
+from ..errors import ExitCode
+from .base import app, err, json_option, state
 
 if TYPE_CHECKING:
     from ..check import CheckResult, Lookup
@@ -44,9 +45,7 @@ def _record_lookup(st_settings: Settings, records: Path | None) -> Lookup | None
             return got[0] if got else None
 
         lookups.append(file_lookup)
-    cache_path = Path(st_settings.enrich.cache)
-    if not cache_path.is_absolute():
-        cache_path = st_settings.root / cache_path
+    cache_path = st_settings.cache_path
     if cache_path.is_file():
         try:
             from ..sources.cache import Cache
@@ -140,7 +139,7 @@ def _print_human(result: CheckResult, show_suppressed: bool, readme_parser: str 
 def check_command(
     ctx: typer.Context,
     readme: Path | None = typer.Option(None, "--readme", help="Also check this awesome-list README (numbering, counts, order, anchors)."),
-    as_json: bool = typer.Option(False, "--json", help="Print the findings as JSON (same as --format json)."),
+    as_json: bool = json_option("Print the findings as JSON (same as --format json)."),
     fmt: str = typer.Option("human", "--format", help="Output: human, json or github (GitHub Actions annotations)."),
     select: list[str] | None = typer.Option(None, "--select", help="Only these rule ids or prefixes (comma-separated or repeated), e.g. PB1,PB201."),
     ignore: list[str] | None = typer.Option(None, "--ignore", help="Skip these rule ids or prefixes."),
@@ -152,7 +151,7 @@ def check_command(
     today: str | None = typer.Option(None, "--today", metavar="YYYY-MM-DD", help="Date used by the future-date rule (default: today)."),
 ) -> int:
     """Lint library.bib: duplicates, links, scope, contradictions, identifiers, keys, the survey; exit 1 on errors."""
-    from ..check import RULES, CheckContext, apply_fixes, explain, plan_fixes, run_check, to_json
+    from ..check import RULES, CheckContext, apply_fixes, explain, fixes_for, run_check, to_json
     from ..errors import InputError, UsageError
 
     if explain_rule is not None:
@@ -160,11 +159,11 @@ def check_command(
         if rid not in RULES:
             raise UsageError(f"unknown rule {explain_rule!r}", "see `pathbib check --list-rules`")
         typer.echo(explain(rid))
-        return 0
+        return ExitCode.OK
     if list_rules:
         for r in RULES.values():
             typer.echo(f"{r.id}  {r.severity:<7}  {r.name}{'  (fixable)' if r.fixable else ''}{'  (--readme)' if r.readme else ''}")
-        return 0
+        return ExitCode.OK
     fmt = "json" if as_json else fmt.lower()
     if fmt not in ("human", "json", "github"):
         raise UsageError(f"unknown --format {fmt!r}", "use human, json or github")
@@ -198,8 +197,7 @@ def check_command(
             "(see `pathbib check --explain PB201`)")
 
     if fix:
-        active = {(f.key, f.rule) for f in result.findings}
-        changes = [c for c in plan_fixes(lib) if (c.key, c.extra.get("rule", "")) in active]
+        changes = fixes_for(lib, result)
         if changes:
             out = err if fmt != "human" else typer.echo
             for c in changes:
@@ -227,4 +225,4 @@ def check_command(
 
             parser = read_readme(cctx.readme).parser
         _print_human(result, show_suppressed, parser)
-    return 1 if result.errors else 0
+    return ExitCode.FINDINGS if result.errors else ExitCode.OK

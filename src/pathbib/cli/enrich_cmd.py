@@ -11,7 +11,8 @@ from typing import Any
 
 import typer
 
-from .app import app, err, state
+from ..errors import ExitCode
+from .base import app, dry_run_option, err, json_option, state
 
 SOURCES_HELP = "crossref, arxiv or file:PATH (CSL-JSON or BibTeX); repeatable. Default: crossref and arxiv."
 
@@ -25,12 +26,9 @@ def _open(st: Any, sources: list[str], offline: bool, refresh: bool, progress: A
 
     s = st.settings()
     mailto = _mailto(st)
-    cache = Path(s.enrich.cache)
-    if not cache.is_absolute():
-        cache = s.root / cache
     sess = open_session(
         s.enrich, sources or ["crossref", "arxiv"], mailto=mailto, offline=offline, refresh=refresh,
-        cache_path=cache, clock=time.monotonic, wall=time.time, sleep=time.sleep,
+        cache_path=s.cache_path, clock=time.monotonic, wall=time.time, sleep=time.sleep,
         progress=progress or (lambda n: None),
     )
     if sess.public_pool and not offline:
@@ -39,17 +37,13 @@ def _open(st: Any, sources: list[str], offline: bool, refresh: bool, progress: A
     return sess
 
 
-def _provenance_path(library: Path) -> Path:
-    return library.with_name(library.stem + ".provenance.json")
-
-
-def _write_provenance(library: Path, p: Any) -> None:
+def _write_provenance(path: Path, p: Any) -> None:
+    """Merge the plan's provenance into the sidecar at `path` (`Settings.provenance_path`)."""
     from ..bibio import write_text_atomic
     from ..enrich import merge_provenance, render_provenance
 
     if not p.provenance:
         return
-    path = _provenance_path(library)
     existing: Any = {}
     if path.exists():
         try:
@@ -102,8 +96,8 @@ def enrich_command(
     source: list[str] | None = typer.Option(None, "--source", help=SOURCES_HELP),
     offline: bool = typer.Option(False, "--offline", help="Use only cached records; make no request."),
     refresh: bool = typer.Option(False, "--refresh", help="Ignore cached records and fetch again."),
-    dry_run: bool = typer.Option(False, "--dry-run", help="Show the changes; write nothing."),
-    as_json: bool = typer.Option(False, "--json", help="Print a JSON report on stdout."),
+    dry_run: bool = dry_run_option("Show the changes; write nothing."),
+    as_json: bool = json_option("Print a JSON report on stdout."),
     only: list[str] | None = typer.Option(None, "--only", help="Enrich only this citation key (repeatable)."),
     since: str = typer.Option("", "--since", help="Only entries published on or after DATE (YYYY, YYYY-MM or YYYY-MM-DD)."),
     prefer_remote: list[str] | None = typer.Option(
@@ -156,12 +150,12 @@ def enrich_command(
         _findings(p)
     if not dry_run and p.applied:
         write_library(apply(lib, p), snap, path)
-        _write_provenance(path, p)
+        _write_provenance(s.provenance_path, p)
     if not as_json:
         _summary(p, sess.requests)
         if dry_run:
             err("dry run: nothing written")
-    return 3 if any(r.status == "error" for r in p.results) else 0
+    return ExitCode.NETWORK if any(r.status == "error" for r in p.results) else ExitCode.OK
 
 
 def _already_there(lib: Any, new: Any) -> tuple[str, str] | None:
@@ -189,7 +183,7 @@ def add_command(
     section: str = typer.Option("", "--section", help="list-section id of the new entry."),
     source: list[str] | None = typer.Option(None, "--source", help=SOURCES_HELP),
     offline: bool = typer.Option(False, "--offline", help="Use only cached records."),
-    dry_run: bool = typer.Option(False, "--dry-run", help="Print the entry; write nothing."),
+    dry_run: bool = dry_run_option("Print the entry; write nothing."),
 ) -> int:
     """Create a complete entry from a DOI, arXiv id or URL and append it to library.bib."""
     from ..bibio import format_entry, read_library, write_library
@@ -240,9 +234,9 @@ def add_command(
         entry = entry.set("list-section", section)
     if dry_run:
         typer.echo(format_entry(entry))
-        return 0
+        return ExitCode.OK
     write_library(lib.add(entry), snap, s.library)
     prov = next(iter(p.provenance.values()), {})
-    _write_provenance(s.library, type(p)(p.changes, p.findings, p.results, {key: prov} if prov else {}))
+    _write_provenance(s.provenance_path, type(p)(p.changes, p.findings, p.results, {key: prov} if prov else {}))
     typer.echo(f"added {key} ({res.matched}{'; published: ' + res.published if res.published else ''})")
-    return 0
+    return ExitCode.OK

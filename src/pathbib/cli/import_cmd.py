@@ -6,15 +6,16 @@ from pathlib import Path
 
 import typer
 
-from .app import app, err, state
+from ..errors import ExitCode
+from .base import app, dry_run_option, err, json_option, state
 
 
 @app.command("import")
 def import_command(
     ctx: typer.Context,
     readme: Path = typer.Argument(..., help="The awesome-list README (Markdown) to import."),
-    dry_run: bool = typer.Option(False, "--dry-run", help="Write nothing; show the diff of library.bib."),
-    as_json: bool = typer.Option(False, "--json", help="Print the report as JSON."),
+    dry_run: bool = dry_run_option("Write nothing; show the diff of library.bib."),
+    as_json: bool = json_option("Print the report as JSON."),
     prune: bool = typer.Option(
         False, "--prune", help="Mark entries that are no longer in the list with list-exclude (default: only report them)."
     ),
@@ -25,7 +26,7 @@ def import_command(
     import os
 
     from ..bibio import read_library, render, write_library, write_text_atomic
-    from ..config import CONFIG_NAME, parse_settings
+    from ..config import parse_settings
     from ..errors import InputError
     from ..importer import import_list
     from ..importers.markdown import check_size, decode_readme, parse_list
@@ -52,7 +53,7 @@ def import_command(
     old_text = render(lib)
     new_text = render(res.library)
     write_config = settings.path is None
-    config_path = settings.root / CONFIG_NAME
+    config_path = settings.config_path
     config_text = ""
     if write_config:
         try:
@@ -79,7 +80,7 @@ def import_command(
             "warnings": list(parsed.warnings),
         }
         typer.echo(json.dumps(out, ensure_ascii=False, indent=2))
-        return 0
+        return ExitCode.OK
 
     if dry_run:
         diff = difflib.unified_diff(
@@ -132,4 +133,4 @@ def import_command(
             typer.echo(f"{lib_path}: no changes")
         if write_config:
             typer.echo(f"wrote {config_path}")
-    return 0
+    return ExitCode.OK
