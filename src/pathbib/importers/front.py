@@ -48,7 +48,10 @@ class Sections:
                 end = next((h[0] for h in headings if h[0] > last_index and h[1] <= lvl), n)
         self.start, self.end, self.first_index = start, end, first_index
         skip = set(prefix)
-        self.heads = [h for h in headings if start <= h[0] < end and h not in skip]
+        # headings before the first paper's own section (contributing notes, the table of contents
+        # under the document title) are front matter, not empty sections
+        first_top = next((h[0] for h in stacks[0] if h not in skip), first_index)
+        self.heads = [h for h in headings if max(start, first_top) <= h[0] < end and h not in skip]
         self.path_of: dict[HeadRec, tuple[str, ...]] = {}
         st2: list[tuple[int, str]] = []
         for h in self.heads:

@@ -132,7 +132,7 @@ class Walk:
             t = tokens[i]
             end = self.ends[i]
             if t.type == "heading_open":
-                self.heading(i, int(t.tag[1]), read_inline(tokens[i + 1]), t)
+                self.heading(i, int(t.tag[1]), read_inline(tokens[i + 1]), (t.map[0] + 1) if t.map else 0)
             elif t.type == "paragraph_open":
                 self.paragraph(i, t, end)
             elif t.type in ("bullet_list_open", "ordered_list_open"):
@@ -172,13 +172,12 @@ class Walk:
             self.list_skipped[shape] = self.list_skipped.get(shape, 0) + 1
 
     # ------------------------------------------------------------------ headings
-    def heading(self, i: int, level: int, lines: list[Line], t: Token) -> None:
+    def heading(self, i: int, level: int, lines: list[Line], line: int) -> None:
         """A Markdown heading of `level` (1-6); stored at level 2 × `level` (see `HeadRec`)."""
         adjacent = self.pending is not None and not self.pending.blocks and not self.pending.fields and \
             len(self.items) == self.pending.items_before
         self.finish_pending(2 * level)
         self.last = None
-        line = (t.map[0] + 1) if t.map else 0
         title = heading_text(lines)
         level *= 2  # internal levels are doubled: a sub-section that Markdown puts at the same level gets +1
         if _YEAR_ONLY.fullmatch(title) and self.stack:
@@ -225,7 +224,7 @@ class Walk:
         inline = self.tokens[i + 1]
         m = re.fullmatch(r"(#{1,6})([^#\s].*)", inline.content.strip())
         if m and "\n" not in inline.content.strip():  # "#2 Deep Learning Method": a heading without its space
-            self.heading(i, len(m.group(1)), read_inline(inline), t)
+            self.heading(i, len(m.group(1)), read_inline(inline), (t.map[0] + 1) if t.map else 0)
             self.headings[-1] = (i, self.headings[-1][1], " ".join(m.group(2).split()).rstrip(":"), self.headings[-1][3])
             rec = self.headings[-1]
             self.stack[-1] = rec
@@ -493,6 +492,7 @@ class Walk:
     # ------------------------------------------------------------------ html
     def html_block(self, i: int, t: Token) -> None:
         line = (t.map[0] + 1) if t.map else 0
+        heading = False
         for kind, a, b in self.html.read(t.content, line):
             if kind == "open":
                 level = (self.stack[-1][1] if self.stack else 0) + 1
@@ -511,10 +511,16 @@ class Walk:
                     self.last.fields if self.last is not None else None)
                 if target is not None:
                     target.append(SubField("note", str(a), str(b), (), line))
+            elif kind == "heading" and str(b).strip():  # `<h2 id="x">Technique</h2>`
+                self.heading(i, int(a), [Line(" ".join(str(b).split()), line)], line)
+                heading = True
             elif kind == "row":
                 assert isinstance(a, Row)
                 if a.header:
                     self.header = [" ".join(ln.plain() for ln in c) for c in a.cells]
                 else:
                     self.row(i, a, self.header)
-        self.block(i, t, self.ends[i])
+        if heading:  # the block is the heading itself, not a body under it
+            self.blocks.append((i, t, self.ends[i], self.snapshot()))
+        else:
+            self.block(i, t, self.ends[i])
