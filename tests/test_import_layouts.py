@@ -9,6 +9,7 @@ brackets — and bad input through the CLI (nothing written).
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -316,3 +317,27 @@ def test_import_json_lists_every_skipped_candidate(tmp_path: Path, monkeypatch: 
     assert rc == 0, out
     data = json.loads(out)
     assert data["skipped"] == [{"line": 3, "shape": "table-of-contents link", "text": "Papers"}]
+
+
+def test_html_block_headings_are_sections() -> None:
+    text = ("# LLM Reasoning\n\n## Survey\n\n1. **[A Survey Paper.](https://arxiv.org/abs/2212.10403)**\n\n"
+            "<h2 id=\"ltechnique\">Technique</h2>\n\n<h3 id=\"llm\">🔤 Reasoning in LLMs - <i>An Emergent Ability</i></h3>\n\n"
+            "### 2025\n\n1. **[A Technique Paper.](https://arxiv.org/abs/2501.00001)**\n")
+    parsed = parse_list(text)
+    assert [i.section for i in parsed.items] == [("Survey",), ("Technique", "🔤 Reasoning in LLMs - An Emergent Ability",
+                                                               "2025")]
+
+
+def test_import_text_report_counts_skipped_candidates(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                      capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.chdir(tmp_path)
+    tools = "".join(f"- [Tool {k}](https://github.com/x/t{k})\n" for k in range(7))
+    (tmp_path / "README.md").write_text("# L\n\n## Papers\n\n- [A Real Paper](https://arxiv.org/abs/2101.00001)\n"
+                                        + tools, encoding="utf-8")
+    rc = main(["import", "README.md"])
+    out, err = capsys.readouterr()
+    assert rc == 0, err
+    assert re.search(r"skipped candidates\s+7\n", out)
+    assert "skipped line 6 (no scholarly link, venue or year): Tool 0" in out
+    assert "... and 2 more skipped candidates" in out
+    assert "warning: README.md: only 1 of 8 list items with links were read as papers" in err
