@@ -66,7 +66,10 @@ def parse_list(text: str, path: str = "<input>", *, empty_section: str = "") -> 
     empty_lines = {_plain_md(x) for x in (DEFAULT_EMPTY_SECTION, empty_section) if x.strip()}
     fm, descriptions, notes = front_matter(secs, tokens, lines, walk.blocks, empty_lines, _plain_md)
     warnings: list[str] = []
-    if walk.list_candidates and walk.list_papers * 2 < walk.list_candidates:
+    not_taken = walk.list_candidates - walk.list_papers
+    # (papers read another way — headings, tables, paragraphs — may outnumber the list items not taken:
+    # then those are the list's resources, not a layout the reader missed)
+    if walk.list_candidates and walk.list_papers * 2 < walk.list_candidates and len(walk.items) < not_taken:
         shape, count = Counter(walk.list_skipped).most_common(1)[0] if walk.list_skipped else ("?", 0)
         warnings.append(
             f"only {walk.list_papers} of {walk.list_candidates} list items with links were read as papers; "

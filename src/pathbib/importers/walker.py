@@ -272,12 +272,15 @@ class Walk:
 
     # ------------------------------------------------------------------ candidates
     def candidate(self, i: int, lines: list[Line], number: str, *, in_list: bool,
-                  body: list[SubField], shape_prefix: str = "", plain_ok: bool = True) -> bool:
-        """Take `lines` (+ body fields) as a paper if they are one; else record why not."""
+                  body: list[SubField], shape_prefix: str = "", plain_ok: bool = True,
+                  head: Head | None = None) -> bool:
+        """Take `lines` (+ body fields) as a paper if they are one; else record why not.
+
+        `head`: `read_head(lines)` when the caller has it already."""
         line = lines[0].line if lines else 0
         pieces = [p for ln in lines for p in ln.pieces]
         has_link = any(p.url or p.src for p in pieces)
-        head = read_head(lines)
+        head = head if head is not None else read_head(lines)
         if head is not None and not plain_ok and head.shape == "plain title":
             head = None
         if pieces and all(p.url.startswith("#") for p in pieces if p.url or p.src) and any(p.url for p in pieces):
@@ -387,9 +390,9 @@ class Walk:
             own = read_head(head_lines) if head_lines else None
             taken = False
             if own is not None and is_paper(own.title, own.fields + fields, own.title_links):
-                taken = self.candidate(j, head_lines, number, in_list=True, body=fields + sub_fields)
+                taken = self.candidate(j, head_lines, number, in_list=True, body=fields + sub_fields, head=own)
             elif head_lines and not any(self.has_paper(s, e) for s, e, _l in sub_lists):
-                taken = self.candidate(j, head_lines, number, in_list=True, body=fields + sub_fields)
+                taken = self.candidate(j, head_lines, number, in_list=True, body=fields + sub_fields, head=own)
             if taken:
                 self.list_papers += 1
             else:
