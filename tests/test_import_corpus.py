@@ -13,12 +13,14 @@ Run `pytest tests/test_import_corpus.py -s` to see the table (list, expected, im
 
 from __future__ import annotations
 
+import bisect
 import functools
 import json
 import re
 import time
 from collections.abc import Callable
 from pathlib import Path
+from urllib.parse import unquote
 
 import pytest
 
@@ -198,3 +200,28 @@ def test_hand_checked_sample(name: str) -> None:
         assert it.title == s["title"]
         urls = [lk.url for lk in it.title_links] + [lk.url for f in it.fields for lk in f.links]
         assert s["link"] in urls, (s["title"], s["link"], urls)
+
+
+_MD_LINK = re.compile(r"\]\(\s*<?([^)\s>]+)|href=\"([^\"]+)\"")
+
+
+@pytest.mark.slow
+def test_every_link_of_a_paper_is_kept() -> None:
+    """Each link written in a paper's source lines (up to the next item, heading, quote or skipped
+    candidate; HTML comments and badge images left out) is in one of its fields or its title links."""
+    lost: list[str] = []
+    for name in sorted(RULES):
+        src, parsed, _t = _read(name)
+        bounds = sorted({it.line for it in parsed.items} | {h.line for h in parsed.sections}
+                        | {s[0] for s in parsed.skipped} | {k + 1 for k, ln in enumerate(src) if ln.startswith(">")})
+        for it in parsed.items:
+            k = bisect.bisect_right(bounds, it.line)
+            end = min(bounds[k] if k < len(bounds) else len(src) + 1, it.line + 40)
+            text = re.sub(r"<!--.*?-->", " ", "\n".join(src[it.line - 1: end - 1]), flags=re.S)
+            text = re.sub(r"!\[[^\]]*\]\([^)]*\)", " ", text)  # a badge's image is decoration; its link counts
+            have = {unquote(lk.url) for lk in it.title_links} | {unquote(lk.url) for f in it.fields for lk in f.links}
+            for a, b in _MD_LINK.findall(text):
+                url = unquote(a or b)
+                if not url.startswith("#") and not any(url in h for h in have):
+                    lost.append(f"{name}:{it.line}: {url}")
+    assert not lost, "\n".join(lost[:20])

@@ -98,6 +98,7 @@ def _text_fields(text: str, line: int, em: bool = False, strong: bool = False) -
         u = url.rstrip(").,;")
         out.append(SubField(link_kind("", u), "", "", (Link("", u),), line))
         t = t.replace(url, " ")
+    t = re.sub(r"\[+[^\]]*\]+\(\s*\)?", " ", t)  # what is left of a link whose URL was bare text
     t = re.sub(r"^(in|at|on)\s+", "", " ".join(t.split()).strip(" ,;|/-–—[]·•").lstrip("."))
     if not t.strip(" ."):
         return out
@@ -231,7 +232,8 @@ def _prefix(s: str, pieces: list[Piece], head: Head, line: int) -> str:
 def _cut_title(s: str) -> tuple[str, str]:
     """Split plain-text title from the rest: at the first link, emphasis, `, in ` or ` | `."""
     cut = len(s)
-    for pat in (r"\x05", r"\x03", r",\s+in\s+", r"\s\|\s", r"\s-\s\x03", r"\s\((?:19|20)\d\d\)"):
+    for pat in (r"\x05", r"\x03", r",\s+in\s+", r"\s\|\s", r"\s-\s\x03", r"\s\((?:19|20)\d\d\)",
+                r"\s\[{1,2}[^\]\x05]{0,40}\]{1,2}\(", r"https?://"):  # (a link left unclosed; a bare URL)
         m = re.search(pat, s)
         if m and m.start() < cut:
             cut = m.start()

@@ -67,6 +67,7 @@ def block_ends(tokens: list[Token]) -> list[int]:
 
 _NEWS = re.compile(r"(?i)\b(news|updates?|update (log|note)s?|change ?log|what'?s new|release notes|to-?do|"
                    r"contribut\w*|how to (add|cite)|citations?|cite|acknowledge?ments?|licen[cs]e|star history)\b")
+_BARE_URL = re.compile(r"https?://[^\s<>\"')\]]+")
 _YEAR_ONLY = re.compile(r"(19|20)\d\d")
 
 
@@ -512,8 +513,9 @@ class Walk:
             elif kind == "inline" and b:
                 target = self.pending.fields if self.pending is not None else (
                     self.last.fields if self.last is not None else None)
-                if target is not None:
-                    target.append(SubField("note", str(a), str(b), (), line))
+                if target is not None:  # an abstract: its text, and any URL written in it as a link
+                    urls = dict.fromkeys(u.rstrip(".,;") for u in _BARE_URL.findall(str(b)))
+                    target.append(SubField("note", str(a), str(b), tuple(Link("", u) for u in urls), line))
             elif kind == "heading" and str(b).strip():  # `<h2 id="x">Technique</h2>`
                 self.heading(i, int(a), [Line(" ".join(str(b).split()), line)], line)
                 heading = True
