@@ -15,7 +15,8 @@ a shared machine mostly measures the other processes:
 - peer `pandoc -f gfm -t json` (a separate process, startup included) when pandoc is on PATH or in
   benchmarks/.peers.
 
---all also times `read` on every corpus list (one line each) to show it is linear in the size.
+It then reads the list repeated 1, 2 and 4 times (the time per copy stays flat when reading is
+linear), and --all times `read` on every corpus list (one line each).
 Prints a table; not a test.
 """
 
@@ -101,6 +102,12 @@ def main() -> int:
     if pd:
         print(f"  ratio read / pandoc                      {t_read / rows[-1][1]:8.2f}x")
     print(f"  target: read + import < 2 s             {'met' if t_import < 2 else 'NOT MET'}")
+    # linear in the size: the same list 1, 2 and 4 times over (CPU ms per copy should stay flat)
+    print("\nscaling (the list repeated n times): n, KB, CPU ms, ms per copy")
+    for n in (1, 2, 4):
+        big = (text + "\n\n") * n
+        t = median_time(lambda big=big: parse_list(big, "x"), max(1, args.repeat // 2))
+        print(f"  {n}  {len(big.encode()) / 1024:7.0f}  {t * 1000:8.1f}  {t * 1000 / n:8.1f}")
     if args.all:
         print("\nper list (read only): KB, ms, µs per KB")
         for p in sorted(CORPUS.glob("*.md")):

@@ -13,6 +13,8 @@ import re
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from pathbib.cli.app import main
 from pathbib.errors import InputError
@@ -341,3 +343,30 @@ def test_import_text_report_counts_skipped_candidates(tmp_path: Path, monkeypatc
     assert "skipped line 6 (no scholarly link, venue or year): Tool 0" in out
     assert "... and 2 more skipped candidates" in out
     assert "warning: README.md: only 1 of 8 list items with links were read as papers" in err
+
+
+# ----------------------------------------------------------------------------- robustness
+
+_PIECES = [
+    "# T\n", "## Section\n", "### 2024\n", "#2 Heading\n", "- [Title of a paper](https://arxiv.org/abs/2101.00001)\n",
+    "1. **Bold Title**\n   - 📖 Journal: Nature, 2020\n", "* **Abbr**: \"Quoted Title\", *CVPR, 2021*\n",
+    "| Title | Venue |\n|---|---|\n| [T](https://doi.org/10.1/x) | ICLR 2022 |\n", "<details open>\n<summary>S</summary>\n",
+    "</details>\n", "<table><tr><th>Title</th></tr><tr><td>A Row Title</td></tr></table>\n", "```\n# not a heading\n```\n",
+    "**[3]** A. B. \"**Cited Title**.\" NIPS (2014). [[pdf]](x.pdf)\n", "[\\[paper\\]]()\n", "- [Toc](#toc)\n",
+    "> quote [link](https://example.org)\n", "\r\n", "**unclosed bold\n", "[unclosed link](https://x\n", "\n",
+    "<a href=\"https://github.com/x/y\"><img src=\"https://img.shields.io/badge/arXiv-Paper-red\"></a>\n",
+]
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.sampled_from(_PIECES), max_size=25))
+def test_any_mix_of_layouts_reads_or_fails_cleanly(parts: list[str]) -> None:
+    text = "".join(parts)
+    try:
+        parsed = parse_list(text)
+    except InputError:
+        return  # no paper in it: the documented error, never a crash
+    assert parsed.items
+    lines = text.replace("\r\n", "\n").count("\n") + 1
+    assert all(1 <= it.line <= lines for it in parsed.items)
+    assert all(1 <= ln <= lines for ln, _shape, _text in parsed.skipped)
