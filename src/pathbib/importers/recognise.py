@@ -41,6 +41,9 @@ _VENUE_WORDS = re.compile(
     r"\b(arxiv|medrxiv|biorxiv|conference|journal|transactions|workshop|proceedings|preprint|symposium|"
     r"letters|technical report|tech report|findings|thesis|magazine|openreview)\b", re.I)
 _NAMES = re.compile(r"^[A-Z\u00C0-\u024F][\w\u00C0-\u024F.'’*\- ]*(?:(?:,|;| and | & )\s*[\w\u00C0-\u024F.'’*\- ]+)+\.?$")
+_ACRONYM = re.compile(r"[A-Z][A-Za-z&.-]{1,11}")
+_ONE_NAME = re.compile(r"(?:[A-Z]\.\s?)+[A-Z][\w'’-]+")
+_EM_NAME = re.compile(r"[A-Z\u00C0-\u024F][\w'’.-]+(?:\s+[A-Z\u00C0-\u024F][\w'’.-]+){1,3}")
 _URL = re.compile(r"https?://[^\s<>\"'）]+")
 _QUOTE = re.compile(r"[\"“”](?:\x01)?([^\"“”\x01\x02]{6,}?)(?:\x02)?[.,]?[\"“”]")
 _LABELLED = re.compile(r"^([^:\[\]()\x05]{1,40}?)\s*:\s*(?!//)(.*)$", re.S)
@@ -99,7 +102,7 @@ def _text_fields(text: str, line: int, em: bool = False, strong: bool = False) -
         out.append(SubField(link_kind("", u), "", "", (Link("", u),), line))
         t = t.replace(url, " ")
     t = re.sub(r"\[+[^\]]*\]+\(\s*\)?", " ", t)  # what is left of a link whose URL was bare text
-    t = re.sub(r"^(in|at|on)\s+", "", " ".join(t.split()).strip(" ,;|/-–—[]·•").lstrip("."))
+    t = re.sub(r"^(in|at|on)(\s+|$)", "", " ".join(t.split()).strip(" ,;|/-–—[]·•").lstrip("."))
     if not t.strip(" ."):
         return out
     if _DATE.match(t):
@@ -117,10 +120,14 @@ def _text_fields(text: str, line: int, em: bool = False, strong: bool = False) -
         return out
     if strong:
         out.append(SubField("note", "", t, (), line))  # a bold remark: "**(ResNet, CVPR best paper)**"
-    elif venue_like(t) and not (em and _names_like(t)):
+    elif (venue_like(t) and not (em and _names_like(t))) or (em and _ACRONYM.fullmatch(t)):  # *KAIS*
+        who, _c, where = t.rpartition(",")
+        if who and venue_like(where) and not venue_like(who) and _names_like(who):  # "A and B, Arxiv 2021"
+            out.append(SubField("authors", "", who.strip(), (), line))
+            t = where.strip()
         out.append(SubField("venue", "", t[1:-1] if re.fullmatch(r"\([^()]*\)", t) else t, (), line))
-    elif _names_like(t):
-        out.append(SubField("authors", "", t, (), line))
+    elif _names_like(t) or _ONE_NAME.fullmatch(t) or (em and _EM_NAME.fullmatch(t)):
+        out.append(SubField("authors", "", t, (), line))  # "A, B and C"; "R. Girshick"; "*Calvin Luo*"
     elif _YEAR.fullmatch(t.strip("() ")):
         out.append(SubField("year", "", t.strip("() "), (), line))
     elif find_year(t) and len(t) <= 30:
@@ -167,6 +174,8 @@ def _labelled(ln: Line) -> SubField | None:
     if m and len(m.group(1).split()) <= 4:
         label, value = m.group(1).strip(" *_"), m.group(2)
     value = value.strip().strip("*_").strip()
+    if label:
+        value = value.lstrip(": ")
     kind = classify_label(label) if label else None
     if kind is None and not label and links:
         kinds = {classify_label(lk.text) for lk in links}  # "[GitHub](…)": the link text is the label
@@ -182,7 +191,7 @@ def _labelled(ln: Line) -> SubField | None:
                 return SubField(ek, "", rest.strip("*_ "), tuple(links), ln.line)
             return SubField("note", label, value, tuple(links), ln.line)  # "📄 Slides: [deck](…)"
         if ek is None:
-            return None
+            return _unknown_label(label, value, links, ln)
         kind = ek
     if kind in ("pdf", "code"):
         if not links:
@@ -193,6 +202,17 @@ def _labelled(ln: Line) -> SubField | None:
             finer = link_kind(label or links[0].text, links[0].url)
             kind = finer if finer in ("project", "demo", "dataset", "video") else kind
     return SubField(kind, label, value, tuple(links), ln.line)
+
+
+def _unknown_label(label: str, value: str, links: list[Link], ln: Line) -> SubField | None:
+    """`Comment: text`, `Homeoage: url` — a label pathbib does not know, written at the line's start."""
+    if not label or not value or not re.match(r"[\x01\x03]?[^\x05:]{1,40}[\x02\x04]?\s*:", split_lead(ln.marked)[1]):
+        return None
+    if not links:
+        links = [Link("", u.rstrip(").,")) for u in _URL.findall(value)]
+    if links and _URL.fullmatch(value) or (links and value == " ".join(lk.text for lk in links).strip()):
+        return SubField(link_kind(label, links[0].url), label, value, tuple(links), ln.line)
+    return SubField("note", label, value, tuple(links), ln.line)
 
 
 def read_field_line(ln: Line) -> list[SubField]:
