@@ -10,7 +10,7 @@ CLI calls. Nothing here reads the clock, so the same library gives the same byte
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from .bibio import write_text_atomic
@@ -40,6 +40,9 @@ class RenderOptions:
 
     template: str | None = None  # the text of the curator's README template (markdown only)
     ascii: bool = False  # bibtex / survey-bib: non-ASCII characters as LaTeX macros
+    # the survey's BibTeX and APA text when already rendered (`build_exports` renders them once)
+    survey_bibtex: str | None = None
+    survey_apa: str | None = None
 
 
 Render = Callable[[Library, Settings, RenderOptions], str]
@@ -66,12 +69,11 @@ def _markdown(library: Library, settings: Settings, opts: RenderOptions) -> str:
     from .exporters.citation import apa_reference, survey_bib
     from .exporters.markdown import render_readme
 
-    survey = has_survey(library, settings)
-    return render_readme(
-        library, settings, template=opts.template,
-        citation_bibtex=survey_bib(library, settings) if survey else "",
-        citation_apa=apa_reference(library, settings) if survey else "",
-    )
+    if not has_survey(library, settings):
+        return render_readme(library, settings, template=opts.template, citation_bibtex="", citation_apa="")
+    bib = opts.survey_bibtex if opts.survey_bibtex is not None else survey_bib(library, settings)
+    apa = opts.survey_apa if opts.survey_apa is not None else apa_reference(library, settings)
+    return render_readme(library, settings, template=opts.template, citation_bibtex=bib, citation_apa=apa)
 
 
 def _csl_json(library: Library, settings: Settings, opts: RenderOptions) -> str:
@@ -89,6 +91,8 @@ def _bibtex(library: Library, settings: Settings, opts: RenderOptions) -> str:
 def _survey_bib(library: Library, settings: Settings, opts: RenderOptions) -> str:
     from .exporters.citation import survey_bib
 
+    if opts.survey_bibtex is not None and not opts.ascii:
+        return opts.survey_bibtex
     return survey_bib(library, settings, ascii=opts.ascii)
 
 
@@ -131,8 +135,12 @@ def build_exports(library: Library, settings: Settings, *, template: str | None 
 
     `template` is the text of the curator's README template (read by the caller), if any.
     """
+    from .exporters.citation import apa_reference, survey_bib
+
     opts = RenderOptions(template=template)
     survey = has_survey(library, settings)
+    if survey:  # README.md and survey.bib both show the survey's BibTeX: render it once
+        opts = replace(opts, survey_bibtex=survey_bib(library, settings), survey_apa=apa_reference(library, settings))
     return {x.filename: x.render(library, settings, opts)
             for x in EXPORTERS.values() if x.filename is not None and (survey or not x.survey)}
 

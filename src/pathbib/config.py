@@ -10,11 +10,15 @@ import re
 import tomllib
 from dataclasses import dataclass, field, fields
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from .errors import ConfigError
 
+if TYPE_CHECKING:
+    from _typeshed import DataclassInstance
+
 CONFIG_NAME = "pathbib.toml"
+_T = TypeVar("_T", bound="DataclassInstance")
 
 
 @dataclass(frozen=True)
@@ -123,7 +127,7 @@ class Settings:
         return self.path if self.path is not None else self.root / CONFIG_NAME
 
 
-def _build(cls: type, data: dict[str, Any], where: str) -> Any:
+def _build(cls: type[_T], data: dict[str, Any], where: str) -> _T:
     known = {f.name: f for f in fields(cls)}
     kwargs: dict[str, Any] = {}
     for k, v in data.items():

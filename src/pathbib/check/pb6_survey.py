@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from typing import Any
 
 from .. import listfields
 from ..config import Settings
@@ -12,7 +11,7 @@ from ..matching import author_families, normalize_family, title_similarity
 from ..model import Entry, Finding, Library
 from ..names import parse_name
 from .fields import _clean, _urls, identifiers
-from .registry import CheckContext, _f, _rule
+from .registry import CheckContext, RecordLike, _f, _rule
 
 
 def survey_entries(lib: Library, settings: Settings) -> list[Entry]:
@@ -20,7 +19,7 @@ def survey_entries(lib: Library, settings: Settings) -> list[Entry]:
     return listfields.survey_entries(lib.entries, settings.survey)
 
 
-def _survey_record(entry: Entry, ctx: CheckContext) -> tuple[str, Any] | None:
+def _survey_record(entry: Entry, ctx: CheckContext) -> tuple[str, RecordLike] | None:
     if ctx.lookup is None:
         return None
     ids = identifiers(entry)

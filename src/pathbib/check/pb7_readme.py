@@ -10,7 +10,7 @@ from ..listfields import SlugCounter
 from ..matching import normalize_title
 from ..model import Finding, Library, Severity
 from .fields import _url_key
-from .readme import _ITEM, ReadmeItem, _readme, _unfenced_lines, heading_text
+from .readme import Readme, ReadmeItem, _readme, heading_text
 from .registry import CheckContext, _f, _rule
 
 
@@ -67,10 +67,9 @@ _COUNT_RE = re.compile(r"(?:sum|total)\s+of\s+`?(\d+)`?\s+(?:\w+\s+){0,2}(?:pape
 _SPAN_RE = re.compile(r"(?:from|between)\s+`?(\d{4})`?\s+(?:to|and|-|–)\s+`?(\d{4})`?", re.I)
 
 
-def _claim_lines(text: str) -> Iterator[tuple[int, str]]:
-    for i, line in _unfenced_lines(text):
-        if not _ITEM.match(line) and not line.startswith((" ", "\t")):
-            yield i, line
+def _claim_lines(rd: Readme) -> Iterator[tuple[int, str]]:
+    """The README's prose lines (outside lists and code), where claims about the list are made."""
+    yield from rd.prose
 
 
 @_rule("PB703", "stated-count", "error",
@@ -85,7 +84,7 @@ def rule_stated_count(lib: Library, ctx: CheckContext) -> list[Finding]:
         return []
     n = len(rd.items)
     out = []
-    for i, line in _claim_lines(rd.text):
+    for i, line in _claim_lines(rd):
         m = _COUNT_RE.search(line)
         if m:
             stated = int(m.group(1) or m.group(2))
@@ -109,7 +108,7 @@ def rule_stated_span(lib: Library, ctx: CheckContext) -> list[Finding]:
         return []
     lo, hi = min(years), max(years)
     out = []
-    for i, line in _claim_lines(rd.text):
+    for i, line in _claim_lines(rd):
         m = _SPAN_RE.search(line)
         if m and (int(m.group(1)), int(m.group(2))) != (lo, hi):
             early = [it for it in rd.items if lo in it.years][:3]

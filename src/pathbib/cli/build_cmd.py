@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 
 from ..errors import ExitCode
 from .base import app, check_option, err, state
+
+if TYPE_CHECKING:
+    from ..model import Library
 
 
 @app.command("build")
@@ -53,15 +57,13 @@ def build_command(
     return ExitCode.OK
 
 
-def _report_unmapped(name: str, lib: object) -> None:
+def _report_unmapped(name: str, lib: Library) -> None:
     """`export --report`: the fields with no home in CSL-JSON, on stderr."""
     from ..exporters.csl_json import to_csl
-    from ..model import Library
 
     if name != "csl-json":
         err(f"note: --report lists unmapped fields for csl-json only; {name} keeps every exported field")
         return
-    assert isinstance(lib, Library)
     _, findings = to_csl(lib)
     counts: dict[str, int] = {}
     for f in findings:

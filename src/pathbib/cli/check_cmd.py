@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import time
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -14,8 +13,7 @@ from ..errors import ExitCode
 from .base import app, err, json_option, state
 
 if TYPE_CHECKING:
-    from ..check import CheckResult, Lookup
-    from ..config import Settings
+    from ..check import CheckResult
 
 
 def _split(values: list[str] | None) -> list[str]:
@@ -29,47 +27,6 @@ def _validate(prefixes: list[str], option: str) -> None:
     for p in prefixes:
         if not any(r.startswith(p.upper()) for r in RULES):
             raise UsageError(f"{option} {p!r} matches no rule", "see `pathbib check --list-rules` for the rule ids")
-
-
-def _record_lookup(st_settings: Settings, records: Path | None) -> Lookup | None:
-    """A lookup from --records FILE and/or the enrichment cache (read only, never the network)."""
-    lookups: list[Lookup] = []
-    if records is not None:
-        from ..sources.local import LocalIndex, read_local
-
-        idx = LocalIndex(read_local(records))
-
-        def file_lookup(scheme: str, ident: str) -> Any:
-            table = idx.by_doi if scheme == "doi" else idx.by_arxiv
-            got = table.get(ident)
-            return got[0] if got else None
-
-        lookups.append(file_lookup)
-    cache_path = st_settings.cache_path
-    if cache_path.is_file():
-        try:
-            from ..sources.cache import Cache
-
-            cache = Cache(cache_path, max_age_days=1e6, now=time.time)
-
-            def cache_lookup(scheme: str, ident: str) -> Any:
-                hit = cache.get("crossref", f"doi:{ident}") if scheme == "doi" else cache.get("arxiv", f"arxiv:{ident}")
-                return hit[0] if hit else None
-
-            lookups.append(cache_lookup)
-        except Exception:  # noqa: BLE001 - an unreadable cache only makes check less sharp
-            err(f"warning: {cache_path}: enrichment cache not readable; checking without it")
-    if not lookups:
-        return None
-
-    def chain(scheme: str, ident: str) -> Any:
-        for lk in lookups:
-            got = lk(scheme, ident)
-            if got is not None:
-                return got
-        return None
-
-    return chain
 
 
 def _gh_escape(s: str, prop: bool = False) -> str:
@@ -151,8 +108,9 @@ def check_command(
     today: str | None = typer.Option(None, "--today", metavar="YYYY-MM-DD", help="Date used by the future-date rule (default: today)."),
 ) -> int:
     """Lint library.bib: duplicates, links, scope, contradictions, identifiers, keys, the survey; exit 1 on errors."""
-    from ..check import RULES, CheckContext, apply_fixes, explain, fixes_for, run_check, to_json
-    from ..errors import InputError, UsageError
+    from ..check import RULES, CheckContext, apply_fixes, explain, fixes_for, run_check
+    from ..errors import UsageError
+    from ..sources.records import record_lookup
 
     if explain_rule is not None:
         rid = explain_rule.strip().upper()
@@ -181,15 +139,8 @@ def check_command(
     settings = st.settings()
     path = settings.library
     lib, snap = read_library(path)
-    readme_text = None
-    if readme is not None:
-        try:
-            readme_text = readme.read_text(encoding="utf-8")
-        except FileNotFoundError:
-            raise InputError("no such file", "pass the README with --readme PATH", path=str(readme)) from None
-        except (OSError, UnicodeDecodeError) as exc:
-            raise InputError(f"cannot be read: {exc}", "pass a UTF-8 Markdown file", path=str(readme)) from None
-    cctx = CheckContext(settings=settings, today=now, lookup=_record_lookup(settings, records),
+    readme_text = _read_readme(readme) if readme is not None else None
+    cctx = CheckContext(settings=settings, today=now, lookup=record_lookup(records, settings.cache_path, err),
                         readme=readme_text, readme_path=str(readme) if readme else "README.md")
     result = run_check(lib, cctx, sel, ign)
     if not settings.scope.terms and not sel:
@@ -209,20 +160,32 @@ def check_command(
         elif fmt == "human":
             typer.echo("nothing to fix")
 
+    _print_result(result, fmt, cctx.readme, show_suppressed)
+    return ExitCode.FINDINGS if result.errors else ExitCode.OK
+
+
+def _read_readme(readme: Path) -> str:
+    """The text of the --readme file; `InputError` naming it when it cannot be read."""
+    from ..errors import InputError
+
+    try:
+        return readme.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise InputError("no such file", "pass the README with --readme PATH", path=str(readme)) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(f"cannot be read: {exc}", "pass a UTF-8 Markdown file", path=str(readme)) from None
+
+
+def _print_result(result: CheckResult, fmt: str, readme: str | None, show_suppressed: bool) -> None:
+    """The findings as JSON, GitHub annotations or the human report, on stdout."""
+    from ..check import read_readme, to_json
+
     if fmt == "json":
         data = to_json(result)
-        if cctx.readme is not None:
-            from ..check import read_readme
-
-            data["summary"]["readme_parser"] = read_readme(cctx.readme).parser
+        if readme is not None:
+            data["summary"]["readme_parser"] = read_readme(readme).parser
         typer.echo(json.dumps(data, indent=2, ensure_ascii=False))
     elif fmt == "github":
         _print_github(result, show_suppressed)
     else:
-        parser = None
-        if cctx.readme is not None:
-            from ..check import read_readme
-
-            parser = read_readme(cctx.readme).parser
-        _print_human(result, show_suppressed, parser)
-    return ExitCode.FINDINGS if result.errors else ExitCode.OK
+        _print_human(result, show_suppressed, read_readme(readme).parser if readme is not None else None)

@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 
 from ..errors import ExitCode
 from .base import app, dry_run_option, err, json_option, state
+
+if TYPE_CHECKING:
+    from ..config import Settings
+    from ..importer import ImportResult
 
 
 @app.command("import")
@@ -23,28 +28,15 @@ def import_command(
     """Import an awesome-list README into library.bib (merge; curated fields win)."""
     import difflib
     import json
-    import os
 
     from ..bibio import read_library, render, write_library, write_text_atomic
-    from ..config import parse_settings
-    from ..errors import InputError
     from ..importer import import_list
-    from ..importers.markdown import check_size, decode_readme, parse_list
-    from ..importers.settings_toml import settings_toml
+    from ..importers.markdown import decode_readme, parse_list
 
     st = state(ctx)
     settings = st.settings()
     src = str(readme)
-    try:
-        check_size(readme.stat().st_size, src)  # before reading a huge file into memory
-        data = readme.read_bytes()
-    except FileNotFoundError:
-        raise InputError("no such file", "pass the path of the awesome-list README.md", path=src) from None
-    except IsADirectoryError:
-        raise InputError("is a directory", "pass the path of the README.md file", path=src) from None
-    except OSError as exc:
-        raise InputError(f"cannot be read: {exc.strerror}", "check the path and its permissions", path=src) from None
-    parsed = parse_list(decode_readme(data, src), src, empty_section=settings.list.empty_section)
+    parsed = parse_list(decode_readme(_read_readme(readme), src), src, empty_section=settings.list.empty_section)
 
     lib_path = settings.library
     lib, snap = read_library(lib_path, missing_ok=True)
@@ -54,14 +46,7 @@ def import_command(
     new_text = render(res.library)
     write_config = settings.path is None
     config_path = settings.config_path
-    config_text = ""
-    if write_config:
-        try:
-            rel = os.path.relpath(lib_path, settings.root)
-        except ValueError:
-            rel = str(lib_path)
-        config_text = settings_toml(res.settings, survey=res.survey_key, library=Path(rel).as_posix())
-        parse_settings(config_text, settings.root, config_path)  # never write a file pathbib cannot read
+    config_text = _new_config(res, settings) if write_config else ""
 
     wrote = False
     if not dry_run:
@@ -91,6 +76,54 @@ def import_command(
         if write_config:
             typer.echo(f"would write {config_path}:")
             typer.echo(config_text)
+    _print_report(res, src, lib_path, dry_run, prune)
+    if not dry_run:
+        if wrote:
+            typer.echo(f"wrote {lib_path}")
+        else:
+            typer.echo(f"{lib_path}: no changes")
+        if write_config:
+            typer.echo(f"wrote {config_path}")
+    return ExitCode.OK
+
+
+def _read_readme(readme: Path) -> bytes:
+    """The bytes of the README; `InputError` naming the file when it cannot be read."""
+    from ..errors import InputError
+    from ..importers.markdown import check_size
+
+    src = str(readme)
+    try:
+        check_size(readme.stat().st_size, src)  # before reading a huge file into memory
+        return readme.read_bytes()
+    except FileNotFoundError:
+        raise InputError("no such file", "pass the path of the awesome-list README.md", path=src) from None
+    except IsADirectoryError:
+        raise InputError("is a directory", "pass the path of the README.md file", path=src) from None
+    except OSError as exc:
+        raise InputError(f"cannot be read: {exc.strerror}", "check the path and its permissions", path=src) from None
+
+
+def _new_config(res: ImportResult, settings: Settings) -> str:
+    """The text of a new pathbib.toml for the imported list (checked to read back)."""
+    import os
+
+    from ..config import parse_settings
+    from ..importers.settings_toml import settings_toml
+
+    lib_path = settings.library
+    try:
+        rel = os.path.relpath(lib_path, settings.root)
+    except ValueError:
+        rel = str(lib_path)
+    config_text = settings_toml(res.settings, survey=res.survey_key, library=Path(rel).as_posix())
+    parse_settings(config_text, settings.root, settings.config_path)  # never write a file pathbib cannot read
+    return config_text
+
+
+def _print_report(res: ImportResult, src: str, lib_path: Path, dry_run: bool, prune: bool) -> None:
+    """The import report for humans: counts, merges, removals and conflicts on stdout, findings on stderr."""
+    rep = res.report
     rows = [
         ("items seen", str(rep.items_seen)),
         ("entries in the list", f"{rep.entries} (survey included)" if rep.survey else str(rep.entries)),
@@ -126,11 +159,3 @@ def import_command(
             continue
         where = f"{f.path}:{f.line}: " if f.line else ""
         err(f"{f.severity}: {where}{f.message}")
-    if not dry_run:
-        if wrote:
-            typer.echo(f"wrote {lib_path}")
-        else:
-            typer.echo(f"{lib_path}: no changes")
-        if write_config:
-            typer.echo(f"wrote {config_path}")
-    return ExitCode.OK
