@@ -13,6 +13,7 @@ from .base import app, dry_run_option, err, json_option, state
 if TYPE_CHECKING:
     from ..config import Settings
     from ..importer import ImportResult
+    from ..importers.markdown import ParsedList
 
 
 @app.command("import")
@@ -76,7 +77,7 @@ def import_command(
         if write_config:
             typer.echo(f"would write {config_path}:")
             typer.echo(config_text)
-    _print_report(res, src, lib_path, dry_run, prune)
+    _print_report(res, parsed, src, lib_path, dry_run, prune)
     if not dry_run:
         if wrote:
             typer.echo(f"wrote {lib_path}")
@@ -121,8 +122,9 @@ def _new_config(res: ImportResult, settings: Settings) -> str:
     return config_text
 
 
-def _print_report(res: ImportResult, src: str, lib_path: Path, dry_run: bool, prune: bool) -> None:
-    """The import report for humans: counts, merges, removals and conflicts on stdout, findings on stderr."""
+def _print_report(res: ImportResult, parsed: ParsedList, src: str, lib_path: Path, dry_run: bool, prune: bool) -> None:
+    """The import report for humans: counts, merges, removals, conflicts and skipped candidates on stdout,
+    warnings and findings on stderr."""
     rep = res.report
     rows = [
         ("items seen", str(rep.items_seen)),
