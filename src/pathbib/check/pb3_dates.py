@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Mapping
 
+from ..dates import DATE_FIELDS, fields_disagreement
 from ..identifiers import (
     arxiv_year_month,
 )
@@ -193,3 +194,18 @@ def rule_missing_year(lib: Library, ctx: CheckContext) -> list[Finding]:
             out.append(_f("PB305", msg, e, "year", "add the year", lib=lib))
     return out
 
+
+
+@_rule("PB306", "date-contradiction", "error",
+       "`year` and `date` give different years, or `origdate` is later than the date (or year) of the version cited.",
+       "biblatex prints `date` when both are given, so a `date` next to a conflicting `year` silently overrides "
+       "the year; an original publication cannot come after the version that reprints it.",
+       "Make them agree: correct or remove `date` (or `year`), or fix `origdate`.")
+def rule_date_contradiction(lib: Library, ctx: CheckContext) -> list[Finding]:
+    out = []
+    for e in lib.entries:
+        why = fields_disagreement({f: e.get(f) for f in DATE_FIELDS})
+        if why:
+            field = "origdate" if why.startswith("origdate") else "date"
+            out.append(_f("PB306", why, e, field, f"correct the {field} or the year", lib=lib))
+    return out

@@ -16,8 +16,8 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import InputError
+from ..record import Record
 from .crossref_types import TYPE_MAP
-from .record import Record
 
 # CSL type -> (BibTeX type, kinds)
 CSL_TYPES: dict[str, tuple[str, frozenset[str]]] = {
@@ -83,9 +83,12 @@ def _csl_name(a: Any) -> str:
     if not isinstance(a, dict):
         return ""
     fam = _s(a.get("family"))
-    if a.get("non-dropping-particle"):
-        fam = f"{_s(a['non-dropping-particle'])} {fam}".strip()
-    given = _s(a.get("given"))
+    for particle in ("non-dropping-particle", "dropping-particle"):
+        if a.get(particle):  # BibTeX has one von part: "van der Laan, Mark"
+            fam = f"{_s(a[particle])} {fam}".strip()
+    given, suffix = _s(a.get("given")), _s(a.get("suffix"))
+    if fam and suffix:
+        return f"{fam}, {suffix}, {given}"
     if fam:
         return f"{fam}, {given}" if given else fam
     lit = _s(a.get("literal"))
