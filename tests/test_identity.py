@@ -319,7 +319,8 @@ def test_a_library_entry_sharing_a_link_under_another_title_is_left_alone() -> N
 
 def test_titles_with_latex_specials_match_their_escaped_form_on_re_import() -> None:
     # library.bib stores `Diffusion\_models\_tutorial`; the list says `Diffusion_models_tutorial`
-    text = ("# L\n\n## S\n\n1. **Diffusion_models_tutorial**\n   - [Code](https://github.com/a/b)\n\n"
+    text = ("# L\n\n## S\n\n1. **Diffusion_models_tutorial**\n   - Journal: Nature, 2020\n"
+            "   - [Code](https://github.com/a/b)\n\n"
             "2. **H&E stains at 100% for #1 ~ranked {GAN}s**\n   - Journal: Nature, 2021\n")
     first = import_list(parse_list(text, "l.md"), Library(), path="l.md")
     lib = parse(render(first.library))
