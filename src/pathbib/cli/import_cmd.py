@@ -145,7 +145,7 @@ def _print_report(res: ImportResult, parsed: ParsedList, src: str, lib_path: Pat
     for name, value in rows:
         typer.echo(f"  {name:<{width}}  {value}")
     for m in rep.merged:
-        nums = ", ".join(f"no. {n}" if n else f"line {ln}" for n, ln in zip(m.numbers, m.lines))  # bullets have no number
+        nums = ", ".join(f"no. {n}" if n else f"line {ln}" for n, ln in zip(m.numbers, m.lines, strict=True))  # bullets: no number
         typer.echo(f"  merged {nums} into {m.key} ({m.reason})")
     for k in rep.removed:
         typer.echo(f"  not in the list any more: {k}" + (" (marked list-exclude)" if prune else ""))
