@@ -79,12 +79,18 @@ def _find_duplicates(entries: Sequence[Entry], ntitle: Mapping[str, str],
         for scheme, vals in ids[e.key].items():
             for v in vals:
                 by_id[(scheme, v)].append(e)
-    works = {e.key: Work(entry_titles(e), ids[e.key]) for e in entries}
+    works: dict[str, Work] = {}
+
+    def work(e: Entry) -> Work:  # made only for entries that share an identifier
+        if e.key not in works:
+            works[e.key] = Work(entry_titles(e), ids[e.key])
+        return works[e.key]
+
     for (scheme, v), group in by_id.items():
         # the one same-work rule (identity.same_work): a shared identifier needs near-equal titles
         for i, first in enumerate(group[:60]):
             for other in group[i + 1:60]:
-                if same_work(works[first.key], works[other.key]):
+                if same_work(work(first), work(other)):
                     add(first, other, "identifier", f"{'arXiv' if scheme == 'arxiv' else scheme.upper()} {v}")
     # 2. identical normalised titles
     by_title: dict[str, list[Entry]] = defaultdict(list)
