@@ -16,8 +16,11 @@ _EXPLAIN_SUPPRESS = "check-ignore"
 
 
 @_rule("PB101", "duplicate-work", "error",
-       "Two entries describe the same work: same DOI, arXiv id, PII or OpenReview id, or a (near-)identical "
-       "normalised title, whatever their entry types. A preprint and its published version are named as such.",
+       "Two entries describe the same work, by the rule `import` and `enrich` use too (`pathbib.identity`): a shared "
+       "DOI, arXiv id, PII, OpenReview id ... with near-equal titles, or the same normalised title (also a nearly "
+       "identical one with an author in common) with no contradicting identifier, whatever their entry types. A "
+       "preprint and its published version are named as such. Different titles sharing a link are PB106, the same "
+       "title with different DOIs PB107.",
        "A list that shows a paper twice looks unmaintained, and two entries drift apart when only one is corrected.",
        "Keep one entry (the published version when there is one), move any identifier it lacks (e.g. the arXiv "
        "`eprint`) into it, and delete the other. If they really are different works, suppress the finding on one "
