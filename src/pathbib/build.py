@@ -24,7 +24,8 @@ def build_exports(library: Library, settings: Settings, *, template: str | None 
     """
     from .exporters.bibtex import export_bibtex
     from .exporters.citation import apa_reference, citation_cff, survey_bib
-    from .exporters.csl_json import export_csl_json
+    from .exporters.bibtex import DEFAULT_PROTECTED_WORDS
+    from .exporters.csl_json import CslOptions, export_csl_json
     from .exporters.markdown import render_readme, survey_entry
 
     out: dict[str, str] = {}
@@ -35,7 +36,9 @@ def build_exports(library: Library, settings: Settings, *, template: str | None 
     out["README.md"] = render_readme(
         library, settings, template=template, citation_bibtex=bib_survey, citation_apa=apa
     )
-    out["library.json"] = export_csl_json(library)
+    out["library.json"] = export_csl_json(
+        library, CslOptions(protect_words=DEFAULT_PROTECTED_WORDS + tuple(settings.list.protect_words))
+    )
     out["library.bib"] = export_bibtex(library, protect_words=settings.list.protect_words)
     if has_survey:
         out["survey.bib"] = bib_survey

@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
+
+if TYPE_CHECKING:
+    from ..config import Settings
+    from ..model import Finding, Library
 
 from .app import app, err, state
 
@@ -95,6 +101,25 @@ def build_command(
     return 0
 
 
+def _readable(lib: Library, path: Path, allow_invalid: bool) -> tuple[Library, int]:
+    """Recover repeated fields (first value wins) and report every block left out, on stderr."""
+    from ..bibio import first_value_wins
+    from ..errors import ExitCode
+
+    lib, recovered = first_value_wins(lib)
+    for fb in recovered:
+        err(f"warning: {path}:{fb.line}: {fb.reason}: the first value is exported (as BibTeX and biber do)")
+    for fb in lib.failed:
+        err(f"{'warning' if allow_invalid else 'error'}: {path}:{fb.line}: block not exported: {fb.reason}")
+    if lib.failed and not allow_invalid:
+        err(
+            f"hint: {len(lib.failed)} block(s) of {path} were left out of the export (exit 1); fix them "
+            "(pathbib check lists them too), or pass --allow-invalid to accept the export without them"
+        )
+        return lib, int(ExitCode.FINDINGS)
+    return lib, 0
+
+
 @app.command("export")
 def export_command(
     ctx: typer.Context,
@@ -106,66 +131,87 @@ def export_command(
     report: bool = typer.Option(
         False, "--report", help="List, on stderr, the fields that have no home in the format (csl-json)."
     ),
+    strict_csl: bool = typer.Option(
+        False, "--strict-csl",
+        help="csl-json: plain CSL names (non-dropping-particle, suffix) and types (software) instead of Zotero's form.",
+    ),
+    allow_invalid: bool = typer.Option(
+        False, "--allow-invalid", help="Exit 0 even when blocks of library.bib cannot be parsed (they are reported)."
+    ),
 ) -> int:
-    """Export the library in one FORMAT to stdout or a file."""
+    """Export the library in one FORMAT to stdout or a file (blocks that cannot be read: exit 1)."""
     from ..bibio import read_library, write_text_atomic
     from ..errors import UsageError
-    from ..model import Finding
-
     name = _ALIASES.get(fmt.lower(), fmt.lower())
     if name not in FORMATS:
         raise UsageError(f"unknown export format {fmt!r}", f"use one of: {', '.join(FORMATS)}")
     st = state(ctx)
     settings = st.settings()
-    lib, _ = read_library(settings.library)
+    raw, _ = read_library(settings.library)
+    lib, status = _readable(raw, settings.library, allow_invalid)
+    del raw
     findings: list[Finding] = []
     if name == "csl-json":
-        from ..exporters.csl_json import dumps_items, export_csl_json_bytes, to_csl
+        from ..exporters.csl_json import CslOptions, dumps_items, export_csl_json_bytes, to_csl
 
+        opts = CslOptions(strict=strict_csl, protect_words=_csl_words(settings.list.protect_words))
         if report or output is None:
-            items, findings = to_csl(lib)
+            items, findings = to_csl(lib, opts)
             text = dumps_items(items)
         else:  # streams items into UTF-8: about half the peak memory on large libraries
-            data = export_csl_json_bytes(lib)
+            data = export_csl_json_bytes(lib, opts)
             del lib
             write_text_atomic(output, data)
             err(f"wrote {output}")
-            return 0
-    elif name == "bibtex":
-        from ..exporters.bibtex import export_bibtex
-
-        text = export_bibtex(lib, ascii=ascii_, protect_words=settings.list.protect_words)
-    elif name == "survey-bib":
-        from ..exporters.citation import survey_bib
-
-        text = survey_bib(lib, settings, ascii=ascii_)
-    elif name == "cff":
-        from ..exporters.citation import citation_cff
-
-        text = citation_cff(lib, settings)
-    elif name == "apa":
-        from ..exporters.citation import apa_reference
-
-        text = apa_reference(lib, settings) + "\n"
+            return status
     else:
-        from ..build import build_exports
-
-        text = build_exports(lib, settings, template=_template(settings))["README.md"]
+        text = _export_text(name, lib, settings, ascii_)
     if report:
-        if name != "csl-json":
-            err(f"note: --report lists unmapped fields for csl-json only; {name} keeps every exported field")
-        counts: dict[str, int] = {}
-        for f in findings:
-            counts[f.field or ""] = counts.get(f.field or "", 0) + 1
-        for f in findings:
-            err(f"{f.key}: {f.field}: no CSL-JSON home, not exported")
-        if counts:
-            err("summary: " + ", ".join(f"{k} x{v}" for k, v in sorted(counts.items())))
-        else:
-            err("every field has a CSL-JSON home")
+        _report(name, findings)
     if output is None:
         typer.echo(text, nl=False)
     else:
         write_text_atomic(output, text)
         err(f"wrote {output}")
-    return 0
+    return status
+
+
+def _csl_words(extra: Iterable[str]) -> tuple[str, ...]:
+    from ..exporters.bibtex import DEFAULT_PROTECTED_WORDS
+
+    return DEFAULT_PROTECTED_WORDS + tuple(extra)
+
+
+def _export_text(name: str, lib: Library, settings: Settings, ascii_: bool) -> str:
+    if name == "bibtex":
+        from ..exporters.bibtex import export_bibtex
+
+        return export_bibtex(lib, ascii=ascii_, protect_words=settings.list.protect_words)
+    if name == "survey-bib":
+        from ..exporters.citation import survey_bib
+
+        return survey_bib(lib, settings, ascii=ascii_)
+    if name == "cff":
+        from ..exporters.citation import citation_cff
+
+        return citation_cff(lib, settings)
+    if name == "apa":
+        from ..exporters.citation import apa_reference
+
+        return apa_reference(lib, settings) + "\n"
+    from ..build import build_exports
+
+    return build_exports(lib, settings, template=_template(settings))["README.md"]
+
+
+def _report(name: str, findings: list[Finding]) -> None:
+    if name != "csl-json":
+        err(f"note: --report lists unmapped fields for csl-json only; {name} keeps every exported field")
+    counts: dict[str, int] = {}
+    for f in findings:
+        counts[f.field or ""] = counts.get(f.field or "", 0) + 1
+        err(f"{f.key}: {f.field}: no CSL-JSON home, not exported")
+    if counts:
+        err("summary: " + ", ".join(f"{k} x{v}" for k, v in sorted(counts.items())))
+    else:
+        err("every field has a CSL-JSON home")
