@@ -22,9 +22,8 @@ def build_exports(library: Library, settings: Settings, *, template: str | None 
 
     `template` is the text of the curator's README template (read by the caller), if any.
     """
-    from .exporters.bibtex import export_bibtex
+    from .exporters.bibtex import DEFAULT_PROTECTED_WORDS, export_bibtex
     from .exporters.citation import apa_reference, citation_cff, survey_bib
-    from .exporters.bibtex import DEFAULT_PROTECTED_WORDS
     from .exporters.csl_json import CslOptions, export_csl_json
     from .exporters.markdown import render_readme, survey_entry
 
