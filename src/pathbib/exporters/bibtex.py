@@ -31,6 +31,7 @@ from ..bibio import format_entry
 from ..model import Entry, Field, Library
 from ..names import fix_suffix, format_name, is_extended_name, parse_name, parse_name_any, split_authors
 from ._resolve import MONTHS, Resolver, month_number
+from .markdown import preprint_server
 
 __all__ = [
     "LIST_ONLY",
@@ -297,10 +298,15 @@ def _dates(f: dict[str, str]) -> None:
         f.pop("date")  # not ISO 8601: biber cannot read it; year (and month) stand for it
 
 
-def _eprint(f: dict[str, str]) -> None:
+def _eprint(etype: str, f: dict[str, str]) -> None:
     """Write an eprint the way biblatex and Zotero read it: `eprinttype` (+ `archiveprefix`)."""
     kind = (f.get("eprinttype") or f.get("archiveprefix") or "").strip()
     if not f.get("eprint", "").strip() or not kind:
+        how = f.get("howpublished", "")
+        if etype == "misc" and how and not f.get("publisher") and preprint_server("misc", {"howpublished": how}):
+            # a preprint server named in howpublished ("medRxiv"): as `publisher` Zotero keeps it
+            # as the item's publisher (not as text in Extra) and biblatex prints it once
+            f["publisher"] = f.pop("howpublished")
         return
     f["eprinttype"] = kind.lower() if kind.lower() in _EPRINT_TYPES else kind
     if kind.lower() == "arxiv":
@@ -343,7 +349,7 @@ def latex_entry(
             f[name] = value
     etype = _classic_type(entry, f)
     _dates(f)
-    _eprint(f)
+    _eprint(etype, f)
     if etype in _VOLUME_OR_NUMBER and f.get("volume") and f.get("number"):
         # plainnat: "can't use both volume and number fields" (a proceedings volume with a
         # track/issue, e.g. NeurIPS 36, Datasets and Benchmarks "DB1"): keep the number in `note`

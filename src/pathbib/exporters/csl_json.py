@@ -114,7 +114,7 @@ FIELD_HOME: dict[str, str] = {
     "number": "issue (articles) / collection-number (with series) / number",
     "date": "issued", "year": "issued", "month": "issued", "urldate": "accessed",
     "eventdate": "event-date", "origdate": "original-date",
-    "doi": "DOI", "url": "URL", "eprint": "number = arXiv:ID (preprints) + URL",
+    "doi": "DOI", "url": "URL", "eprint": "number = arXiv:ID (preprints), else a note line arXiv: ID; + URL",
     "pages": "page", "publisher": "publisher", "institution": "publisher",
     "school": "publisher", "organization": "publisher",
     "keywords": "keyword", "list-section": "keyword", "list-highlight": "note", "note": "note",
@@ -384,7 +384,9 @@ def _preprint_into(item: dict[str, Any], f: dict[str, str], server: str | None, 
         if arxiv:
             item["number"] = f"arXiv:{arxiv}"
     elif arxiv:
-        unmapped.append("eprint")
+        # no CSL variable holds the arXiv id of a published paper; a `note` line "arXiv: ID" is
+        # where Zotero keeps it (CSL note -> Extra) and what Zotero itself exports
+        item["note"] = f"{item['note']}\narXiv: {arxiv}" if item.get("note") else f"arXiv: {arxiv}"
     if arxiv and "URL" not in item:
         item["URL"] = f"https://arxiv.org/abs/{arxiv}"
     if f.get("eprint") and not arxiv:
@@ -420,8 +422,8 @@ def entry_to_csl(entry: Entry, f: dict[str, str], opts: CslOptions = DEFAULT_OPT
     url = f.get("url", "").strip()
     if url:
         item["URL"] = url
-    _preprint_into(item, f, server, arxiv, unmapped)
     _notes_into(item, f, unmapped)
+    _preprint_into(item, f, server, arxiv, unmapped)
     return item, unmapped
 
 
