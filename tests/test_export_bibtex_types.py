@@ -46,9 +46,12 @@ def test_other_server_eprinttype_kept() -> None:
     assert f["eprinttype"] == "jstor" and "archiveprefix" not in f
 
 
-def test_medrxiv_howpublished_without_eprint_is_kept() -> None:
+def test_preprint_server_in_howpublished_becomes_publisher() -> None:
+    # Zotero keeps a publisher as the item's publisher, a howpublished only as text in Extra
     f = _entry("@misc{k, author = {Doe, Jane}, title = {T}, year = {2023}, howpublished = {medRxiv}}")
-    assert f["howpublished"] == "medRxiv"
+    assert f["publisher"] == "medRxiv" and "howpublished" not in f
+    g = _entry("@misc{k, author = {Doe, Jane}, title = {T}, year = {2023}, howpublished = {Lecture notes}}")
+    assert g["howpublished"] == "Lecture notes" and "publisher" not in g
 
 
 def test_full_date_kept_next_to_year_and_month() -> None:
