@@ -30,7 +30,7 @@ from collections.abc import Iterable
 from ..bibio import format_entry
 from ..model import Entry, Field, Library
 from ..names import fix_suffix, format_name, is_extended_name, parse_name, parse_name_any, split_authors
-from ._resolve import MONTHS, Resolver, month_number
+from ._resolve import DATA_ONLY_TYPES, MONTHS, Resolver, month_number
 from .markdown import preprint_server
 
 __all__ = [
@@ -46,7 +46,7 @@ __all__ = [
 ]
 
 #: fields that only the list (or pathbib itself) uses; `list-*` fields are removed too
-LIST_ONLY = frozenset({"check-ignore", "pii", "openreview", "cvf", "ieee", "neurips-hash", "file", "crossref", "xref"})
+LIST_ONLY = frozenset({"check-ignore", "pii", "openreview", "cvf", "ieee", "neurips-hash", "file", "crossref", "xref", "xdata"})
 #: fields whose value is a URL/identifier: never escaped or re-encoded
 VERBATIM_FIELDS = frozenset({"url", "doi", "eprint", "urlraw", "pdf", "verba", "verbb", "verbc", "pmid", "pmcid"})
 TITLE_FIELDS = frozenset(
@@ -396,8 +396,8 @@ def export_bibtex(
     wanted = set(keys) if keys is not None else None
     chunks = []
     for entry in library.entries:
-        if wanted is not None and entry.key not in wanted:
-            continue
+        if (wanted is not None and entry.key not in wanted) or entry.entry_type in DATA_ONLY_TYPES:
+            continue  # @xdata: merged into the entries that name it (classic BibTeX has no xdata)
         e = latex_entry(entry, resolver.fields(entry), ascii=ascii, protect_words=words)
         chunks.append(format_entry(e))
     return "\n\n".join(chunks) + "\n" if chunks else ""

@@ -21,7 +21,8 @@ from typing import Any
 from ..model import Entry, Finding, Library
 from ._case import ENGLISH, csl_title
 from ._csl_names import csl_names
-from ._resolve import Resolver, month_number
+from ._dates import edtf_to_csl
+from ._resolve import DATA_ONLY_TYPES, Resolver, month_number
 from ._text import plain
 from .bibtex import DEFAULT_PROTECTED_WORDS
 from .markdown import preprint_server
@@ -81,6 +82,7 @@ _TEXT: dict[str, str] = {
     "type": "genre",
     "issue": "issue",
     "eid": "number",
+    "pubstate": "status",
 }
 _TITLE: dict[str, str] = {
     "shorttitle": "title-short",
@@ -129,6 +131,12 @@ _LANG = {
     "norwegian": "no", "finnish": "fi", "polish": "pl", "czech": "cs", "greek": "el",
     "latin": "la", "turkish": "tr", "hungarian": "hu", "croatian": "hr", "catalan": "ca",
 }
+#: biblatex localisation keys (bibstrings) that may stand for a value: the English string
+BIBSTRINGS = {
+    "newseries": "new series", "oldseries": "old series", "inpress": "in press",
+    "forthcoming": "forthcoming", "submitted": "submitted", "inpreparation": "in preparation",
+    "prepublished": "pre-published", "sl": "s.l.", "sn": "s.n.", "nodate": "n.d.",
+}
 _THESIS_GENRE = {"phdthesis": "PhD thesis", "mastersthesis": "Master's thesis"}
 # biblatex localisation keys used in `type`
 _TYPE_KEYS = {
@@ -136,7 +144,6 @@ _TYPE_KEYS = {
     "techreport": "Technical report", "resreport": "Research report", "software": "Computer software",
     "datacd": "CD-ROM", "audiocd": "Audio CD", "patent": "Patent",
 }
-_ISO_DATE = re.compile(r"^(\d{1,4})(?:-(\d{1,2}))?(?:-(\d{1,2}))?")
 _YEAR = re.compile(r"(?<!\d)\d{4}(?!\d)")
 _NOOPSORT = re.compile(r"\\noopsort\s*\{[^{}]*\}")
 _DAY_MONTH = re.compile(r"^\s*(\d{1,2})\W+([A-Za-z]+)\.?\s*$")
@@ -144,41 +151,12 @@ _PAGE_DASH = re.compile(r"\s*(?:-{1,3}|\u2013|\u2014|\\textendash\s*|\{\\textend
 _ARXIV_NEW = re.compile(r"^\d{4}\.\d{4,5}(v\d+)?$")
 
 
-def _date_parts(text: str) -> list[int] | None:
-    m = _ISO_DATE.match(text.strip())
-    if not m:
-        return None
-    parts = [int(m.group(1))]
-    if m.group(2):
-        mo = int(m.group(2))
-        if not 1 <= mo <= 12:
-            return parts
-        parts.append(mo)
-        if m.group(3):
-            d = int(m.group(3))
-            if 1 <= d <= 31:
-                parts.append(d)
-    return parts
-
-
 def _iso_date(value: str) -> dict[str, Any] | None:
-    """biblatex ISO 8601 `date` (`2023`, `2023-10`, `2023-10-02`, ranges `a/b`)."""
-    v = value.strip()
-    if not v:
-        return None
-    if "/" in v:
-        a, _, b = v.partition("/")
-        pa = _date_parts(a) if a and a != ".." else None
-        pb = _date_parts(b) if b and b != ".." else None
-        if pa and pb:
-            return {"date-parts": [pa, pb]}
-        if pa:
-            return {"date-parts": [pa]}
-        return {"literal": plain(v)}
-    parts = _date_parts(v)
-    if parts and len(str(parts[0])) == len(v.split("-")[0]):
-        return {"date-parts": [parts]}
-    return {"literal": plain(v)}
+    """A biblatex date (EDTF, see `_dates`) as a CSL date; what is not a date stays `literal`."""
+    d = edtf_to_csl(value)
+    if d is not None and "literal" in d:
+        d["literal"] = plain(d["literal"])
+    return d
 
 
 def _issued(f: dict[str, str]) -> dict[str, Any] | None:
@@ -296,7 +274,7 @@ def _fields_into(item: dict[str, Any], f: dict[str, str], titles: _Titles, opts:
         elif name in _TEXT:
             var = _TEXT[name]
             if var not in item:
-                text = plain(_list_field(name, value))
+                text = BIBSTRINGS.get(value.strip(), "") or plain(_list_field(name, value))
                 if text:
                     item[var] = text
         else:
@@ -338,7 +316,8 @@ def _titles_into(item: dict[str, Any], etype: str, f: dict[str, str], titles: _T
                 item["volume-title"] = item["container-title"]
             item["container-title"] = maintitle
     if f.get("series"):
-        item["collection-title"] = titles.name(f["series"])
+        series = f["series"].strip()
+        item["collection-title"] = BIBSTRINGS.get(series, "") or titles.name(series)
 
 
 def _number_into(item: dict[str, Any], f: dict[str, str], unmapped: list[str]) -> None:
@@ -445,6 +424,7 @@ def _notes_into(item: dict[str, Any], f: dict[str, str], unmapped: list[str]) ->
     if notes:
         item["note"] = "\n".join(notes)
     lang = (f.get("langid") or f.get("language") or "").strip()
+    lang = re.split(r"\s+and\s+", lang)[0].strip()  # `language` is a list: the first one
     if lang:
         code = _LANG.get(lang.lower().strip("{}"))
         if code:
@@ -461,6 +441,8 @@ def to_csl(library: Library, opts: CslOptions = DEFAULT_OPTIONS) -> tuple[list[d
     items: list[dict[str, Any]] = []
     findings: list[Finding] = []
     for entry in library.entries:
+        if entry.entry_type in DATA_ONLY_TYPES:
+            continue
         item, unmapped = entry_to_csl(entry, resolver.fields(entry), opts)
         items.append(item)
         for name in unmapped:
@@ -493,7 +475,8 @@ def dumps_items(items: Iterable[dict[str, Any]]) -> str:
 def _iter_items(library: Library, opts: CslOptions) -> Iterator[dict[str, Any]]:
     resolver = Resolver(library)
     for entry in library.entries:
-        yield entry_to_csl(entry, resolver.fields(entry), opts)[0]
+        if entry.entry_type not in DATA_ONLY_TYPES:  # @xdata is merged into the entries using it
+            yield entry_to_csl(entry, resolver.fields(entry), opts)[0]
 
 
 def export_csl_json(library: Library, opts: CslOptions = DEFAULT_OPTIONS) -> str:
