@@ -299,7 +299,7 @@ def test_arxiv_preprint_like_zotero() -> None:
         "eprint = {2401.04079}, archiveprefix = {arXiv}, primaryclass = {cs.CV}}"
     )
     assert item["type"] == "article"
-    assert item["number"] == "arXiv:2401.04079"
+    assert item["number"] == "2401.04079"  # styles print "arXiv: <number>" (issue #12)
     assert item["publisher"] == "arXiv"
     assert item["genre"] == "Preprint"
     assert item["URL"] == "https://arxiv.org/abs/2401.04079"

@@ -132,8 +132,8 @@ def _got(it: dict[str, Any], route: str) -> dict[str, Any]:
     container = it.get("publicationTitle") or it.get("proceedingsTitle") or it.get("repository") or it.get("publisher")
     extra = it.get("extra", "")
     ids = re.findall(r"^arXiv: (\S+)$", extra, re.M)
-    if it.get("archiveID", "").startswith("arXiv:"):
-        ids.append(it["archiveID"][len("arXiv:"):])
+    if it.get("archiveID") and it.get("repository") == "arXiv":
+        ids.append(it["archiveID"].removeprefix("arXiv:"))
     return {
         "itemType": it["itemType"], "title": title,
         "creators": [(c.get("firstName", ""), c.get("lastName", "")) for c in it.get("creators", [])],

@@ -116,7 +116,7 @@ FIELD_HOME: dict[str, str] = {
     "number": "issue (articles) / collection-number (with series) / number",
     "date": "issued", "year": "issued", "month": "issued", "urldate": "accessed",
     "eventdate": "event-date", "origdate": "original-date",
-    "doi": "DOI", "url": "URL", "eprint": "number = arXiv:ID (preprints), else a note line arXiv: ID; + URL",
+    "doi": "DOI", "url": "URL", "eprint": "number = ID (preprints; publisher arXiv), else a note line arXiv: ID; + URL",
     "pages": "page", "publisher": "publisher", "institution": "publisher",
     "school": "publisher", "organization": "publisher",
     "keywords": "keyword", "list-section": "keyword", "list-highlight": "note", "note": "note",
@@ -361,7 +361,9 @@ def _preprint_into(item: dict[str, Any], f: dict[str, str], server: str | None, 
         item["genre"] = "Preprint"
         item.pop("medium", None)
         if arxiv:
-            item["number"] = f"arXiv:{arxiv}"
+            # the bare id: styles print the publisher beside it (IEEE "arXiv: 2401.04079"), so
+            # "arXiv:2401.04079" would print the label twice
+            item["number"] = arxiv
     elif arxiv:
         # no CSL variable holds the arXiv id of a published paper; a `note` line "arXiv: ID" is
         # where Zotero keeps it (CSL note -> Extra) and what Zotero itself exports
