@@ -18,7 +18,9 @@ What changes compared with library.bib (see docs/build.md):
 - acronyms and proper nouns in titles are brace-protected (`protect_title`);
 - in proceedings and book types, `number` moves to `note` when `volume` is also set (plainnat
   refuses both);
-- with `ascii=True`, non-ASCII characters become LaTeX macros for classic BibTeX.
+- with `ascii=True`, non-ASCII characters become LaTeX macros for classic BibTeX;
+- the library's @preamble blocks are kept, and a @preamble with `\\providecommand` fallbacks
+  is added when entries use biblatex-only commands (`\\mkbibquote`, `\\hyph` ...).
 """
 
 from __future__ import annotations
@@ -28,7 +30,7 @@ import re
 from collections.abc import Iterable
 
 from ..bibio import format_entry
-from ..model import Entry, Field, Library
+from ..model import Entry, Field, Library, Preamble
 from ..names import fix_suffix, format_name, is_extended_name, parse_name, parse_name_any, split_authors
 from ._resolve import DATA_ONLY_TYPES, MONTHS, Resolver, month_number
 from .markdown import preprint_server
@@ -147,6 +149,8 @@ def _needs_protection(core: str, extra: frozenset[str]) -> bool:
         return False
     if len(letters) >= 2 and all(c.isupper() for c in letters):
         return True  # CLIP, WSI, H&E, MRI
+    if len(core) == 1 and core.isupper() and core != "A":
+        return True  # T cells, X-ray, vitamin D (styles would print "t cells"); "A" is the article
     if any(c.isupper() for c in core[1:] if c.isalpha()):
         return True  # PathDino, mSTAR, CTransPath
     return any(c.isdigit() for c in core)  # 3D, 1M, GPT4
@@ -304,9 +308,10 @@ def _eprint(etype: str, f: dict[str, str]) -> None:
     if not f.get("eprint", "").strip() or not kind:
         how = f.get("howpublished", "")
         if etype == "misc" and how and not f.get("publisher") and preprint_server("misc", {"howpublished": how}):
-            # a preprint server named in howpublished ("medRxiv"): as `publisher` Zotero keeps it
-            # as the item's publisher (not as text in Extra) and biblatex prints it once
-            f["publisher"] = f.pop("howpublished")
+            # a preprint server named in howpublished ("medRxiv"): also as `publisher`, which
+            # Zotero keeps as the item's publisher (howpublished goes to Extra as text); plainnat's
+            # and biblatex's @misc print howpublished and ignore publisher, so nothing prints twice
+            f["publisher"] = how
         return
     f["eprinttype"] = kind.lower() if kind.lower() in _EPRINT_TYPES else kind
     if kind.lower() == "arxiv":
@@ -356,8 +361,11 @@ def latex_entry(
         number = f.pop("number")
         f["note"] = f"{f['note']}, no. {number}" if f.get("note") else f"no. {number}"
     if not (f.get("author") or f.get("editor") or f.get("key")) and f.get("title"):
-        # plainnat sorts and labels by author, else `key`: "to sort, need author or key"
-        f["key"] = _KEY_JUNK.sub("", f["title"]).strip()
+        # plainnat sorts and labels by author, else `key` ("to sort, need author or key"), and
+        # prints the key where the author would be: the container (as for a corporate author)
+        # when there is one, so that the title is not printed twice
+        holder = f.get(_CONTAINER.get(etype, ""), "") or f["title"]
+        f["key"] = _KEY_JUNK.sub("", holder).strip()
     for role in ("author", "editor", "translator", "bookauthor"):
         if f.get(role):
             f[role] = _names(f[role])
@@ -400,4 +408,36 @@ def export_bibtex(
             continue  # @xdata: merged into the entries that name it (classic BibTeX has no xdata)
         e = latex_entry(entry, resolver.fields(entry), ascii=ascii, protect_words=words)
         chunks.append(format_entry(e))
-    return "\n\n".join(chunks) + "\n" if chunks else ""
+    head = [(b.raw or "@preamble{" + b.value + "}").strip() for b in library.blocks if isinstance(b, Preamble)]
+    fallback = biblatex_fallbacks("\n".join(chunks))
+    if fallback:
+        head.append(fallback)
+    return "\n\n".join(head + chunks) + "\n" if chunks else ""
+
+
+#: biblatex text commands that classic LaTeX (natbib, plainnat) lacks -> a definition for it
+_BIBLATEX_ONLY = {
+    "mkbibquote": r"\providecommand{\mkbibquote}[1]{``#1''}",
+    "enquote": r"\providecommand{\enquote}[1]{``#1''}",
+    "mkbibemph": r"\providecommand{\mkbibemph}[1]{\emph{#1}}",
+    "mkbibitalic": r"\providecommand{\mkbibitalic}[1]{\textit{#1}}",
+    "mkbibbold": r"\providecommand{\mkbibbold}[1]{\textbf{#1}}",
+    "mkbibsuperscript": r"\providecommand{\mkbibsuperscript}[1]{\textsuperscript{#1}}",
+    "mkbibsubscript": r"\providecommand{\mkbibsubscript}[1]{\textsubscript{#1}}",
+    "hyph": r"\providecommand{\hyph}{-}",
+    "hyphen": r"\providecommand{\hyphen}{-}",
+}
+_COMMAND = re.compile(r"\\([A-Za-z]+)")
+
+
+def biblatex_fallbacks(text: str) -> str:
+    """A @preamble defining the biblatex-only commands `text` uses, for classic BibTeX styles.
+
+    biblatex defines them itself (`\\providecommand` leaves its definitions alone), so the same
+    file still works with biber. Empty when none is used.
+    """
+    used = sorted({m.group(1) for m in _COMMAND.finditer(text)} & _BIBLATEX_ONLY.keys())
+    if not used:
+        return ""
+    return '@preamble{"' + " ".join(_BIBLATEX_ONLY[name] for name in used) + '"}'
+
