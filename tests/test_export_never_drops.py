@@ -37,6 +37,7 @@ def test_first_value_wins_on_repeated_fields() -> None:
     assert [e.key for e in fixed.entries] == ["good", "dup"]
     dup = fixed.get("dup")
     assert dup is not None and dup.get("title") == "First title" and dup.get("year") == "2022"
+    assert [f.name for f in dup.fields] == ["author", "title", "journal", "year"]  # order kept
     assert [r.key for r in recovered] == ["dup"] and "duplicate field 'title'" in recovered[0].reason
     assert [f.key for f in fixed.failed] == ["nbsp"]  # still reported, never dropped
 

@@ -231,13 +231,18 @@ def _parse_entry(
         raise _Fail(f"'{closer}' closes the entry before its last fields (an extra '{closer}'?)", end - 1)
     raw = text[start:end]
     if dup and dup_ok:  # BibTeX and biber keep the first value of a repeated field
-        kept: dict[str, Field] = {}
-        for fld in fields:
-            kept.setdefault(fld.name, fld)
-        return _Parsed(Entry(etype.lower(), key, tuple(kept.values()), line, raw), end)
+        return _Parsed(Entry(etype.lower(), key, _first_of_each(fields), line, raw), end)
     if dup:
         return _Parsed(FailedBlock(raw, line, dup, key), end)
     return _Parsed(Entry(etype.lower(), key, tuple(fields), line, raw), end)
+
+
+def _first_of_each(fields: list[Field]) -> tuple[Field, ...]:
+    """The fields in order, each name once, with its first value."""
+    kept: dict[str, Field] = {}
+    for f in fields:
+        kept.setdefault(f.name, f)
+    return tuple(kept.values())
 
 
 def _parse_block(text: str, start: int, line: int) -> _Parsed | None:
