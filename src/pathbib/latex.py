@@ -368,6 +368,11 @@ def latex_to_csl_pieces(value: str, protected: bool = False) -> list[RichPiece]:
     "-" and "/". The text pieces are decoded with `latex_to_unicode`.
     """
     kind = "n" if protected else "t"
+    if "\\" not in value and "$" not in value:  # perf: no markup possible, only braces
+        if protected:
+            text = latex_to_unicode(value)
+            return [("n", text)] if text else []
+        return [("n" if prot else "t", text) for text, prot in latex_to_unicode_with_nocase(value)]
     out: list[RichPiece] = []
     pos = start = 0
     n = len(value)

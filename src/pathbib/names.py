@@ -241,14 +241,16 @@ def format_name(n: Name) -> str:
 # --------------------------------------------------------------------------- suffixes, biblatex names
 
 #: generational suffixes BibTeX users put in the wrong place ("John Smith, Jr.", "Smith Jr., John")
-_SUFFIX = re.compile(r"^(?:jr|sr|jnr|snr|ii|iii|iv|v|vi)\.?$", re.I)
 # biblatex's extended name format: `family=Goethe, given=Johann Wolfgang, prefix=von, useprefix=true`
 _EXTENDED_PART = re.compile(r"^\s*(family|given|prefix|suffix|useprefix|given-i|family-i|prefix-i|suffix-i)\s*=", re.I)
 
 
+_SUFFIXES = frozenset({"jr", "sr", "jnr", "snr", "ii", "iii", "iv", "v", "vi"})
+
+
 def is_suffix(word: str) -> bool:
     """Return whether `word` is a generational suffix (Jr., Sr., II, III ...)."""
-    return _SUFFIX.match(word.strip().strip("{}")) is not None
+    return len(word) <= 8 and word.strip().strip("{}").rstrip(".").lower() in _SUFFIXES
 
 
 def fix_suffix(n: Name) -> Name:
@@ -259,6 +261,9 @@ def fix_suffix(n: Name) -> Name:
     """
     if n.literal or n.jr:
         return n
+    tail = n.last[-5:].replace("~", " ").split()
+    if not (is_suffix(n.first) or (tail and is_suffix(tail[-1]))):
+        return n  # perf: the common case, no suffix anywhere
     if n.first and is_suffix(n.first):
         words = _words(n.last)
         if len(words) >= 2 and not n.von:  # "John Smith, Jr.": Last holds "First Last"

@@ -32,7 +32,6 @@ _MINOR = frozenset(
 )
 _WORD = re.compile(r"[^\W_](?:[\w'’.\-&]*[^\W_])?")
 _STOP = re.compile(r"[:?!]")  # the next word starts a (sub)title: it keeps its capital
-_HYPHEN = re.compile(r"([-/])")
 _NOCASE_OPEN = '<span class="nocase">'
 _MEMO: dict[tuple[str, bool, frozenset[str]], str] = {}
 
@@ -44,90 +43,122 @@ def _depth_change(markup: str) -> int:
     return 1 if markup.startswith("<") or markup in ("\u201c", "\u2018") else 0
 
 
-def _keeps_case(word: str, words: frozenset[str]) -> bool:
-    """Acronyms, inner capitals, digits and proper nouns: never lower-cased (nocase)."""
-    core = word.strip("'’.-")
-    if core in words or core.rstrip("s").rstrip("'’") in words:
-        return True
-    if not any(c.isalpha() for c in core):
-        return False
-    if len(core) == 1:
-        return core.isupper() and core != "A"  # T cells, X-ray, Vitamin D; "A" is the article
-    if any(c.isupper() for c in core[1:]):
-        return True  # CLIP, H&E (as "H" + "E" words: see _WORD), PathDino, mSTAR
-    return any(c.isdigit() for c in core)
+_LOW = "a-z\u00df-\u00f6\u00f8-\u00ff"
+_EDGE = r"\w'’.&"  # word characters; "-" and "/" separate the parts of a compound
+# a capitalised plain word (Title), a lower-case word, and any word with a capital or digit
+_CAP_WORD = re.compile(rf"(?<![{_EDGE}])[A-Z\u00c0-\u00d6\u00d8-\u00de][{_LOW}]+(?![{_EDGE}])")
 
 
-def _units(pieces: list[RichPiece]) -> list[tuple[str, str, int, bool]]:
-    """(kind, word, markup depth, sentence start) for every word of the pieces."""
-    out: list[tuple[str, str, int, bool]] = []
-    depth = 0
-    start = True
-    for kind, text in pieces:
-        if kind == "m":
-            depth += _depth_change(text)
-            continue
-        pos = 0
-        for m in _WORD.finditer(text):
-            if _STOP.search(text, pos, m.start()):
-                start = True
-            for part in _HYPHEN.split(m.group()):
-                if part and part not in "-/":
-                    out.append((kind, part, depth, start))
-                    start = False
-            pos = m.end()
-        if _STOP.search(text, pos):
-            start = True
-    return out
+_MINOR_ALT = "|".join(sorted(_MINOR, key=len, reverse=True))
+# a lower-case word that is not a minor word (counted against Title Case)
+_LOW_SIG = re.compile(rf"(?<![{_EDGE}])(?!(?:{_MINOR_ALT})(?![{_EDGE}]))[{_LOW}]+(?![{_EDGE}])")
+# a capitalised word that starts a (sub)title: its capital says nothing about the case style
+_START_CAP = re.compile(rf"(?:^|[:?!])[\s\"“‘'(\[]*[A-Z\u00c0-\u00d6\u00d8-\u00de][{_LOW}]+(?![{_EDGE}])")
+_START_POS = re.compile(r"[:?!][\s\"“‘'(\[]*")
 
 
 def is_title_case(pieces: list[RichPiece], words: frozenset[str] = frozenset()) -> bool:
     """True when at least 3/4 of the significant words (two or more) start with a capital.
 
-    Significant: unprotected, outside markup, not a sentence start, not a minor word
-    (articles, conjunctions, short prepositions), not an acronym or proper noun.
+    Significant: unprotected, outside markup, not a sentence start (the first word, the first
+    after `:` `?` `!`), not a minor word (articles, conjunctions, short prepositions); words
+    with inner capitals or digits (acronyms) are not counted.
     """
-    sig = [w for kind, w, depth, start in _units(pieces)
-           if kind == "t" and not depth and not start and w.lower() not in _MINOR and not _keeps_case(w, words)]
-    if len(sig) < 2:
-        return False
-    caps = sum(1 for w in sig if w[0].isupper())
-    return caps * 4 >= len(sig) * 3
+    total = caps = 0
+    depth = 0
+    first = True
+    for kind, text in pieces:
+        if kind == "m":
+            depth += _depth_change(text)
+            continue
+        if kind == "t" and not depth:
+            c = len(_CAP_WORD.findall(text)) - len(_START_CAP.findall(text)) + (
+                0 if first or not _START_CAP.match(text) or _STOP.match(text) else 1
+            )
+            low = len(_LOW_SIG.findall(text))
+            caps += c
+            total += c + low
+        first = False
+    return total >= 2 and caps * 4 >= total * 3
+
+
+_FIRST = re.compile(r"[^\W_]")  # where the first word starts
+_CLOSERS = " \t\r\n\"'“‘([–—-"  # what may follow a ":" before the next word
+
+
+_PART = r"[\w'’.&]"
+_START_EDGE = r"(?<![\w'’.&])"
+_END_EDGE = r"(?![\w'’&]|[.][\w'’&])"  # a final "." followed by a space ends the word ("H. pylori")
+_UPPER = "A-Z\u00c0-\u00d6\u00d8-\u00de"
+_KEEP_RE: dict[frozenset[str], re.Pattern[str]] = {}
+
+
+def _keep_pattern(words: frozenset[str]) -> re.Pattern[str]:
+    """Words (hyphen/slash parts) that keep their case: acronyms, inner capitals, digits, single capitals, proper nouns."""
+    pat = _KEEP_RE.get(words)
+    if pat is None:
+        alts = [
+            rf"(?=[\w'’.&]*\d)(?=[\w'’.&]*[^\W\d_])[^\W_](?:{_PART}*[^\W_])?",  # letters and a digit: 3D, GPT4
+            rf"[^\W_]{_PART}*?[{_UPPER}](?:{_PART}*[^\W_])?",  # a capital after the first letter
+            r"[B-Z\u00c0-\u00d6\u00d8-\u00de]",  # a single capital other than the article "A"
+        ]
+        if words:
+            alts.append("(?:" + "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)) + ")(?:s|'s|’s)?")
+        if len(_KEEP_RE) > 8:
+            _KEEP_RE.clear()
+        pat = _KEEP_RE[words] = re.compile(_START_EDGE + "(?:" + "|".join(alts) + ")" + _END_EDGE)
+    return pat
 
 
 def _case_text(text: str, lower: bool, at_start: bool, words: frozenset[str] | None) -> tuple[str, bool]:
-    """Lower-case (if `lower`) and nocase-wrap (unless `words` is None) one unprotected text piece."""
+    """Lower-case (if `lower`) and nocase-wrap (unless `words` is None) one unprotected text piece.
+
+    Lower-casing is `str.lower()` on the text between the words that keep their case, with the
+    first letter of each sentence start (the piece's first word when `at_start`, the first word
+    after `:` `?` `!`) restored: a handful of regex passes, no Python work per word.
+    """
+    first = _FIRST.search(text)
     out: list[str] = []
-    pos = 0
-    for m in _WORD.finditer(text):
-        if _STOP.search(text, pos, m.start()):
-            at_start = True
-        out.append(text[pos : m.start()])
-        initial = len(m.group()) == 1 and text[m.end() : m.end() + 1] == "."  # "H. pylori"
-        for p in _HYPHEN.split(m.group()):
-            if p in ("-", "/") or not p:
-                out.append(p)
-            elif words is not None and _keeps_case(p, words):
-                out.append(_NOCASE_OPEN + p + "</span>")
-            elif lower and not at_start and not initial and p != "I" and p[:1].isupper() and p[1:] == p[1:].lower():
-                out.append(p.lower())
-            else:
-                out.append(p)
-            at_start = False
-        pos = m.end()
-    out.append(text[pos:])
-    return "".join(out), at_start or bool(_STOP.search(text, pos))
+    if words is None:
+        out.append(text.lower() if lower else text)
+        keeps: list[re.Match[str]] = []
+    else:
+        keeps = list(_keep_pattern(words).finditer(text))
+    if lower:
+        starts = [m.end() for m in _START_POS.finditer(text)] if ":" in text or "?" in text or "!" in text else []
+        if first is not None and at_start:
+            starts.append(first.start())
+        low = text.lower()
+        for p in starts:
+            if p < len(text) and low[p] != text[p]:
+                low = low[:p] + text[p] + low[p + 1 :]
+    else:
+        low = text
+    if words is not None:
+        pos = 0
+        for m in keeps:
+            out += [low[pos : m.start()], _NOCASE_OPEN, m.group(), "</span>"]
+            pos = m.end()
+        out.append(low[pos:])
+    if first is None:
+        return "".join(out), at_start or bool(_STOP.search(text))
+    return "".join(out), text.rstrip(_CLOSERS).endswith((":", "?", "!"))
 
 
 def csl_title(value: str, *, sentence: bool = True, words: Iterable[str] = ()) -> str:
     """Return the CSL rich-text title for LaTeX `value` (see the module docstring)."""
-    wset = frozenset(words)
+    wset = words if isinstance(words, frozenset) else frozenset(words)
     memo_key = (value, sentence, wset)
     r = _MEMO.get(memo_key)
     if r is not None:
         return r
     pieces = latex_to_csl_pieces(value)
     lower = sentence and is_title_case(pieces, wset)
+    if len(pieces) == 1 and pieces[0][0] == "t":  # perf: plain text, the common case
+        r = _case_text(pieces[0][1], lower, True, wset)[0] if sentence else pieces[0][1]
+        r = r if "  " not in r and r.isprintable() and r == r.strip() else " ".join(r.split())
+        _MEMO[memo_key] = r
+        return r
     out: list[str] = []
     depth = 0
     at_start = True

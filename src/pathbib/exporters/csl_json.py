@@ -214,13 +214,26 @@ def _arxiv_id(f: dict[str, str]) -> str | None:
     return None
 
 
+_FROZEN: dict[tuple[str, ...], frozenset[str]] = {}
+
+
+def _frozen(words: tuple[str, ...]) -> frozenset[str]:
+    """One frozenset per word list, so that title memos hash it once."""
+    f = _FROZEN.get(words)
+    if f is None:
+        if len(_FROZEN) > 8:
+            _FROZEN.clear()
+        f = _FROZEN[words] = frozenset(words)
+    return f
+
+
 class _Titles:
     """Title-like fields as CSL rich text; `title` in sentence case when the entry is English."""
 
     def __init__(self, f: dict[str, str], opts: CslOptions) -> None:
         lang = (f.get("langid") or f.get("language") or "").strip().strip("{}").lower()
         self.sentence = lang in ENGLISH
-        self.words = opts.protect_words
+        self.words = _frozen(opts.protect_words)
 
     def title(self, value: str) -> str:
         return csl_title(value, sentence=self.sentence, words=self.words)
