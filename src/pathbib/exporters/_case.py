@@ -72,7 +72,9 @@ def is_title_case(pieces: list[RichPiece], words: frozenset[str] = frozenset()) 
             depth += _depth_change(text)
             continue
         if kind == "t" and not depth:
-            c = len(_CAP_WORD.findall(text)) - len(_START_CAP.findall(text)) + (
+            stops = ":" in text or "?" in text or "!" in text
+            starts = len(_START_CAP.findall(text)) if stops else (1 if _START_CAP.match(text) else 0)
+            c = len(_CAP_WORD.findall(text)) - starts + (
                 0 if first or not _START_CAP.match(text) or _STOP.match(text) else 1
             )
             low = len(_LOW_SIG.findall(text))
