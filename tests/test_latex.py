@@ -225,6 +225,7 @@ def corpus_values() -> dict[str, tuple[str, str, str]]:
     return values
 
 
+@pytest.mark.slow  # pylatexenc over every corpus value that needs decoding
 def test_decoder_matches_pylatexenc_on_every_corpus_value_needing_decoding(corpus_values) -> None:
     todo = [v for v in corpus_values if needs_decoding(v)]
     assert len(todo) > 40_000
@@ -255,6 +256,7 @@ def test_skipped_values_are_unchanged_by_pylatexenc(corpus_values) -> None:
     assert not changed, changed[:10]
 
 
+@pytest.mark.slow  # every title of every corpus file
 def test_nocase_runs_join_to_the_plain_decoding_on_corpus_titles(corpus_values) -> None:
     titles = [v for v, (_f, _k, name) in corpus_values.items() if name == "title" and "{" in v]
     assert titles

@@ -11,6 +11,7 @@ class ExitCode(IntEnum):
     USAGE = 2
     NETWORK = 3  # a metadata source failed
     BAD_INPUT = 4  # unreadable or invalid input file
+    INTERRUPTED = 130  # Ctrl-C (128 + SIGINT, as shells report it)
 
 
 class PathbibError(Exception):

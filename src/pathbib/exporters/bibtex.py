@@ -32,8 +32,8 @@ from collections.abc import Iterable
 from ..bibio import format_entry
 from ..model import Entry, Field, Library, Preamble
 from ..names import fix_suffix, format_name, is_extended_name, parse_name, parse_name_any, split_authors
+from ._preprint import preprint_server
 from ._resolve import DATA_ONLY_TYPES, MONTHS, Resolver, month_number
-from .markdown import preprint_server
 
 __all__ = [
     "LIST_ONLY",

@@ -22,10 +22,10 @@ from ..model import Entry, Finding, Library
 from ._case import ENGLISH, csl_title
 from ._csl_names import csl_names
 from ._dates import edtf_to_csl
+from ._preprint import preprint_server
 from ._resolve import DATA_ONLY_TYPES, Resolver, month_number
 from ._text import plain
 from .bibtex import DEFAULT_PROTECTED_WORDS
-from .markdown import preprint_server
 
 __all__ = ["TYPE_MAP", "FIELD_HOME", "CslOptions", "to_csl", "csl_items", "export_csl_json", "entry_to_csl"]
 

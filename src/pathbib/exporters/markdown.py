@@ -14,16 +14,18 @@ no date at all come last; ties keep the order of library.bib.
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass, field
 from importlib import resources
 from typing import Any
 
 from ..config import Section, Settings
+from ..listfields import SlugCounter, entry_sections, github_slug, is_excluded
 from ..model import Entry, Library
 from ..names import split_names
+from ._preprint import _arxiv, preprint_doi_server, preprint_server, url_server
 from ._resolve import Resolver, month_number
 from ._text import plain
+from .citation import apa_reference, survey_bib, survey_entry
 
 __all__ = [
     "md_escape",
@@ -47,7 +49,6 @@ _URL_OK = re.compile(r"^https?://[^\s/?#]+[^\r\n]*$", re.I)
 _URL_ENCODE = {" ": "%20", "(": "%28", ")": "%29", "<": "%3C", ">": "%3E", '"': "%22", "`": "%60", "\\": "%5C", "[": "%5B", "]": "%5D", "*": "%2A", "_": "_"}
 _COUNT_SENTENCE = re.compile(r"(?m)^[ \t]*We considered a sum of `?\d+`? research papers[^\n]*\n?")
 _ISO = re.compile(r"^(\d{4})(?:-(\d{1,2}))?(?:-(\d{1,2}))?")
-_ARXIV = re.compile(r"^\d{4}\.\d{4,5}(v\d+)?$|^[a-z\-]+(\.[A-Z]{2})?/\d{7}$")
 
 
 def list_text(value: str) -> str:
@@ -72,37 +73,6 @@ def safe_url(url: str) -> str | None:
     return "".join(_URL_ENCODE.get(c, c) for c in url)
 
 
-def github_slug(text: str) -> str:
-    """GitHub's heading anchor for `text` (github-slugger): lower-case, punctuation dropped, spaces -> '-'."""
-    out = []
-    for ch in text.strip().lower():
-        if ch == " ":
-            out.append("-")
-        elif ch in "-_":
-            out.append(ch)
-        else:
-            cat = unicodedata.category(ch)
-            if cat[0] in "LMN" or cat == "Pc":
-                out.append(ch)
-    return "".join(out)
-
-
-class SlugCounter:
-    """Unique slugs in document order, as GitHub numbers repeated headings (`x`, `x-1`, `x-2`)."""
-
-    def __init__(self) -> None:
-        self._seen: dict[str, int] = {}
-
-    def __call__(self, text: str) -> str:
-        base = github_slug(text)
-        slug = base
-        while slug in self._seen:
-            self._seen[base] += 1
-            slug = f"{base}-{self._seen[base]}"
-        self._seen[slug] = 0
-        return slug
-
-
 def sort_key(f: dict[str, str]) -> tuple[int, int, int]:
     """Publication date as (year, month, day); missing parts are 0; undated sorts last."""
     m = _ISO.match(f.get("date", "").strip())
@@ -121,115 +91,9 @@ def _display_date(f: dict[str, str]) -> str:
     return f"{y:04d}" + (f"-{m:02d}" if m else "") + (f"-{d:02d}" if m and d else "")
 
 
-def _arxiv(f: dict[str, str]) -> str | None:
-    e = f.get("eprint", "").strip()
-    kind = f.get("archiveprefix", f.get("eprinttype", "")).strip().lower()
-    if e and (kind == "arxiv" or (not kind and _ARXIV.match(e))):
-        return e
-    return None
-
-
-#: DOI prefixes of preprint servers -> the server's name (10.1101 is shared by bioRxiv and medRxiv).
-PREPRINT_DOI_PREFIXES: tuple[tuple[str, str], ...] = (
-    ("10.48550/", "arXiv"),
-    ("10.1101/", "bioRxiv"),
-    ("10.21203/rs.", "Research Square"),
-    ("10.2139/ssrn.", "SSRN"),
-    ("10.20944/preprints", "Preprints.org"),
-    ("10.36227/techrxiv", "TechRxiv"),
-    ("10.26434/chemrxiv", "ChemRxiv"),
-    ("10.31219/osf.io/", "OSF Preprints"),
-    ("10.31234/osf.io/", "PsyArXiv"),
-)
-# a venue name that starts with a preprint server's name ("arXiv preprint arXiv:2401.01234",
-# "bioRxiv : the preprint server for biology", "SSRN Electronic Journal") -> canonical spelling
-_SERVER_NAMES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
-    (re.compile(rf"^\s*{pat}(?![a-z])", re.I), name)
-    for pat, name in (
-        (r"arxiv", "arXiv"),
-        (r"medrxiv", "medRxiv"),
-        (r"biorxiv", "bioRxiv"),
-        (r"chemrxiv", "ChemRxiv"),
-        (r"techrxiv", "TechRxiv"),
-        (r"psyarxiv", "PsyArXiv"),
-        (r"ssrn", "SSRN"),
-        (r"research\s*square", "Research Square"),
-        (r"preprints(\.org)?", "Preprints.org"),
-        (r"osf\s+preprints", "OSF Preprints"),
-    )
-)
-#: Hosts of preprint servers (a `url` there is a preprint's page) -> the server's name.
-PREPRINT_HOSTS: dict[str, str] = {
-    "arxiv.org": "arXiv",
-    "medrxiv.org": "medRxiv",
-    "biorxiv.org": "bioRxiv",
-    "ssrn.com": "SSRN",
-    "researchsquare.com": "Research Square",
-}
-_PREPRINT_TYPES = ("misc", "online", "unpublished", "preprint", "electronic", "www")
 _CONFERENCE_TYPES = ("inproceedings", "conference", "proceedings")
 _BOOK_TYPES = ("incollection", "inbook", "bookinbook", "suppbook", "suppcollection")
 _WORKSHOP = re.compile(r"\bworkshops?\b", re.I)
-
-
-def preprint_doi_server(doi: str) -> str | None:
-    """The preprint server whose DOI prefix `doi` has (`10.1101/...` -> bioRxiv), else None."""
-    d = doi.strip().lower()
-    for prefix, name in PREPRINT_DOI_PREFIXES:
-        if d.startswith(prefix):
-            return name
-    return None
-
-
-def _server_name(name: str) -> str | None:
-    for pat, canonical in _SERVER_NAMES:
-        if pat.match(name):
-            return canonical
-    return None
-
-
-def url_server(url: str) -> str | None:
-    """The preprint server hosting `url` (`https://www.medrxiv.org/...` -> medRxiv), else None."""
-    m = re.match(r"^https?://([^/?#:\s]+)", url.strip(), re.I)
-    if not m:
-        return None
-    host = m.group(1).lower()
-    for domain, name in PREPRINT_HOSTS.items():
-        if host == domain or host.endswith("." + domain):
-            return name
-    return None
-
-
-def preprint_server(entry_type: str, f: dict[str, str]) -> str | None:
-    """The preprint server of an entry that is a preprint, else None.
-
-    A preprint is an entry whose journal/booktitle names a preprint server; or, with no
-    journal/booktitle, one whose howpublished/publisher names one, whose DOI is a preprint
-    server's (10.1101/, 10.48550/, ...), or whose type is misc/online/unpublished with an
-    eprint (archiveprefix/eprinttype) or a `url` on a preprint server. A journal article or a
-    conference paper that also has an arXiv eprint is a published version, not a preprint.
-    """
-    container = plain(f.get("journal") or f.get("journaltitle") or f.get("booktitle") or "")
-    if container.strip():
-        return _server_name(container)
-    named = next((s for s in (_server_name(plain(f.get(k) or "")) for k in
-                              ("howpublished", "publisher", "organization", "institution")) if s), None)
-    by_doi = preprint_doi_server(f.get("doi", ""))
-    by_url = url_server(f.get("url", ""))
-    if named:
-        return named
-    if by_doi:
-        # bioRxiv and medRxiv share 10.1101: the url tells them apart
-        return by_url if by_doi == "bioRxiv" and by_url in ("bioRxiv", "medRxiv") else by_doi
-    if entry_type.lower() in _PREPRINT_TYPES:
-        if _arxiv(f):
-            return "arXiv"
-        kind = plain(f.get("archiveprefix") or f.get("eprinttype") or "").strip()
-        if kind and f.get("eprint", "").strip():
-            return _server_name(kind) or kind
-        if by_url:
-            return by_url
-    return None
 
 
 def _venue(f: dict[str, str], entry_type: str = "misc") -> str:
@@ -334,37 +198,19 @@ class Group:
     subsections: list[Group] = field(default_factory=list)
 
 
-def _is_yes(v: str | None) -> bool:
-    return (v or "").strip().lower() in ("yes", "true", "1")
-
-
-def survey_entry(library: Library, settings: Settings) -> Entry | None:
-    """The list's own survey: `survey` in pathbib.toml, else the entry with `list-survey = {yes}`."""
-    if settings.survey:
-        return library.get(settings.survey)  # a wrong key is an error upstream, not a fallback
-    for e in library.entries:
-        if _is_yes(e.get("list-survey")):
-            return e
-    return None
-
-
 def listed_entries(library: Library, settings: Settings) -> list[Entry]:
     """Entries that appear in the list: with a `list-section`, not excluded, not the survey itself."""
     survey = survey_entry(library, settings)
     out = []
     for e in library.entries:
-        if (e.get("list-exclude") or "").strip():
+        if is_excluded(e):
             continue
         if survey is not None and e.key == survey.key:
             continue
-        if not (e.get("list-section") or "").strip():
+        if not entry_sections(e):
             continue
         out.append(e)
     return out
-
-
-def _section_ids(e: Entry) -> list[str]:
-    return [s.strip() for s in (e.get("list-section") or "").split(",") if s.strip()]
 
 
 def list_context(
@@ -412,7 +258,7 @@ def list_context(
 
     for order, e in enumerate(listed_entries(library, settings)):
         f = resolver.fields(e)
-        for sid in _section_ids(e):
+        for sid in entry_sections(e):
             if sid in known:
                 t = slots[known[sid]]
             else:
@@ -525,8 +371,6 @@ def render_readme(
     if survey_entry(library, settings) is None and not settings.survey:
         citation_bibtex, citation_apa = "", ""
     if citation_bibtex is None or citation_apa is None:
-        from .citation import apa_reference, survey_bib
-
         if citation_bibtex is None:
             citation_bibtex = survey_bib(library, settings)
         if citation_apa is None:
