@@ -71,7 +71,13 @@ def preprint_doi_server(doi: str) -> str | None:
     return None
 
 
+# perf: every entry's container is tested; one regex says whether any server name can match
+_ANY_SERVER = re.compile(r"^\s*(?:arxiv|medrxiv|biorxiv|chemrxiv|techrxiv|psyarxiv|ssrn|research|preprints|osf)", re.I)
+
+
 def _server_name(name: str) -> str | None:
+    if not _ANY_SERVER.match(name):
+        return None
     for pat, canonical in _SERVER_NAMES:
         if pat.match(name):
             return canonical
