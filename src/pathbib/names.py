@@ -250,7 +250,9 @@ _SUFFIXES = frozenset({"jr", "sr", "jnr", "snr", "ii", "iii", "iv", "v", "vi"})
 
 def is_suffix(word: str) -> bool:
     """Return whether `word` is a generational suffix (Jr., Sr., II, III ...)."""
-    return len(word) <= 8 and word.strip().strip("{}").rstrip(".").lower() in _SUFFIXES
+    if len(word) > 8 or not word or word.lstrip(" {")[:1] not in "JjSsIiVv":
+        return False  # perf: names are tested a lot; suffixes start with J, S, I or V
+    return word.strip().strip("{}").rstrip(".").lower() in _SUFFIXES
 
 
 def fix_suffix(n: Name) -> Name:
