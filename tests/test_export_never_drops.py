@@ -81,3 +81,13 @@ def test_plume_file_exports_every_entry(capsys: pytest.CaptureFixture[str], tmp_
     warnings = [line for line in err.splitlines() if "duplicate field" in line and "first value is exported" in line]
     assert (code, len(items), len(warnings)) == (0, 4997, 20)
     assert len({d["id"] for d in items}) == 4997
+
+
+def test_build_reads_repeated_fields_like_export(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    (tmp_path / "library.bib").write_text(BIB.replace(BIB.split("\n\n")[1], ""), encoding="utf-8")
+    (tmp_path / "pathbib.toml").write_text('[list]\ntitle = "T"\n', encoding="utf-8")
+    code, _out, err = _cli(capsys, "--config", str(tmp_path / "pathbib.toml"), "build")
+    assert code == 0, err
+    assert "duplicate field 'title'" in err and "the first value is exported" in err
+    items = json.loads((tmp_path / "exports" / "library.json").read_text(encoding="utf-8"))
+    assert [(d["id"], d["title"]) for d in items] == [("good", "Good"), ("dup", "First title")]

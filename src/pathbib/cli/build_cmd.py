@@ -31,8 +31,13 @@ def build_command(
     from ..build import build_exports, read_exports, read_template, stale_files, write_exports
     from ..errors import InputError
 
+    from ..bibio import first_value_wins
+
     settings = state(ctx).settings()
     lib, _ = read_library(settings.library)
+    lib, recovered = first_value_wins(lib)  # as BibTeX and biber read a repeated field
+    for fb in recovered:
+        err(f"warning: {settings.library}:{fb.line}: {fb.reason}: the first value is exported (as BibTeX and biber do)")
     for fb in lib.failed:
         err(f"{'warning' if allow_invalid else 'error'}: {settings.library}:{fb.line}: block not exported: {fb.reason}")
     if lib.failed and not allow_invalid:
