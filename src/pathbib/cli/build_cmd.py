@@ -27,11 +27,9 @@ def build_command(
     Refuses (exit 4) when library.bib has blocks that cannot be parsed, since the exports would
     silently miss them; `--allow-invalid` builds anyway and names what was left out.
     """
-    from ..bibio import read_library
+    from ..bibio import first_value_wins, read_library
     from ..build import build_exports, read_exports, read_template, stale_files, write_exports
     from ..errors import InputError
-
-    from ..bibio import first_value_wins
 
     settings = state(ctx).settings()
     lib, _ = read_library(settings.library)
