@@ -25,14 +25,15 @@ def project(tmp_path: Path) -> Path:
 
 
 def test_names_aliases_and_files() -> None:
-    assert list(EXPORTERS) == ["markdown", "csl-json", "bibtex", "survey-bib", "cff", "apa"]
-    assert EXPORT_FILES == ("README.md", "library.json", "library.bib", "survey.bib", "CITATION.cff")
+    assert list(EXPORTERS) == ["markdown", "csl-json", "bibtex", "survey-bib", "cff", "apa", "timeline", "site"]
+    assert EXPORT_FILES == ("README.md", "library.json", "library.bib", "survey.bib", "CITATION.cff",
+                            "timeline.svg", "site/index.html")
     for alias, name in (("MD", "markdown"), ("readme", "markdown"), ("json", "csl-json"), ("csl", "csl-json"),
-                        ("bib", "bibtex"), (" cff ", "cff")):
+                        ("bib", "bibtex"), (" cff ", "cff"), ("svg", "timeline"), ("html", "site")):
         assert find_exporter(alias)[0] == name
     with pytest.raises(UsageError) as exc:
         find_exporter("xml")
-    assert exc.value.hint == "use one of: markdown, csl-json, bibtex, survey-bib, cff, apa"
+    assert exc.value.hint == "use one of: markdown, csl-json, bibtex, survey-bib, cff, apa, timeline, site"
 
 
 def test_export_prints_the_bytes_build_writes(project: Path, capsys: pytest.CaptureFixture[str]) -> None:

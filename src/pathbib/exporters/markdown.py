@@ -361,10 +361,12 @@ def render_readme(
     template: str | None = None,
     citation_bibtex: str | None = None,
     citation_apa: str | None = None,
+    timeline: str = "",
 ) -> str:
     """Render the awesome-list README with the shipped template or `template` (Jinja2 text).
 
-    The citation block and APA line are made from the survey entry unless given.
+    The citation block and APA line are made from the survey entry unless given. `timeline`
+    is the relative path of the timeline picture shown under the introduction ("" = none).
     """
     from jinja2 import Environment, StrictUndefined
 
@@ -386,6 +388,7 @@ def render_readme(
     env.filters["md"] = md_escape
     env.filters["slug"] = github_slug
     ctx = list_context(library, settings, citation_bibtex=citation_bibtex, citation_apa=citation_apa)
+    ctx["timeline"] = timeline
     text = env.from_string(template if template is not None else default_template()).render(**ctx)
     text = re.sub(r"\n{3,}", "\n\n", text)
     return text.rstrip("\n") + "\n"
