@@ -287,3 +287,149 @@ def latex_to_unicode_with_nocase(value: str) -> list[tuple[str, bool]]:
         else:
             out.append((text, prot))
     return out
+
+
+# --------------------------------------------------------------------------- LaTeX -> CSL rich text
+
+#: formatting macros with one argument -> (CSL rich-text open tag, close tag)
+CSL_MARKUP: dict[str, tuple[str, str]] = {
+    "textit": ("<i>", "</i>"), "emph": ("<i>", "</i>"), "textsl": ("<i>", "</i>"),
+    "mkbibemph": ("<i>", "</i>"), "mkbibitalic": ("<i>", "</i>"),
+    "textbf": ("<b>", "</b>"), "mkbibbold": ("<b>", "</b>"),
+    "textsc": ('<span style="font-variant:small-caps;">', "</span>"),
+    "textsuperscript": ("<sup>", "</sup>"), "mkbibsuperscript": ("<sup>", "</sup>"),
+    "textsubscript": ("<sub>", "</sub>"), "mkbibsubscript": ("<sub>", "</sub>"),
+    "mkbibquote": ("\u201c", "\u201d"), "enquote": ("\u201c", "\u201d"), "enquote*": ("\u2018", "\u2019"),
+    "textquote": ("\u201c", "\u201d"),
+    "texttt": ("", ""), "textrm": ("", ""), "textsf": ("", ""), "textup": ("", ""),
+    "textnormal": ("", ""), "textmd": ("", ""), "mbox": ("", ""),
+}
+# declarations at the start of a group: `{\em text}`, `{\bfseries text}`
+_CSL_DECL: dict[str, tuple[str, str]] = {
+    "em": ("<i>", "</i>"), "it": ("<i>", "</i>"), "itshape": ("<i>", "</i>"), "sl": ("<i>", "</i>"),
+    "bf": ("<b>", "</b>"), "bfseries": ("<b>", "</b>"),
+    "sc": ('<span style="font-variant:small-caps;">', "</span>"),
+    "scshape": ('<span style="font-variant:small-caps;">', "</span>"),
+}
+#: biblatex's hyphenation and punctuation commands, which the plain decoder also needs
+_CSL_WORDS = {"hyph": "-", "hyphen": "-", "slash": "/", "nobreakdash": "", "textslash": "/"}
+_RICH_TOKEN = re.compile(r"\\([A-Za-z]+\*?)|\\.|[{}$]", re.S)
+_DECL_HEAD = re.compile(r"\{\\([A-Za-z]+)(?![A-Za-z])[ \t\r\n]*")
+_MATH_SCRIPT = re.compile(r"([\^_])(?:\{([^{}]*)\}|(\\[A-Za-z]+|.))", re.S)
+
+#: one piece of CSL rich text: kind "t" text, "n" case-protected text, "m" markup
+RichPiece = tuple[str, str]
+
+
+def _decode_plain(raw: str) -> str:
+    if "\\" in raw:
+        raw = re.sub(r"\\(hyphen|hyph|slash|textslash|nobreakdash)(?![A-Za-z])\s*(?:\{\})?",
+                     lambda m: _CSL_WORDS[m.group(1)], raw)
+    return latex_to_unicode(raw)
+
+
+def _math_pieces(body: str, kind: str) -> list[RichPiece]:
+    """`^{+}` / `_2` in math become <sup>/<sub>; the rest is decoded as math text."""
+    out: list[RichPiece] = []
+    pos = 0
+    for m in _MATH_SCRIPT.finditer(body):
+        if m.start() > pos:
+            out.append((kind, latex_to_unicode("$" + body[pos : m.start()] + "$")))
+        tag = "sup" if m.group(1) == "^" else "sub"
+        arg = m.group(2) if m.group(2) is not None else m.group(3)
+        out += [("m", f"<{tag}>"), (kind, latex_to_unicode("$" + arg + "$") if arg.strip() else arg), ("m", f"</{tag}>")]
+        pos = m.end()
+    if pos < len(body):
+        out.append((kind, latex_to_unicode("$" + body[pos:] + "$")))
+    return out
+
+
+def _group_close(value: str, pos: int) -> int:
+    """Index just past the group opened at `pos` (`value[pos] == "{"`), or len(value)."""
+    depth = 0
+    for m in re.finditer(r"\\.|[{}]", value[pos:], re.S):
+        t = m.group()
+        if t == "{":
+            depth += 1
+        elif t == "}":
+            depth -= 1
+            if depth == 0:
+                return pos + m.end()
+    return len(value)
+
+
+def latex_to_csl_pieces(value: str, protected: bool = False) -> list[RichPiece]:
+    """Convert LaTeX `value` to CSL rich-text pieces (pure).
+
+    Formatting macros become CSL's HTML-like markup (`\\textit` -> `<i>`, `\\textsc` ->
+    small caps, `$^+$` -> `<sup>+</sup>`, `\\mkbibquote{x}` -> “x”); a top-level brace group
+    that is neither a macro argument nor a special character (`{\\"u}`) is case-protected
+    (kind "n", wrapped by the caller in `<span class="nocase">`); `\\hyph`, `\\slash` give
+    "-" and "/". The text pieces are decoded with `latex_to_unicode`.
+    """
+    kind = "n" if protected else "t"
+    if "\\" not in value and "$" not in value:  # perf: no markup possible, only braces
+        if protected:
+            text = latex_to_unicode(value)
+            return [("n", text)] if text else []
+        return [("n" if prot else "t", text) for text, prot in latex_to_unicode_with_nocase(value)]
+    out: list[RichPiece] = []
+    pos = start = 0
+    n = len(value)
+
+    def flush(end: int) -> None:
+        if end > start:
+            text = _decode_plain(value[start:end])
+            if text:
+                out.append((kind, text))
+
+    while pos < n:
+        m = _RICH_TOKEN.search(value, pos)
+        if m is None:
+            break
+        tok = m.group()
+        name = m.group(1)
+        if name is not None and name in CSL_MARKUP:
+            j = m.end()
+            while j < n and value[j] in " \t\r\n":
+                j += 1
+            if j < n and value[j] == "{":
+                flush(m.start())
+                end = _group_close(value, j)
+                opener, closer = CSL_MARKUP[name]
+                inner = latex_to_csl_pieces(value[j + 1 : end - 1], protected)
+                out += ([("m", opener)] if opener else []) + inner + ([("m", closer)] if closer else [])
+                pos = start = end
+                continue
+        if tok == "$":
+            close = value.find("$", m.end())
+            if close < 0:
+                pos = m.end()
+                continue
+            flush(m.start())
+            out += _math_pieces(value[m.end() : close], kind)
+            pos = start = close + 1
+            continue
+        if tok == "{":
+            end = _group_close(value, m.start())
+            inner_raw = value[m.start() + 1 : end - 1]
+            decl = _DECL_HEAD.match(value, m.start())
+            prev = value[:m.start()].rstrip(" \t\r\n")
+            is_arg = bool(re.search(r"\\[A-Za-z]+\*?$|\\[^A-Za-z\s]$", prev))
+            if decl and decl.group(1) in _CSL_DECL:
+                flush(m.start())
+                opener, closer = _CSL_DECL[decl.group(1)]
+                inner = latex_to_csl_pieces(value[decl.end() : end - 1], protected)
+                out += [("m", opener)] + inner + [("m", closer)]
+                pos = start = end
+                continue
+            if not is_arg and not inner_raw.startswith("\\") and not protected:
+                flush(m.start())
+                out += latex_to_csl_pieces(inner_raw, True)
+                pos = start = end
+                continue
+            pos = end
+            continue
+        pos = m.end()
+    flush(n)
+    return out
