@@ -10,6 +10,14 @@ import re
 from .keys import ascii_fold
 from .names import format_name, parse_name
 
+# patterns used inside functions, compiled once (not looked up in re's cache per call)
+_PIT1 = re.compile(r"[^a-z0-9]+")
+_PIT2 = re.compile(r"(\d{4})[-/.](\d{1,2})(?:[-/.](\d{1,2}))?")
+_PIT3 = re.compile(r"[A-Za-z]+|\d+")
+_PIT4 = re.compile(r"[,\s]*\(?((?:19|20)\d{2})\)?$")
+_PIT5 = re.compile(r"\b((?:19|20)\d{2})\b")
+_PIT6 = re.compile(r",|;|\s&\s|\sand\s")
+
 __all__ = [
     "latex_escape",
     "latex_unescape",
@@ -42,7 +50,7 @@ def latex_unescape(value: str) -> str:
 
 def slug(text: str) -> str:
     """Section id from a heading: lower-case ASCII words joined by '-'."""
-    s = re.sub(r"[^a-z0-9]+", "-", ascii_fold(text).lower()).strip("-")
+    s = _PIT1.sub("-", ascii_fold(text).lower()).strip("-")
     return s or "section"
 
 
@@ -57,7 +65,7 @@ def parse_date(text: str) -> str | None:
     "2022/10", "October 2022", "2022".
     """
     t = " ".join(text.replace("*", "").replace("_", " ").split()).strip(" .")
-    m = re.fullmatch(r"(\d{4})[-/.](\d{1,2})(?:[-/.](\d{1,2}))?", t)
+    m = _PIT2.fullmatch(t)
     if m:
         y, mo, d = int(m.group(1)), int(m.group(2)), m.group(3)
         if not 1 <= mo <= 12:
@@ -65,7 +73,7 @@ def parse_date(text: str) -> str | None:
         if d is None:
             return f"{y:04d}-{mo:02d}"
         return f"{y:04d}-{mo:02d}-{int(d):02d}" if 1 <= int(d) <= 31 else None
-    words = re.findall(r"[A-Za-z]+|\d+", t)
+    words = _PIT3.findall(t)
     day = month = year = None
     for w in words:
         lw = w.lower()
@@ -134,12 +142,12 @@ def parse_venue(label: str, value: str) -> tuple[str, str, str]:
     """
     v = " ".join(value.replace("*", "").split()).strip(" .;")
     year = ""
-    m = re.search(r"[,\s]*\(?((?:19|20)\d{2})\)?$", v)
+    m = _PIT4.search(v)
     if m:
         year = m.group(1)
         name = v[: m.start()].strip(" ,;")
     else:
-        m2 = re.search(r"\b((?:19|20)\d{2})\b", v)
+        m2 = _PIT5.search(v)
         year = m2.group(1) if m2 else ""
         name = v
     lab = label.lower().strip()
@@ -163,7 +171,7 @@ def bibtex_authors(text: str) -> str:
     t = " ".join(text.replace("*", "").split()).strip().rstrip(".").strip()
     if not t:
         return ""
-    parts = [p.strip() for p in re.split(r",|;|\s&\s|\sand\s", t) if p.strip()]
+    parts = [p.strip() for p in _PIT6.split(t) if p.strip()]
     names = []
     for p in parts:
         if p.lower() in ("et al", "et al.", "others"):

@@ -21,6 +21,11 @@ from dataclasses import replace
 from .errors import UsageError
 from .model import Entry, FieldChange, Library
 
+# patterns used inside functions, compiled once (not looked up in re's cache per call)
+_PKY1 = re.compile(r"[^a-z0-9]")
+_PKY2 = re.compile(r"[\s\-–—/:;,.!?()\[\]\"']+")
+_PKY3 = re.compile(r"[0-9]{4}")
+
 __all__ = [
     "make_key", "base_key", "ascii_fold", "significant_words", "STOP_WORDS", "KEY_RE", "unique_key", "rename_key",
 ]
@@ -46,13 +51,13 @@ def ascii_fold(text: str) -> str:
 
 
 def _clean(word: str) -> str:
-    return re.sub(r"[^a-z0-9]", "", ascii_fold(word).lower())
+    return _PKY1.sub("", ascii_fold(word).lower())
 
 
 def significant_words(title: str) -> list[str]:
     """Title words, ASCII-folded and lower-cased, without stop words and pure numbers."""
     out = []
-    for raw in re.split(r"[\s\-–—/:;,.!?()\[\]\"']+", title):
+    for raw in _PKY2.split(title):
         w = _clean(raw)
         if w and w not in STOP_WORDS and not w.isdigit():
             out.append(w)
@@ -62,7 +67,7 @@ def significant_words(title: str) -> list[str]:
 def base_key(family: str | None, year: str | None, title: str | None) -> str:
     """Return the key before de-duplication (see the module docstring for the scheme)."""
     fam = _clean(family or "")
-    yr = year if year and re.fullmatch(r"[0-9]{4}", year) else ""
+    yr = year if year and _PKY3.fullmatch(year) else ""
     words = significant_words(title or "")
     if fam:
         return f"{fam}{yr}{words[0] if words else ''}"

@@ -209,10 +209,13 @@ def inline_plain(tok: Token) -> str:
 
 
 _SHORTCODE = re.compile(r":[a-z0-9_+-]+:")
+_PLAIN_START = frozenset("\x01\x02\x03\x04\x05\x06[(\"'*_“")
 
 
 def split_lead(text: str) -> tuple[str, str]:
     """Split leading emoji / symbols / shortcodes off `text`: (lead, rest)."""
+    if not text or (text[0].isalnum() and text[0] < "\U0001f000") or text[0] in _PLAIN_START:
+        return "", text  # (the common case: no lead; none of these characters is skipped below)
     i = 0
     n = len(text)
     while i < n:
