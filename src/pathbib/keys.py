@@ -45,6 +45,8 @@ _LATEX = re.compile(r"\\[a-zA-Z]+\s*|\\.|[{}]")
 
 def ascii_fold(text: str) -> str:
     """Return `text` as ASCII: accents removed, ß → ss, LaTeX commands and braces dropped."""
+    if text.isascii() and "\\" not in text and "{" not in text and "}" not in text:
+        return text  # (nothing below changes plain ASCII without LaTeX commands or braces)
     text = _LATEX.sub("", text).translate(_SPECIAL)
     text = unicodedata.normalize("NFKD", text)
     return text.encode("ascii", "ignore").decode("ascii")
@@ -56,11 +58,18 @@ def _clean(word: str) -> str:
 
 def significant_words(title: str) -> list[str]:
     """Title words, ASCII-folded and lower-cased, without stop words and pure numbers."""
+    return _first_significant(title, 0)
+
+
+def _first_significant(title: str, n: int) -> list[str]:
+    """The first `n` of `significant_words(title)` (all for n = 0; the rest of a long title is not folded)."""
     out = []
     for raw in _PKY2.split(title):
         w = _clean(raw)
         if w and w not in STOP_WORDS and not w.isdigit():
             out.append(w)
+            if len(out) == n:
+                break
     return out
 
 
@@ -68,7 +77,7 @@ def base_key(family: str | None, year: str | None, title: str | None) -> str:
     """Return the key before de-duplication (see the module docstring for the scheme)."""
     fam = _clean(family or "")
     yr = year if year and _PKY3.fullmatch(year) else ""
-    words = significant_words(title or "")
+    words = _first_significant(title or "", 2)
     if fam:
         return f"{fam}{yr}{words[0] if words else ''}"
     if words:

@@ -280,18 +280,16 @@ def _prefix(s: str, pieces: list[Piece], head: Head, line: int) -> str:
     return s
 
 
-_CUTS = tuple(re.compile(p) for p in (
+# one alternation: its leftmost match is the earliest match of any of the cut points
+_CUT = re.compile("|".join((
     r"\x05", r"\x03", r",\s+in\s+", r"\s\|\s", r"\s-\s\x03", r"\s\((?:19|20)\d\d\)",
-    r"\s\[{1,2}[^\]\x05]{0,40}\]{1,2}\(", r"https?://"))  # (a link left unclosed; a bare URL)
+    r"\s\[{1,2}[^\]\x05]{0,40}\]{1,2}\(", r"https?://")))  # (a link left unclosed; a bare URL)
 
 
 def _cut_title(s: str) -> tuple[str, str]:
     """Split plain-text title from the rest: at the first link, emphasis, `, in ` or ` | `."""
-    cut = len(s)
-    for pat in _CUTS:
-        m = pat.search(s)
-        if m and m.start() < cut:
-            cut = m.start()
+    m = _CUT.search(s)
+    cut = m.start() if m else len(s)
     return s[:cut], s[cut:]
 
 
