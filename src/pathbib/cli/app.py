@@ -38,7 +38,7 @@ app = typer.Typer(
         "Manage a curated paper list whose single source of truth is library.bib: "
         "import the awesome-list Markdown, enrich from Crossref/arXiv, check, and build exports.\n\n"
         "Exit codes: 0 ok, 1 findings at error level or stale files, 2 usage or config error, "
-        "3 network/source failure, 4 unreadable or invalid input."
+        "3 network/source failure, 4 unreadable or invalid input, 5 another pathbib is writing the library (locked)."
     ),
     no_args_is_help=True,
     add_completion=False,

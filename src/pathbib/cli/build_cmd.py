@@ -7,6 +7,7 @@ from pathlib import Path
 import typer
 
 from .app import app, err, state
+from .locking import lock_library
 
 FORMATS = ("markdown", "csl-json", "bibtex", "survey-bib", "cff", "apa")
 _ALIASES = {"md": "markdown", "readme": "markdown", "json": "csl-json", "csl": "csl-json", "bib": "bibtex"}
@@ -46,11 +47,14 @@ def build_command(
     Refuses (exit 4) when library.bib has blocks that cannot be parsed, since the exports would
     silently miss them; `--allow-invalid` builds anyway and names what was left out.
     """
-    from ..bibio import read_library, write_text_atomic
+    from ..bibio import read_library
     from ..build import build_exports, stale_files
+    from ..export_io import write_exports
 
     st = state(ctx)
     settings = st.settings()
+    if not check:  # one build at a time, never between a library write and its sidecar
+        lock_library(ctx, settings.library)
     lib, _ = read_library(settings.library)
     for fb in lib.failed:
         err(f"{'warning' if allow_invalid else 'error'}: {settings.library}:{fb.line}: block not exported: {fb.reason}")
@@ -80,17 +84,7 @@ def build_command(
             typer.echo(f"stale: {out_dir / name}")
         err(f"{out_dir}: {len(stale)} stale file(s); run `pathbib build`")
         return 1
-    out_dir.mkdir(parents=True, exist_ok=True)
-    written = 0
-    for name, text in files.items():
-        p = out_dir / name
-        try:
-            if p.is_file() and p.read_text(encoding="utf-8") == text:
-                continue
-        except (OSError, UnicodeDecodeError):
-            pass
-        write_text_atomic(p, text)
-        written += 1
+    written = write_exports(out_dir, files)
     typer.echo(f"{out_dir}: wrote {written} of {len(files)} files")
     return 0
 

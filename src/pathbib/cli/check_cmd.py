@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 import typer
 
 from .app import app, err, state
+from .locking import lock_library
 
 if TYPE_CHECKING:
     from ..check import CheckResult, Lookup
@@ -181,6 +182,8 @@ def check_command(
     st = state(ctx)
     settings = st.settings()
     path = settings.library
+    if fix:
+        lock_library(ctx, path)
     lib, snap = read_library(path)
     readme_text = None
     if readme is not None:

@@ -12,6 +12,7 @@ from typing import Any
 import typer
 
 from .app import app, err, state
+from .locking import lock_library
 
 SOURCES_HELP = "crossref, arxiv or file:PATH (CSL-JSON or BibTeX); repeatable. Default: crossref and arxiv."
 
@@ -43,12 +44,12 @@ def _provenance_path(library: Path) -> Path:
     return library.with_name(library.stem + ".provenance.json")
 
 
-def _write_provenance(library: Path, p: Any) -> None:
-    from ..bibio import write_text_atomic
+def _provenance_sidecar(library: Path, p: Any) -> list[tuple[Path, str]]:
+    """The provenance file's new text, to be written together with the library."""
     from ..enrich import merge_provenance, render_provenance
 
     if not p.provenance:
-        return
+        return []
     path = _provenance_path(library)
     existing: Any = {}
     if path.exists():
@@ -56,7 +57,9 @@ def _write_provenance(library: Path, p: Any) -> None:
             existing = json.loads(path.read_text(encoding="utf-8"))
         except ValueError:
             existing = {}
-    write_text_atomic(path, render_provenance(merge_provenance(existing, p)))
+    if not isinstance(existing, dict):
+        existing = {}
+    return [(path, render_provenance(merge_provenance(existing, p)))]
 
 
 def _show_diff(p: Any) -> None:
@@ -112,15 +115,18 @@ def enrich_command(
     no_search: bool = typer.Option(False, "--no-search", help="Resolve identifiers only; no bibliographic search."),
 ) -> int:
     """Complete entries from Crossref, arXiv or a local metadata file (conflicts keep the library's value)."""
-    from ..bibio import read_library, write_library
+    from ..bibio import read_library
     from ..enrich import Options, apply, changes_as_json, plan
     from ..errors import UsageError
+    from ..journal import write_library_unit
 
     if offline and refresh:
         raise UsageError("--offline and --refresh contradict each other", "use one of them")
     st = state(ctx)
     s = st.settings()
     path = s.library
+    if not dry_run:
+        lock_library(ctx, path)
     lib, snap = read_library(path)
     opts = Options(
         prefer_remote=frozenset(prefer_remote or ()), locked=frozenset(s.enrich.locked), only=frozenset(only or ()),
@@ -155,8 +161,7 @@ def enrich_command(
         _show_diff(p)
         _findings(p)
     if not dry_run and p.applied:
-        write_library(apply(lib, p), snap, path)
-        _write_provenance(path, p)
+        write_library_unit(apply(lib, p), snap, path, _provenance_sidecar(path, p))
     if not as_json:
         _summary(p, sess.requests)
         if dry_run:
@@ -192,10 +197,11 @@ def add_command(
     dry_run: bool = typer.Option(False, "--dry-run", help="Print the entry; write nothing."),
 ) -> int:
     """Create a complete entry from a DOI, arXiv id or URL and append it to library.bib."""
-    from ..bibio import format_entry, read_library, write_library
+    from ..bibio import format_entry, read_library
     from ..enrich import Ids, Options, apply, entry_ids, new_entry_fields, plan
     from ..errors import SourceNotFound, UsageError
     from ..identifiers import extract_identifiers, normalize_arxiv, normalize_doi
+    from ..journal import write_library_unit
     from ..keys import make_key
     from ..model import Entry, Field, Library
     from ..scoring import families_of
@@ -211,6 +217,8 @@ def add_command(
     )
     if not (ids.doi or ids.arxiv or ids.pii):
         raise UsageError(f"{identifier!r} is not a DOI, an arXiv id or a URL with one", "e.g. pathbib add 10.1038/s41591-024-02857-3")
+    if not dry_run:
+        lock_library(ctx, s.library)
     lib, snap = read_library(s.library, missing_ok=True)
     for e in lib.entries:
         other = entry_ids(e)
@@ -241,8 +249,8 @@ def add_command(
     if dry_run:
         typer.echo(format_entry(entry))
         return 0
-    write_library(lib.add(entry), snap, s.library)
     prov = next(iter(p.provenance.values()), {})
-    _write_provenance(s.library, type(p)(p.changes, p.findings, p.results, {key: prov} if prov else {}))
+    sidecar = _provenance_sidecar(s.library, type(p)(p.changes, p.findings, p.results, {key: prov} if prov else {}))
+    write_library_unit(lib.add(entry), snap, s.library, sidecar)
     typer.echo(f"added {key} ({res.matched}{'; published: ' + res.published if res.published else ''})")
     return 0

@@ -5,6 +5,7 @@ from __future__ import annotations
 import typer
 
 from .app import app, err, state
+from .locking import lock_library
 
 
 @app.command("fmt")
@@ -18,6 +19,8 @@ def fmt_command(
 
     st = state(ctx)
     path = st.settings().library
+    if not check:
+        lock_library(ctx, path)
     lib, snap = read_library(path)
     res = format_text(lib)
     for fb in lib.failed:

@@ -7,6 +7,7 @@ from pathlib import Path
 import typer
 
 from .app import app, err, state
+from .locking import lock_library
 
 
 @app.command("import")
@@ -46,6 +47,8 @@ def import_command(
     parsed = parse_list(decode_readme(data, src), src, empty_section=settings.list.empty_section)
 
     lib_path = settings.library
+    if not dry_run:
+        lock_library(ctx, lib_path)
     lib, snap = read_library(lib_path, missing_ok=True)
     res = import_list(parsed, lib, settings, path=src, prune=prune)
     rep = res.report

@@ -5,6 +5,7 @@ from __future__ import annotations
 import typer
 
 from .app import app, state
+from .locking import lock_library
 
 
 @app.command("rename-key")
@@ -23,6 +24,8 @@ def rename_key_command(
 
     st = state(ctx)
     settings = st.settings()
+    if not dry_run:
+        lock_library(ctx, settings.library)
     lib, snap = read_library(settings.library)
     new_lib, changes = rename_key(lib, old, new)
     config_text = None
