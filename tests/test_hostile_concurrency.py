@@ -177,7 +177,13 @@ def test_a_writer_waits_for_the_lock_and_then_works_on_the_new_file(tmp_path: Pa
     held = acquire(lib, timeout=1)
     p = _start(tmp_path, "rename-key", "k00001", "renamed")
     try:
-        time.sleep(1.0)
+        log = p.log  # type: ignore[attr-defined]
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:  # until the process reports that it waits
+            log.seek(0)
+            if "waiting up to" in log.read():
+                break
+            time.sleep(0.05)
         # a change made while the other process waits must survive its write
         lib.write_text(_library_text(3).replace("k00002", "byhand"), encoding="utf-8")
     finally:
