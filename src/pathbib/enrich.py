@@ -130,17 +130,10 @@ def entry_ids(e: Entry) -> Ids:
 
 
 def bib_escape(text: str) -> str:
-    """Plain text -> BibTeX value: escape LaTeX specials, drop unbalanced braces."""
-    text = re.sub(r"(?<!\\)([&%#_$])", r"\\\1", text)
-    depth = 0
-    for ch in text:
-        depth += ch == "{"
-        depth -= ch == "}"
-        if depth < 0:
-            break
-    if depth != 0:
-        text = text.replace("{", "").replace("}", "")
-    return text
+    """Text from a source -> BibTeX value: LaTeX specials escaped, commands outside the allow-list inert."""
+    from .latex import escape
+
+    return escape(text, keep_markup=True)
 
 
 def _norm(fname: str, value: str) -> str:
@@ -201,6 +194,10 @@ def record_fields(rec: Record, btype: str, *, preprint_source: bool) -> dict[str
         out["publisher"] = rec.publisher
     if not latex:
         out = {k: (v if k in NO_ESCAPE else bib_escape(v)) for k, v in out.items()}
+    else:  # LaTeX from a BibTeX file: keep its markup, but only the text commands
+        from .latex import sanitize
+
+        out = {k: (v if k in NO_ESCAPE else sanitize(v)) for k, v in out.items()}
     return out
 
 

@@ -35,6 +35,7 @@ from .identifiers import (
 from .importers.markdown import Item, ParsedList
 from .importers.mojibake import Ambiguity
 from .keys import make_key
+from .latex import escape
 from .matching import normalize_title
 from .model import Entry, Field, FieldChange, Finding, Library
 from .names import format_name, parse_name, split_names
@@ -73,17 +74,20 @@ _LATEX_SPECIAL = {
     "\\": r"\textbackslash{}", "&": r"\&", "%": r"\%", "$": r"\$", "#": r"\#", "_": r"\_",
     "{": r"\{", "}": r"\}", "~": r"\textasciitilde{}", "^": r"\textasciicircum{}",
 }
-_UNESCAPE = re.compile(r"\\textbackslash\{\}|\\textasciitilde\{\}|\\textasciicircum\{\}|\\[&%$#_{}]")
+_UNESCAPE = re.compile(
+    r"\\textbackslash\{\}|\\textasciitilde\{\}|\\textasciicircum\{\}|\\textbrace(?:left|right)\{\}|\\[&%$#_{}]"
+)
+_BRACE_WORDS = {r"\textbraceleft{}": "{", r"\textbraceright{}": "}"}
 
 
 def latex_escape(text: str) -> str:
-    """Escape LaTeX's special characters so that `text` is a valid BibTeX/LaTeX value."""
-    return "".join(_LATEX_SPECIAL.get(c, c) for c in text)
+    """Escape LaTeX's special characters so that `text` is a valid BibTeX/LaTeX value (`latex.escape`)."""
+    return escape(text)
 
 
 def latex_unescape(value: str) -> str:
     """Reverse `latex_escape` (only what it produces; full decoding is `pathbib.latex`)."""
-    rev = {v: k for k, v in _LATEX_SPECIAL.items()}
+    rev = {v: k for k, v in _LATEX_SPECIAL.items()} | _BRACE_WORDS
     return _UNESCAPE.sub(lambda m: rev[m.group(0)], value)
 
 
@@ -202,8 +206,8 @@ def bibtex_authors(text: str) -> str:
 
 
 def latex_escape_name(name: str) -> str:
-    """Escape LaTeX specials in a name, keeping its braces and backslashes (they carry BibTeX grouping)."""
-    return "".join(_LATEX_SPECIAL.get(c, c) if c not in "{}\\" else c for c in name)
+    """Escape LaTeX specials in a name, keeping its BibTeX grouping; other commands inert, braces balanced."""
+    return escape(name, keep_markup=True)
 
 
 # ------------------------------------------------------------------------------ report

@@ -21,6 +21,7 @@ import re
 from collections.abc import Iterable
 
 from ..bibio import format_entry
+from ..latex import sanitize
 from ..model import Entry, Field, Library
 from ._resolve import MONTHS, Resolver, month_number
 
@@ -335,7 +336,7 @@ def latex_entry(
         if name in VERBATIM_FIELDS:
             out.append(Field(name, value.strip(), "{"))
             continue
-        v = " ".join(value.split())
+        v = sanitize(" ".join(value.split()))  # only text commands reach a reader's LaTeX build
         if "\\" in v:
             v = _DOTLESS.sub(lambda m: m.group(1) + "{" + (m.group(2) or m.group(3)) + "}", v)
         if name in TITLE_FIELDS:
