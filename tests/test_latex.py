@@ -229,6 +229,7 @@ def corpus_values() -> dict[str, tuple[str, str, str]]:
     return values
 
 
+@pytest.mark.slow  # pylatexenc over every corpus value that needs decoding
 def test_decoder_matches_pylatexenc_on_every_corpus_value_needing_decoding(corpus_values) -> None:
     todo = [v for v in corpus_values if needs_decoding(v)]
     assert len(todo) > 40_000

@@ -152,6 +152,7 @@ def test_missing_file_and_directory(tmp_path: Path, capsys: pytest.CaptureFixtur
     assert code == 4 and "directory" in err
 
 
+@pytest.mark.slow
 def test_fifty_megabyte_field(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     big = ("x{y} " * 10_000_000)[: 50 * 1024 * 1024 - 2]  # 50 MB of balanced text
     text = GOOD + "\n@misc{huge,\n  abstract = {" + big + "},\n  title = {Huge},\n}\n\n@misc{after, title = {A}}\n"

@@ -12,8 +12,6 @@ from pathlib import Path
 import pytest
 
 from conftest import shared_path
-from enrichkit import DATA
-from fakeserver import FakeServer, Fault
 from pathbib.errors import RateLimited, SourceError, SourceNotFound
 from pathbib.sources import arxiv as ax
 from pathbib.sources import crossref as cr
@@ -28,6 +26,8 @@ from pathbib.sources.http import (
 )
 from pathbib.sources.local import parse_bibtex, parse_csl, read_local
 from pathbib.sources.record import Record
+from support.enrichkit import DATA
+from support.fakeserver import FakeServer, Fault
 
 GOLDEN = DATA / "golden-conversions.json"
 UPDATE = os.environ.get("PATHBIB_UPDATE_GOLDEN") == "1"
@@ -406,8 +406,8 @@ def test_arxiv_title_search_request_and_empty_feed() -> None:
 
 
 def test_arxiv_title_lookup_batches_caches_and_goes_offline(tmp_path: Path) -> None:
-    from enrichkit import fast_settings
     from pathbib.sources.lookup import OfflineMiss, open_session
+    from support.enrichkit import fast_settings
 
     titles = [TITLED[0]["title"], "PLUTO: pathology universal transformer", "An unknown paper nobody wrote"]
     titles += [f"Filler title number {i} for batching" for i in range(9)]

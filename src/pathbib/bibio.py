@@ -23,9 +23,10 @@ import hashlib
 import os
 import re
 import tempfile
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 
+from .bibrender import CANONICAL_FIELD_ORDER, format_entry, render
 from .errors import ConcurrentModificationError, EncodingError, InputError
 from .model import Block, Comment, Delim, Entry, FailedBlock, Field, Library, Preamble, StringDef
 
@@ -33,7 +34,6 @@ __all__ = [
     "parse",
     "render",
     "format_entry",
-    "format_library",
     "read_library",
     "write_library",
     "decode_bytes",
@@ -345,83 +345,9 @@ def parse(text: str, path: str = "") -> Library:
 
 # --------------------------------------------------------------------------- rendering
 
-#: Field order of the canonical style; fields not listed keep their relative order after these.
-CANONICAL_FIELD_ORDER: tuple[str, ...] = (
-    "author", "editor", "title", "subtitle", "booktitle", "journal", "journaltitle",
-    "series", "volume", "number", "issue", "pages", "eid", "articleno",
-    "publisher", "organization", "institution", "school", "address", "location",
-    "edition", "month", "year", "date", "eventdate",
-    "doi", "eprint", "archiveprefix", "eprinttype", "primaryclass", "eprintclass",
-    "isbn", "issn", "pmid", "pmcid", "url", "urldate", "note", "howpublished",
-    "abstract", "keywords",
-)
-_ORDER = {name: i for i, name in enumerate(CANONICAL_FIELD_ORDER)}
-_DIGITS = re.compile(r"\d+")
+# `render` and `format_entry` live in pathbib.bibrender (re-exported above), `format_library` in
+# pathbib.fmt; the scanner answers whether an entry's source holds %-comments:
 
-
-def _render_value(f: Field) -> str:
-    if f.delim == "":
-        if _DIGITS.fullmatch(f.value):
-            return "{" + f.value + "}"
-        return f.value
-    return "{" + f.value + "}"
-
-
-def format_entry(entry: Entry, newline: str = "\n", *, reorder: bool = True) -> str:
-    """Render `entry` in the canonical style (see README, "library.bib style")."""
-    fields = entry.fields
-    if reorder:
-        fields = tuple(
-            sorted(fields, key=lambda f: (_ORDER.get(f.name, len(_ORDER)),))
-        )
-    lines = [f"@{entry.entry_type}{{{entry.key},"]
-    for f in fields:
-        lines.append(f"  {f.name} = {_render_value(f)},")
-    lines.append("}")
-    return newline.join(lines)
-
-
-def _render_block(b: Block, newline: str) -> str:
-    if isinstance(b, Entry):
-        return b.raw if b.raw is not None else format_entry(b, newline)
-    if isinstance(b, FailedBlock):
-        return b.raw_text
-    if b.raw is not None:
-        return b.raw
-    if isinstance(b, StringDef):
-        return f"@string{{{b.name} = {_render_value(Field(b.name, b.value, b.delim))}}}"
-    if isinstance(b, Preamble):
-        return f"@preamble{{{b.value}}}"
-    return b.text
-
-
-def render(lib: Library) -> str:
-    """Return the text of `lib`: unchanged blocks verbatim, changed entries canonical."""
-    nl = lib.newline
-    out: list[str] = []
-    tail = ""  # the last few characters written, to decide on separators
-    prev_fresh = False
-    for b in lib.blocks:
-        s = _render_block(b, nl)
-        # a block new to the file (line 0) has no whitespace of its own around it; an entry changed
-        # in place keeps the whitespace that surrounded it in the source (separate Comment blocks)
-        fresh = b.raw is None and not isinstance(b, Comment) and b.line == 0
-        if out and (fresh or prev_fresh) and not isinstance(b, Comment) and not tail.endswith(nl + nl):
-            # a new block, and the block after it, start on their own line after a blank line
-            sep = nl if tail.endswith(nl) else nl + nl
-            out.append(sep)
-            tail = (tail + sep)[-4:]
-        out.append(s)
-        tail = (tail + s)[-4:]
-        prev_fresh = fresh
-    text = "".join(out)
-    if lib.blocks and lib.blocks[-1].raw is None and not text.endswith(nl):
-        text += nl
-    return text
-
-
-_BLANK_RUN = re.compile(r"\r?\n(?:[ \t]*\r?\n){2,}")
-_COMMENT_BLOCK = re.compile(r"@[ \t]*comment[ \t\r\n]*[{(]", re.I)
 _VALUE_OR_COMMENT = re.compile(r'[{}"%]')
 
 
@@ -452,36 +378,6 @@ def entry_has_comments(entry: Entry) -> bool:
                 return False  # the entry's closing brace
     except _Fail:
         return False
-
-
-def format_library(lib: Library) -> Library:
-    """Return `lib` in the canonical style: every entry re-rendered, one blank line between blocks."""
-    nl = lib.newline
-    blocks: list[Block] = []
-    for b in lib.blocks:
-        if isinstance(b, Comment) and not (b.raw is not None and _COMMENT_BLOCK.match(b.raw)):
-            text = b.text.strip("\r\n\t ")
-            if not text:
-                continue
-            text = _BLANK_RUN.sub(nl + nl, text)  # at most one blank line inside free text too
-            blocks.append(Comment(text, b.line, text))
-            continue
-        if isinstance(b, Entry):
-            # an entry with %-comments between its fields is kept as written: re-rendering would drop them
-            blocks.append(b if entry_has_comments(b) else replace(b, raw=format_entry(b, nl)))
-        elif isinstance(b, FailedBlock):
-            blocks.append(replace(b, raw_text=b.raw_text.rstrip("\r\n\t ")))
-        else:
-            blocks.append(b)
-    sep = nl + nl
-    out_blocks: list[Block] = []
-    for i, b in enumerate(blocks):
-        if i:
-            out_blocks.append(Comment(sep, 0, sep))
-        out_blocks.append(b)
-    if out_blocks:
-        out_blocks.append(Comment(nl, 0, nl))
-    return replace(lib, blocks=tuple(out_blocks))
 
 
 # --------------------------------------------------------------------------- I/O edge

@@ -1,20 +1,132 @@
-"""`pathbib build`: Library + Settings -> every export file's text (pure orchestration).
+"""`pathbib build` and `pathbib export`: the exporter registry and Library + Settings -> export texts.
 
-`build_exports` returns `{filename: text}` for the files of `exports/`; the CLI writes them
-(atomically) or, with `--check`, compares them with what is on disk (`stale_files`).
-Nothing here reads the clock, so the same library gives the same bytes on every machine.
+`EXPORTERS` names every export format once — `{name: Exporter(filename, aliases, render)}` —
+and is used by both commands: `build_exports` renders the ones that have a file in `exports/`
+(survey files only when the library has a survey) and `export` renders only the one asked for.
+Rendering is pure; `read_template`, `read_exports` and `write_exports` are the file edge the
+CLI calls. Nothing here reads the clock, so the same library gives the same bytes everywhere.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, replace
+from pathlib import Path
 
 from .config import Settings
+from .errors import ConfigError, UsageError
+from .listfields import survey_entry
 from .model import Library
 
-__all__ = ["EXPORT_FILES", "build_exports", "stale_files"]
+__all__ = [
+    "EXPORT_FILES",
+    "EXPORTERS",
+    "Exporter",
+    "RenderOptions",
+    "find_exporter",
+    "has_survey",
+    "build_exports",
+    "stale_files",
+    "read_template",
+    "read_exports",
+    "write_exports",
+]
 
-EXPORT_FILES = ("README.md", "library.json", "library.bib", "survey.bib", "CITATION.cff")
+
+@dataclass(frozen=True)
+class RenderOptions:
+    """What a render may take besides the library and settings."""
+
+    template: str | None = None  # the text of the curator's README template (markdown only)
+    ascii: bool = False  # bibtex / survey-bib: non-ASCII characters as LaTeX macros
+    # the survey's BibTeX and APA text when already rendered (`build_exports` renders them once)
+    survey_bibtex: str | None = None
+    survey_apa: str | None = None
+
+
+Render = Callable[[Library, Settings, RenderOptions], str]
+
+
+@dataclass(frozen=True)
+class Exporter:
+    filename: str | None  # its file in exports/, or None when `build` does not write it
+    aliases: tuple[str, ...]
+    render: Render
+    survey: bool = False  # about the list's survey: built only when the library has one
+
+
+def has_survey(library: Library, settings: Settings) -> bool:
+    """True when the list names a survey (a `survey` key in pathbib.toml that names no entry is
+    an error, raised by the survey exports)."""
+    return bool(settings.survey) or survey_entry(library, settings.survey) is not None
+
+
+# the exporters are imported when used, so that `pathbib --help` does not load Jinja2 or citeproc
+
+
+def _markdown(library: Library, settings: Settings, opts: RenderOptions) -> str:
+    from .exporters.citation import apa_reference, survey_bib
+    from .exporters.markdown import render_readme
+
+    if not has_survey(library, settings):
+        return render_readme(library, settings, template=opts.template, citation_bibtex="", citation_apa="")
+    bib = opts.survey_bibtex if opts.survey_bibtex is not None else survey_bib(library, settings)
+    apa = opts.survey_apa if opts.survey_apa is not None else apa_reference(library, settings)
+    return render_readme(library, settings, template=opts.template, citation_bibtex=bib, citation_apa=apa)
+
+
+def _csl_json(library: Library, settings: Settings, opts: RenderOptions) -> str:
+    from .exporters.csl_json import export_csl_json
+
+    return export_csl_json(library)
+
+
+def _bibtex(library: Library, settings: Settings, opts: RenderOptions) -> str:
+    from .exporters.bibtex import export_bibtex
+
+    return export_bibtex(library, ascii=opts.ascii, protect_words=settings.list.protect_words)
+
+
+def _survey_bib(library: Library, settings: Settings, opts: RenderOptions) -> str:
+    from .exporters.citation import survey_bib
+
+    if opts.survey_bibtex is not None and not opts.ascii:
+        return opts.survey_bibtex
+    return survey_bib(library, settings, ascii=opts.ascii)
+
+
+def _cff(library: Library, settings: Settings, opts: RenderOptions) -> str:
+    from .exporters.citation import citation_cff
+
+    return citation_cff(library, settings)
+
+
+def _apa(library: Library, settings: Settings, opts: RenderOptions) -> str:
+    from .exporters.citation import apa_reference
+
+    return apa_reference(library, settings) + "\n"
+
+
+#: every export format, in the order `build` writes the files
+EXPORTERS: dict[str, Exporter] = {
+    "markdown": Exporter("README.md", ("md", "readme"), _markdown),
+    "csl-json": Exporter("library.json", ("json", "csl"), _csl_json),
+    "bibtex": Exporter("library.bib", ("bib",), _bibtex),
+    "survey-bib": Exporter("survey.bib", (), _survey_bib, survey=True),
+    "cff": Exporter("CITATION.cff", (), _cff, survey=True),
+    "apa": Exporter(None, (), _apa, survey=True),
+}
+
+EXPORT_FILES = tuple(x.filename for x in EXPORTERS.values() if x.filename is not None)
+
+
+def find_exporter(name: str) -> tuple[str, Exporter]:
+    """(canonical name, exporter) for a format name or alias, any case; `UsageError` when unknown."""
+    want = name.strip().lower()
+    for canonical, exp in EXPORTERS.items():
+        if want == canonical or want in exp.aliases:
+            return canonical, exp
+    raise UsageError(f"unknown export format {name!r}", f"use one of: {', '.join(EXPORTERS)}")
 
 
 def build_exports(library: Library, settings: Settings, *, template: str | None = None) -> dict[str, str]:
@@ -22,27 +134,52 @@ def build_exports(library: Library, settings: Settings, *, template: str | None 
 
     `template` is the text of the curator's README template (read by the caller), if any.
     """
-    from .exporters.bibtex import export_bibtex
-    from .exporters.citation import apa_reference, citation_cff, survey_bib
-    from .exporters.csl_json import export_csl_json
-    from .exporters.markdown import render_readme, survey_entry
+    from .exporters.citation import apa_reference, survey_bib
 
-    out: dict[str, str] = {}
-    # a `survey` key in pathbib.toml that names no entry is an error (raised by survey_bib)
-    has_survey = bool(settings.survey) or survey_entry(library, settings) is not None
-    bib_survey = survey_bib(library, settings) if has_survey else ""
-    apa = apa_reference(library, settings) if has_survey else ""
-    out["README.md"] = render_readme(
-        library, settings, template=template, citation_bibtex=bib_survey, citation_apa=apa
-    )
-    out["library.json"] = export_csl_json(library)
-    out["library.bib"] = export_bibtex(library, protect_words=settings.list.protect_words)
-    if has_survey:
-        out["survey.bib"] = bib_survey
-        out["CITATION.cff"] = citation_cff(library, settings)
-    return out
+    opts = RenderOptions(template=template)
+    survey = has_survey(library, settings)
+    if survey:  # README.md and survey.bib both show the survey's BibTeX: render it once
+        opts = replace(opts, survey_bibtex=survey_bib(library, settings), survey_apa=apa_reference(library, settings))
+    return {x.filename: x.render(library, settings, opts)
+            for x in EXPORTERS.values() if x.filename is not None and (survey or not x.survey)}
 
 
 def stale_files(expected: Mapping[str, str], actual: Mapping[str, str | None]) -> list[str]:
     """Return the names whose on-disk text (`actual`, None = missing) differs from `expected`."""
     return sorted(name for name, text in expected.items() if actual.get(name) != text)
+
+
+# --------------------------------------------------------------------------- the file edge
+
+
+def read_template(settings: Settings) -> str | None:
+    """The text of the curator's README template (`[list] template`), or None for the shipped one."""
+    path = settings.template_path
+    if path is None:
+        return None
+    try:
+        return path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(
+            f"the README template {path} cannot be read: {exc}",
+            "fix `list.template` in pathbib.toml or remove it to use the shipped template",
+        ) from None
+
+
+def read_exports(out_dir: Path, names: Iterable[str]) -> dict[str, str | None]:
+    """The current text of each named file of `out_dir` (None when missing or unreadable)."""
+    actual: dict[str, str | None] = {}
+    for name in names:
+        p = out_dir / name
+        try:
+            actual[name] = p.read_text(encoding="utf-8") if p.is_file() else None
+        except (OSError, UnicodeDecodeError):
+            actual[name] = None
+    return actual
+
+
+def write_exports(out_dir: Path, files: Mapping[str, str]) -> int:
+    """Write the files that differ from what is on disk, as one set (`export_io`); return how many."""
+    from .export_io import write_exports as write_set
+
+    return write_set(out_dir, files)

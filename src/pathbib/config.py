@@ -6,14 +6,19 @@ keys are an error (with the key's name), so a typo never silently does nothing.
 
 from __future__ import annotations
 
+import re
 import tomllib
 from dataclasses import dataclass, field, fields
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from .errors import ConfigError
 
+if TYPE_CHECKING:
+    from _typeshed import DataclassInstance
+
 CONFIG_NAME = "pathbib.toml"
+_T = TypeVar("_T", bound="DataclassInstance")
 
 
 @dataclass(frozen=True)
@@ -94,8 +99,35 @@ class Settings:
     enrich: EnrichSettings = field(default_factory=EnrichSettings)
     path: Path | None = None  # the pathbib.toml read, if any
 
+    # --- every path pathbib uses is resolved here, against the folder of pathbib.toml (`root`)
 
-def _build(cls: type, data: dict[str, Any], where: str) -> Any:
+    def resolve(self, path: str | Path) -> Path:
+        """A path written in pathbib.toml: absolute as given, else relative to `root`."""
+        p = Path(path)
+        return p if p.is_absolute() else self.root / p
+
+    @property
+    def cache_path(self) -> Path:
+        """The enrichment cache (`[enrich] cache`)."""
+        return self.resolve(self.enrich.cache)
+
+    @property
+    def template_path(self) -> Path | None:
+        """The curator's README template (`[list] template`), or None for the shipped one."""
+        return self.resolve(self.list.template) if self.list.template else None
+
+    @property
+    def provenance_path(self) -> Path:
+        """The provenance sidecar of the library: `library.bib` -> `library.provenance.json`."""
+        return self.library.with_name(self.library.stem + ".provenance.json")
+
+    @property
+    def config_path(self) -> Path:
+        """The pathbib.toml read, or where `pathbib import` writes a new one."""
+        return self.path if self.path is not None else self.root / CONFIG_NAME
+
+
+def _build(cls: type[_T], data: dict[str, Any], where: str) -> _T:
     known = {f.name: f for f in fields(cls)}
     kwargs: dict[str, Any] = {}
     for k, v in data.items():
@@ -182,3 +214,22 @@ def load_settings(config: Path | None = None, cwd: Path | None = None) -> Settin
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError(f"cannot be read: {exc}", "check the file", path=str(path)) from None
     return parse_settings(text, path.parent, path)
+
+
+_SURVEY_LINE = r'^(\s*survey\s*=\s*)(["\'])'
+
+
+def rename_survey_key(text: str, old: str, new: str, root: Path, path: Path | None = None) -> str | None:
+    """The text of a pathbib.toml with its `survey = "old"` line naming `new` instead (pure).
+
+    Only that one value changes (comments and layout are kept); None when the file does not
+    say `survey = "old"` on one line, or when the result would not read back as `survey = new`
+    (an unusual layout is left to the user).
+    """
+    pat = re.compile(_SURVEY_LINE + re.escape(old) + r"\2", re.M)
+    out = pat.sub(lambda m: m.group(1) + m.group(2) + new + m.group(2), text, count=1)
+    try:
+        ok = out != text and parse_settings(out, root, path).survey == new
+    except ConfigError:
+        ok = False
+    return out if ok else None

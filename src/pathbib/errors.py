@@ -12,6 +12,7 @@ class ExitCode(IntEnum):
     NETWORK = 3  # a metadata source failed
     BAD_INPUT = 4  # unreadable or invalid input file
     LOCKED = 5  # another pathbib was writing the library and did not finish in time (docs/concurrency.md)
+    INTERRUPTED = 130  # Ctrl-C (128 + SIGINT, as shells report it)
 
 
 class PathbibError(Exception):

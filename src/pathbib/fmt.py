@@ -13,10 +13,14 @@ before and after, apart from the delimiter normalisations above.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, replace
 
-from .bibio import entry_has_comments, format_library, render
-from .model import Entry, Library
+from .bibio import entry_has_comments, format_entry, render
+from .model import Block, Comment, Entry, FailedBlock, Library
+
+_BLANK_RUN = re.compile(r"\r?\n(?:[ \t]*\r?\n){2,}")
+_COMMENT_BLOCK = re.compile(r"@[ \t]*comment[ \t\r\n]*[{(]", re.I)
 
 
 @dataclass(frozen=True)
@@ -46,3 +50,33 @@ def format_text(lib: Library) -> FmtResult:
         tuple(e.line for e in changed),
         kept,
     )
+
+
+def format_library(lib: Library) -> Library:
+    """Return `lib` in the canonical style: every entry re-rendered, one blank line between blocks."""
+    nl = lib.newline
+    blocks: list[Block] = []
+    for b in lib.blocks:
+        if isinstance(b, Comment) and not (b.raw is not None and _COMMENT_BLOCK.match(b.raw)):
+            text = b.text.strip("\r\n\t ")
+            if not text:
+                continue
+            text = _BLANK_RUN.sub(nl + nl, text)  # at most one blank line inside free text too
+            blocks.append(Comment(text, b.line, text))
+            continue
+        if isinstance(b, Entry):
+            # an entry with %-comments between its fields is kept as written: re-rendering would drop them
+            blocks.append(b if entry_has_comments(b) else replace(b, raw=format_entry(b, nl)))
+        elif isinstance(b, FailedBlock):
+            blocks.append(replace(b, raw_text=b.raw_text.rstrip("\r\n\t ")))
+        else:
+            blocks.append(b)
+    sep = nl + nl
+    out_blocks: list[Block] = []
+    for i, b in enumerate(blocks):
+        if i:
+            out_blocks.append(Comment(sep, 0, sep))
+        out_blocks.append(b)
+    if out_blocks:
+        out_blocks.append(Comment(nl, 0, nl))
+    return replace(lib, blocks=tuple(out_blocks))

@@ -175,6 +175,26 @@ def _strip_doi_suffix(doi: str, host: str) -> str:
     return doi
 
 
+def _bare_identifiers(text: str) -> dict[str, str]:
+    """The identifier a non-URL holds: "doi:10...", "arXiv:2307.16142", "PMC123", "pmid: 1", a PII."""
+    out: dict[str, str] = {}
+    if doi := normalize_doi(text):
+        if doi.startswith("10.48550/arxiv."):
+            if ax := normalize_arxiv(doi):
+                out["arxiv"] = ax
+        out["doi"] = doi
+    elif re.match(r"(?i)^arxiv:", text) or is_valid_arxiv(re.sub(r"v\d+$", "", text)):
+        if ax := normalize_arxiv(text):
+            out["arxiv"] = ax
+    elif m := re.fullmatch(r"(?i)(PMC\d+)", text):
+        out["pmcid"] = m.group(1).upper()
+    elif m := re.fullmatch(r"(?i)(?:pmid:\s*)(\d+)", text):
+        out["pmid"] = m.group(1)
+    elif pii := normalize_pii(text):
+        out["pii"] = pii
+    return out
+
+
 def extract_identifiers(url: str) -> dict[str, str]:
     """Return the identifiers carried by a link, e.g. {"doi": "10.1038/s41591-024-03141-0"}."""
     url = url.strip()
@@ -182,22 +202,7 @@ def extract_identifiers(url: str) -> dict[str, str]:
     if not url:
         return out
     if not re.match(r"(?i)^[a-z][a-z0-9+.-]*://", url):
-        # not a URL: a bare identifier such as "doi:10...", "arXiv:2307.16142", "PMC123"
-        if doi := normalize_doi(url):
-            if doi.startswith("10.48550/arxiv."):
-                if ax := normalize_arxiv(doi):
-                    out["arxiv"] = ax
-            out["doi"] = doi
-        elif re.match(r"(?i)^arxiv:", url) or is_valid_arxiv(re.sub(r"v\d+$", "", url)):
-            if ax := normalize_arxiv(url):
-                out["arxiv"] = ax
-        elif m := re.fullmatch(r"(?i)(PMC\d+)", url):
-            out["pmcid"] = m.group(1).upper()
-        elif m := re.fullmatch(r"(?i)(?:pmid:\s*)(\d+)", url):
-            out["pmid"] = m.group(1)
-        elif pii := normalize_pii(url):
-            out["pii"] = pii
-        return out
+        return _bare_identifiers(url)
     parts = urlsplit(url)
     host = _host(parts.netloc)
     path = unquote(parts.path)

@@ -36,6 +36,7 @@ from .importers.markdown import Item, ParsedList
 from .importers.mojibake import Ambiguity
 from .keys import make_key
 from .latex import escape
+from .listfields import entry_sections, is_excluded, is_flagged_survey, is_survey, locked_fields
 from .matching import normalize_title
 from .model import Entry, Field, FieldChange, Finding, Library
 from .names import format_name, parse_name, split_names
@@ -635,8 +636,7 @@ class _Index:
 
 
 def _locked(e: Entry) -> set[str]:
-    v = (e.get("list-locked") or "").strip()
-    return {p.strip().lower() for p in re.split(r"[,\s]+", v) if p.strip()}
+    return locked_fields(e)
 
 
 def _merge_entry(old: Entry, new_fields: list[Field], source: str
@@ -808,7 +808,7 @@ def import_list(parsed: ParsedList, library: Library, settings: Settings | None 
         hit = index.find(sids, normalize_title(title), matched)
         if hit is None:
             for i, e in enumerate(index.entries):
-                if (survey.key and e.key == survey.key) or (e.get("list-survey") or "").strip().lower() == "yes":
+                if is_survey(e, survey.key):
                     hit = (i, "key")
                     break
         if hit is not None:
@@ -849,8 +849,7 @@ def import_list(parsed: ParsedList, library: Library, settings: Settings | None 
     for e in library.entries:
         if e.key in matched:
             continue
-        if (e.get("list-section") or "").strip() and not (e.get("list-exclude") or "").strip() \
-                and (e.get("list-survey") or "").strip().lower() != "yes":
+        if entry_sections(e) and not is_excluded(e) and not is_flagged_survey(e):
             removed.append(e.key)
             if prune:
                 ne = replaced.get(e.key, e).set("list-exclude", "no longer in the imported list")

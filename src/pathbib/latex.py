@@ -316,7 +316,7 @@ TEXT_COMMANDS = frozenset({
     "textquotedblright", "textdegree", "textregistered", "texttrademark", "textcopyright",
     "textellipsis", "ldots", "dots", "S", "P", "dag", "ddag", "pounds", "euro", "textunderscore",
     "LaTeX", "TeX", "BibTeX", "relax", "ensuremath", "textperiodcentered", "textbullet",
-    "guillemotleft", "guillemotright", "textless", "textgreater", "textbar", "slash", "ss",
+    "guillemotleft", "guillemotright", "textless", "textgreater", "textbar", "slash",
 })
 #: control symbols allowed in text: accents, escaped specials, spacing
 TEXT_SYMBOLS = frozenset("'`^\"~=.&%$_#{} ,;:!-/@\\")

@@ -11,11 +11,15 @@ stored verbatim with `delim=""`.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from dataclasses import field as dc_field
 from typing import Literal
 
 Delim = Literal["{", '"', ""]
+
+#: pseudo-field of a `FieldChange` that changes the entry type (`@misc` -> `@article`)
+TYPE_FIELD = "ENTRYTYPE"
 
 
 @dataclass(frozen=True, slots=True)
@@ -187,6 +191,29 @@ class Library:
             entries.get(b.key, b) if isinstance(b, Entry) else b for b in self.blocks
         )
         return replace(self, blocks=blocks)
+
+    def apply(self, changes: Iterable[FieldChange], *, keep_delim: bool = False) -> Library:
+        """Return a copy with the field changes applied, in order (only changed entries are re-rendered).
+
+        A change of the pseudo-field `TYPE_FIELD` changes the entry type; `new = None` removes the
+        field; conflicts (proposals a curator has not accepted) and changes of unknown keys are
+        skipped. A set field is braced, or with `keep_delim` keeps the braces or quotes the
+        field already had (a bare number or macro becomes braced either way).
+        """
+        updated: dict[str, Entry] = {}
+        for c in changes:
+            e = updated.get(c.key) or self.get(c.key)
+            if e is None or c.kind == "conflict":
+                continue
+            if c.field == TYPE_FIELD:
+                e = e.with_type(c.new or e.entry_type)
+            elif c.new is None:
+                e = e.remove(c.field)
+            else:
+                old: Delim = next((f.delim for f in e.fields if f.name == c.field.lower()), "{") if keep_delim else "{"
+                e = e.set(c.field, c.new, old or "{")
+            updated[c.key] = e
+        return self.update_entries(updated)
 
     def add(self, *entries: Entry) -> Library:
         """Return a copy with `entries` appended."""

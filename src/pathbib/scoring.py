@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from .matching import normalize_family, normalize_title, title_similarity
 from .model import Entry
 from .names import split_names
-from .sources.record import Record
+from .record import Record
 
 TITLE_ACCEPT = 0.95
 TITLE_SUGGEST = 0.75
@@ -150,11 +150,18 @@ class Decision:
 def _same_identity(a: Record, b: Record) -> bool:
     if a.doi and a.doi == b.doi:
         return True
+    if a.doi and b.doi:  # two DOIs are two registrations, even with identical metadata: never merged silently
+        return False
     if a.arxiv and a.arxiv == b.arxiv and a.type == b.type:
         return True
     return bool(a.title) and normalize_title(a.title) == normalize_title(b.title) and a.year == b.year and (
         a.container == b.container
     )
+
+
+def _same_metadata(a: Record, b: Record) -> bool:
+    """Same title, authors, year, venue, volume and pages (but, presumably, another identifier)."""
+    return all(getattr(a, f) == getattr(b, f) for f in ("title", "authors", "year", "container", "volume", "pages", "type"))
 
 
 def decide(q: Query, records: Sequence[Record], *, want_published: bool = False) -> Decision:
@@ -194,6 +201,10 @@ def decide(q: Query, records: Sequence[Record], *, want_published: bool = False)
     rivals = [s for s in uniq if s is not best and s.title >= TITLE_SUGGEST and s.total >= best.total - CLOSE_MARGIN]
     if rivals:
         why = f"ambiguous: {len(rivals) + 1} candidates within {CLOSE_MARGIN} of each other"
+        twins = [r for r in rivals if _same_metadata(best.record, r.record)]
+        if twins:
+            why = (f"{len(twins) + 1} DOIs with identical metadata ({', '.join(r.record.doi for r in (best, *twins))}): "
+                   "the same work registered twice? pick the one the publisher links")
         for r in (best, *rivals):
             other = rivals[0] if r is best else best
             refused.append((r, f"too close to {other.record.label} (scores {r.total:.3f} vs {other.total:.3f})"))

@@ -3,19 +3,18 @@
 from __future__ import annotations
 
 import json
-import time
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import typer
 
-from .app import app, err, state
+from ..errors import ExitCode
+from .base import app, err, json_option, state
 from .locking import lock_library
 
 if TYPE_CHECKING:
-    from ..check import CheckResult, Lookup
-    from ..config import Settings
+    from ..check import CheckResult
 
 
 def _split(values: list[str] | None) -> list[str]:
@@ -29,49 +28,6 @@ def _validate(prefixes: list[str], option: str) -> None:
     for p in prefixes:
         if not any(r.startswith(p.upper()) for r in RULES):
             raise UsageError(f"{option} {p!r} matches no rule", "see `pathbib check --list-rules` for the rule ids")
-
-
-def _record_lookup(st_settings: Settings, records: Path | None) -> Lookup | None:
-    """A lookup from --records FILE and/or the enrichment cache (read only, never the network)."""
-    lookups: list[Lookup] = []
-    if records is not None:
-        from ..sources.local import LocalIndex, read_local
-
-        idx = LocalIndex(read_local(records))
-
-        def file_lookup(scheme: str, ident: str) -> Any:
-            table = idx.by_doi if scheme == "doi" else idx.by_arxiv
-            got = table.get(ident)
-            return got[0] if got else None
-
-        lookups.append(file_lookup)
-    cache_path = Path(st_settings.enrich.cache)
-    if not cache_path.is_absolute():
-        cache_path = st_settings.root / cache_path
-    if cache_path.is_file():
-        try:
-            from ..sources.cache import Cache
-
-            cache = Cache(cache_path, max_age_days=1e6, now=time.time)
-
-            def cache_lookup(scheme: str, ident: str) -> Any:
-                hit = cache.get("crossref", f"doi:{ident}") if scheme == "doi" else cache.get("arxiv", f"arxiv:{ident}")
-                return hit[0] if hit else None
-
-            lookups.append(cache_lookup)
-        except Exception:  # noqa: BLE001 - an unreadable cache only makes check less sharp
-            err(f"warning: {cache_path}: enrichment cache not readable; checking without it")
-    if not lookups:
-        return None
-
-    def chain(scheme: str, ident: str) -> Any:
-        for lk in lookups:
-            got = lk(scheme, ident)
-            if got is not None:
-                return got
-        return None
-
-    return chain
 
 
 def _gh_escape(s: str, prop: bool = False) -> str:
@@ -141,7 +97,7 @@ def _print_human(result: CheckResult, show_suppressed: bool, readme_parser: str 
 def check_command(
     ctx: typer.Context,
     readme: Path | None = typer.Option(None, "--readme", help="Also check this awesome-list README (numbering, counts, order, anchors)."),
-    as_json: bool = typer.Option(False, "--json", help="Print the findings as JSON (same as --format json)."),
+    as_json: bool = json_option("Print the findings as JSON (same as --format json)."),
     fmt: str = typer.Option("human", "--format", help="Output: human, json or github (GitHub Actions annotations)."),
     select: list[str] | None = typer.Option(None, "--select", help="Only these rule ids or prefixes (comma-separated or repeated), e.g. PB1,PB201."),
     ignore: list[str] | None = typer.Option(None, "--ignore", help="Skip these rule ids or prefixes."),
@@ -153,19 +109,20 @@ def check_command(
     today: str | None = typer.Option(None, "--today", metavar="YYYY-MM-DD", help="Date used by the future-date rule (default: today)."),
 ) -> int:
     """Lint library.bib: duplicates, links, scope, contradictions, identifiers, keys, the survey; exit 1 on errors."""
-    from ..check import RULES, CheckContext, apply_fixes, explain, plan_fixes, run_check, to_json
-    from ..errors import InputError, UsageError
+    from ..check import RULES, CheckContext, apply_fixes, explain, fixes_for, run_check
+    from ..errors import UsageError
+    from ..sources.records import record_lookup
 
     if explain_rule is not None:
         rid = explain_rule.strip().upper()
         if rid not in RULES:
             raise UsageError(f"unknown rule {explain_rule!r}", "see `pathbib check --list-rules`")
         typer.echo(explain(rid))
-        return 0
+        return ExitCode.OK
     if list_rules:
         for r in RULES.values():
             typer.echo(f"{r.id}  {r.severity:<7}  {r.name}{'  (fixable)' if r.fixable else ''}{'  (--readme)' if r.readme else ''}")
-        return 0
+        return ExitCode.OK
     fmt = "json" if as_json else fmt.lower()
     if fmt not in ("human", "json", "github"):
         raise UsageError(f"unknown --format {fmt!r}", "use human, json or github")
@@ -185,15 +142,8 @@ def check_command(
     if fix:
         lock_library(ctx, path)
     lib, snap = read_library(path)
-    readme_text = None
-    if readme is not None:
-        try:
-            readme_text = readme.read_text(encoding="utf-8")
-        except FileNotFoundError:
-            raise InputError("no such file", "pass the README with --readme PATH", path=str(readme)) from None
-        except (OSError, UnicodeDecodeError) as exc:
-            raise InputError(f"cannot be read: {exc}", "pass a UTF-8 Markdown file", path=str(readme)) from None
-    cctx = CheckContext(settings=settings, today=now, lookup=_record_lookup(settings, records),
+    readme_text = _read_readme(readme) if readme is not None else None
+    cctx = CheckContext(settings=settings, today=now, lookup=record_lookup(records, settings.cache_path, err),
                         readme=readme_text, readme_path=str(readme) if readme else "README.md")
     result = run_check(lib, cctx, sel, ign)
     if not settings.scope.terms and not sel:
@@ -201,8 +151,7 @@ def check_command(
             "(see `pathbib check --explain PB201`)")
 
     if fix:
-        active = {(f.key, f.rule) for f in result.findings}
-        changes = [c for c in plan_fixes(lib) if (c.key, c.extra.get("rule", "")) in active]
+        changes = fixes_for(lib, result)
         if changes:
             out = err if fmt != "human" else typer.echo
             for c in changes:
@@ -214,20 +163,32 @@ def check_command(
         elif fmt == "human":
             typer.echo("nothing to fix")
 
+    _print_result(result, fmt, cctx.readme, show_suppressed)
+    return ExitCode.FINDINGS if result.errors else ExitCode.OK
+
+
+def _read_readme(readme: Path) -> str:
+    """The text of the --readme file; `InputError` naming it when it cannot be read."""
+    from ..errors import InputError
+
+    try:
+        return readme.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise InputError("no such file", "pass the README with --readme PATH", path=str(readme)) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(f"cannot be read: {exc}", "pass a UTF-8 Markdown file", path=str(readme)) from None
+
+
+def _print_result(result: CheckResult, fmt: str, readme: str | None, show_suppressed: bool) -> None:
+    """The findings as JSON, GitHub annotations or the human report, on stdout."""
+    from ..check import read_readme, to_json
+
     if fmt == "json":
         data = to_json(result)
-        if cctx.readme is not None:
-            from ..check import read_readme
-
-            data["summary"]["readme_parser"] = read_readme(cctx.readme).parser
+        if readme is not None:
+            data["summary"]["readme_parser"] = read_readme(readme).parser
         typer.echo(json.dumps(data, indent=2, ensure_ascii=False))
     elif fmt == "github":
         _print_github(result, show_suppressed)
     else:
-        parser = None
-        if cctx.readme is not None:
-            from ..check import read_readme
-
-            parser = read_readme(cctx.readme).parser
-        _print_human(result, show_suppressed, parser)
-    return 1 if result.errors else 0
+        _print_human(result, show_suppressed, read_readme(readme).parser if readme is not None else None)

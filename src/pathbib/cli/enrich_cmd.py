@@ -7,31 +7,37 @@ import sys
 import time
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import typer
 
-from .app import app, err, state
+from ..errors import ExitCode
+from .base import app, dry_run_option, err, json_option, state
 from .locking import lock_library
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from ..enrich import Plan
+    from ..sources.lookup import Session
+    from .base import State
 
 SOURCES_HELP = "crossref, arxiv or file:PATH (CSL-JSON or BibTeX); repeatable. Default: crossref and arxiv."
 
 
-def _mailto(st: Any) -> str:
+def _mailto(st: State) -> str:
     return (st.env.get("PATHBIB_MAILTO") or st.settings().enrich.mailto or "").strip()
 
 
-def _open(st: Any, sources: list[str], offline: bool, refresh: bool, progress: Any = None) -> Any:
+def _open(st: State, sources: list[str], offline: bool, refresh: bool,
+          progress: Callable[[int], None] | None = None) -> Session:
     from ..sources.lookup import open_session
 
     s = st.settings()
     mailto = _mailto(st)
-    cache = Path(s.enrich.cache)
-    if not cache.is_absolute():
-        cache = s.root / cache
     sess = open_session(
         s.enrich, sources or ["crossref", "arxiv"], mailto=mailto, offline=offline, refresh=refresh,
-        cache_path=cache, clock=time.monotonic, wall=time.time, sleep=time.sleep,
+        cache_path=s.cache_path, clock=time.monotonic, wall=time.time, sleep=time.sleep,
         progress=progress or (lambda n: None),
     )
     if sess.public_pool and not offline:
@@ -40,17 +46,13 @@ def _open(st: Any, sources: list[str], offline: bool, refresh: bool, progress: A
     return sess
 
 
-def _provenance_path(library: Path) -> Path:
-    return library.with_name(library.stem + ".provenance.json")
-
-
-def _provenance_sidecar(library: Path, p: Any) -> list[tuple[Path, str]]:
-    """The provenance file's new text, to be written together with the library."""
+def _provenance_sidecar(path: Path, p: Plan) -> list[tuple[Path, str]]:
+    """The sidecar at `path` (`Settings.provenance_path`) merged with the plan's provenance: its
+    new text, written together with the library (`journal.write_library_unit`)."""
     from ..enrich import merge_provenance, render_provenance
 
     if not p.provenance:
         return []
-    path = _provenance_path(library)
     existing: Any = {}
     if path.exists():
         try:
@@ -62,7 +64,7 @@ def _provenance_sidecar(library: Path, p: Any) -> list[tuple[Path, str]]:
     return [(path, render_provenance(merge_provenance(existing, p)))]
 
 
-def _show_diff(p: Any) -> None:
+def _show_diff(p: Plan) -> None:
     cur = None
     for c in p.changes:
         if c.key != cur:
@@ -73,7 +75,7 @@ def _show_diff(p: Any) -> None:
         typer.echo(f"  {mark} {c.field}: {old}{c.new!r}  [{c.source}{'; ' + c.reason if c.reason else ''}]")
 
 
-def _summary(p: Any, requests: dict[str, int]) -> None:
+def _summary(p: Plan, requests: dict[str, int]) -> None:
     from rich.console import Console
     from rich.table import Table
 
@@ -92,7 +94,7 @@ def _summary(p: Any, requests: dict[str, int]) -> None:
     Console(stderr=True).print(t)
 
 
-def _findings(p: Any) -> None:
+def _findings(p: Plan) -> None:
     for f in p.findings:
         if f.rule == "EN301":
             continue  # conflicts are listed in the diff
@@ -105,8 +107,8 @@ def enrich_command(
     source: list[str] | None = typer.Option(None, "--source", help=SOURCES_HELP),
     offline: bool = typer.Option(False, "--offline", help="Use only cached records; make no request."),
     refresh: bool = typer.Option(False, "--refresh", help="Ignore cached records and fetch again."),
-    dry_run: bool = typer.Option(False, "--dry-run", help="Show the changes; write nothing."),
-    as_json: bool = typer.Option(False, "--json", help="Print a JSON report on stdout."),
+    dry_run: bool = dry_run_option("Show the changes; write nothing."),
+    as_json: bool = json_option("Print a JSON report on stdout."),
     only: list[str] | None = typer.Option(None, "--only", help="Enrich only this citation key (repeatable)."),
     since: str = typer.Option("", "--since", help="Only entries published on or after DATE (YYYY, YYYY-MM or YYYY-MM-DD)."),
     prefer_remote: list[str] | None = typer.Option(
@@ -161,30 +163,12 @@ def enrich_command(
         _show_diff(p)
         _findings(p)
     if not dry_run and p.applied:
-        write_library_unit(apply(lib, p), snap, path, _provenance_sidecar(path, p))
+        write_library_unit(apply(lib, p), snap, path, _provenance_sidecar(s.provenance_path, p))
     if not as_json:
         _summary(p, sess.requests)
         if dry_run:
             err("dry run: nothing written")
-    return 3 if any(r.status == "error" for r in p.results) else 0
-
-
-def _already_there(lib: Any, new: Any) -> tuple[str, str] | None:
-    """The key of a library entry for the same work as the resolved `new` entry, and why."""
-    from ..enrich import entry_ids
-    from ..matching import normalize_title
-
-    ids = entry_ids(new)
-    title = normalize_title(new.get("title") or "")
-    for e in lib.entries:
-        other = entry_ids(e)
-        if ids.doi and other.doi == ids.doi:
-            return e.key, f"same DOI {ids.doi}"
-        if ids.arxiv and other.arxiv == ids.arxiv:
-            return e.key, f"same arXiv id {ids.arxiv}"
-        if title and len(title) > 20 and title in {normalize_title(e.get(f) or "") for f in ("title", "list-title")}:
-            return e.key, "same title"
-    return None
+    return ExitCode.NETWORK if any(r.status == "error" for r in p.results) else ExitCode.OK
 
 
 @app.command("add")
@@ -194,63 +178,32 @@ def add_command(
     section: str = typer.Option("", "--section", help="list-section id of the new entry."),
     source: list[str] | None = typer.Option(None, "--source", help=SOURCES_HELP),
     offline: bool = typer.Option(False, "--offline", help="Use only cached records."),
-    dry_run: bool = typer.Option(False, "--dry-run", help="Print the entry; write nothing."),
+    dry_run: bool = dry_run_option("Print the entry; write nothing."),
 ) -> int:
     """Create a complete entry from a DOI, arXiv id or URL and append it to library.bib."""
+    from ..add import add_entry, parse_identifier, refuse_known
     from ..bibio import format_entry, read_library
-    from ..enrich import Ids, Options, apply, entry_ids, new_entry_fields, plan
-    from ..errors import SourceNotFound, UsageError
-    from ..identifiers import extract_identifiers, normalize_arxiv, normalize_doi
+    from ..enrich import Plan
     from ..journal import write_library_unit
-    from ..keys import make_key
-    from ..model import Entry, Field, Library
-    from ..scoring import families_of
 
     st = state(ctx)
     s = st.settings()
-    ident = identifier.strip()
-    found = extract_identifiers(ident) if "://" in ident else {}
-    ids = Ids(
-        found.get("doi") or normalize_doi(ident) or "",
-        found.get("arxiv") or ("" if normalize_doi(ident) else normalize_arxiv(ident) or ""),
-        found.get("pii", ""),
-    )
-    if not (ids.doi or ids.arxiv or ids.pii):
-        raise UsageError(f"{identifier!r} is not a DOI, an arXiv id or a URL with one", "e.g. pathbib add 10.1038/s41591-024-02857-3")
+    ids = parse_identifier(identifier)  # usage errors before any source is opened
     if not dry_run:
         lock_library(ctx, s.library)
     lib, snap = read_library(s.library, missing_ok=True)
-    for e in lib.entries:
-        other = entry_ids(e)
-        if (ids.doi and other.doi == ids.doi) or (ids.arxiv and other.arxiv == ids.arxiv):
-            raise UsageError(f"already in the library as {e.key}", f"run `pathbib enrich --only {e.key}` to complete it")
-    draft = Entry("misc", "pathbib-new", tuple(Field(n, v) for n, v in new_entry_fields(ids)))
+    refuse_known(lib, ids)
     sess = _open(st, list(source or ()), offline, False)
     try:
-        p = plan(Library((draft,)), sess.lookup, Options(search=False, today=date.today().isoformat()))
+        added = add_entry(lib, identifier, sess.lookup, section=section, today=date.today().isoformat())
     finally:
         sess.close()
-    res = p.results[0]
-    if not res.matched:
-        for f in p.findings:
-            err(f"{f.severity}: {f.message}")
-        raise SourceNotFound(f"no record found for {identifier}", "check the identifier, or try another --source")
-    entry = apply(Library((draft,)), p).entries[0]
-    dup = _already_there(lib, entry)
-    if dup is not None:
-        dup_key, why = dup
-        raise UsageError(f"{identifier} resolves to a work already in the library as {dup_key} ({why})",
-                         f"nothing added; run `pathbib enrich --only {dup_key}` to complete {dup_key}")
-    fams = families_of([a.strip() for a in (entry.get("author") or "").split(" and ")])
-    key = make_key(fams[0] if fams else None, entry.get("year"), entry.get("title"), {e.key for e in lib.entries})
-    entry = entry.with_key(key)
-    if section:
-        entry = entry.set("list-section", section)
     if dry_run:
-        typer.echo(format_entry(entry))
-        return 0
-    prov = next(iter(p.provenance.values()), {})
-    sidecar = _provenance_sidecar(s.library, type(p)(p.changes, p.findings, p.results, {key: prov} if prov else {}))
-    write_library_unit(lib.add(entry), snap, s.library, sidecar)
-    typer.echo(f"added {key} ({res.matched}{'; published: ' + res.published if res.published else ''})")
-    return 0
+        typer.echo(format_entry(added.entry))
+        return ExitCode.OK
+    sidecar = _provenance_sidecar(
+        s.provenance_path, Plan(added.plan.changes, added.plan.findings, added.plan.results, added.provenance)
+    )
+    write_library_unit(lib.add(added.entry), snap, s.library, sidecar)
+    typer.echo(f"added {added.entry.key} ({added.matched}{'; published: ' + added.published if added.published else ''})")
+    return ExitCode.OK

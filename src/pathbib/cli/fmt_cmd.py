@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import typer
 
-from .app import app, err, state
+from ..errors import ExitCode
+from .base import app, check_option, err, state
 from .locking import lock_library
 
 
 @app.command("fmt")
 def fmt_command(
     ctx: typer.Context,
-    check: bool = typer.Option(False, "--check", help="Write nothing; exit 1 and list the entries that would change."),
+    check: bool = check_option("Write nothing; exit 1 and list the entries that would change."),
 ) -> int:
     """Rewrite library.bib in the canonical style (layout only, never values)."""
     from ..bibio import parse, read_library, write_library
@@ -36,12 +37,12 @@ def fmt_command(
         typer.echo(f"{verb}: {path}:{line}: {key}")
     if not res.changed:
         typer.echo(f"{path}: already formatted")
-        return 0
+        return ExitCode.OK
     if check:
         if not res.changed_keys:
             typer.echo("would change blank lines or comments between entries")
         err(f"{path}: not formatted ({entries} would change); run `pathbib fmt`")
-        return 1
+        return ExitCode.FINDINGS
     write_library(parse(res.text, str(path)), snap, path)
     typer.echo(f"{path}: reformatted {entries}")
-    return 0
+    return ExitCode.OK

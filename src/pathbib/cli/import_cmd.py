@@ -3,19 +3,25 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 
-from .app import app, err, state
+from ..errors import ExitCode
+from .base import app, dry_run_option, err, json_option, state
 from .locking import lock_library
+
+if TYPE_CHECKING:
+    from ..config import Settings
+    from ..importer import ImportResult
 
 
 @app.command("import")
 def import_command(
     ctx: typer.Context,
     readme: Path = typer.Argument(..., help="The awesome-list README (Markdown) to import."),
-    dry_run: bool = typer.Option(False, "--dry-run", help="Write nothing; show the diff of library.bib."),
-    as_json: bool = typer.Option(False, "--json", help="Print the report as JSON."),
+    dry_run: bool = dry_run_option("Write nothing; show the diff of library.bib."),
+    as_json: bool = json_option("Print the report as JSON."),
     prune: bool = typer.Option(
         False, "--prune", help="Mark entries that are no longer in the list with list-exclude (default: only report them)."
     ),
@@ -23,28 +29,15 @@ def import_command(
     """Import an awesome-list README into library.bib (merge; curated fields win)."""
     import difflib
     import json
-    import os
 
     from ..bibio import read_library, render, write_library, write_text_atomic
-    from ..config import CONFIG_NAME, parse_settings
-    from ..errors import InputError
     from ..importer import import_list
-    from ..importers.markdown import check_size, decode_readme, parse_list
-    from ..importers.settings_toml import settings_toml
+    from ..importers.markdown import decode_readme, parse_list
 
     st = state(ctx)
     settings = st.settings()
     src = str(readme)
-    try:
-        check_size(readme.stat().st_size, src)  # before reading a huge file into memory
-        data = readme.read_bytes()
-    except FileNotFoundError:
-        raise InputError("no such file", "pass the path of the awesome-list README.md", path=src) from None
-    except IsADirectoryError:
-        raise InputError("is a directory", "pass the path of the README.md file", path=src) from None
-    except OSError as exc:
-        raise InputError(f"cannot be read: {exc.strerror}", "check the path and its permissions", path=src) from None
-    parsed = parse_list(decode_readme(data, src), src, empty_section=settings.list.empty_section)
+    parsed = parse_list(decode_readme(_read_readme(readme), src), src, empty_section=settings.list.empty_section)
 
     lib_path = settings.library
     if not dry_run:
@@ -55,15 +48,8 @@ def import_command(
     old_text = render(lib)
     new_text = render(res.library)
     write_config = settings.path is None
-    config_path = settings.root / CONFIG_NAME
-    config_text = ""
-    if write_config:
-        try:
-            rel = os.path.relpath(lib_path, settings.root)
-        except ValueError:
-            rel = str(lib_path)
-        config_text = settings_toml(res.settings, survey=res.survey_key, library=Path(rel).as_posix())
-        parse_settings(config_text, settings.root, config_path)  # never write a file pathbib cannot read
+    config_path = settings.config_path
+    config_text = _new_config(res, settings) if write_config else ""
 
     wrote = False
     if not dry_run:
@@ -80,7 +66,7 @@ def import_command(
             "settings_written": str(config_path) if write_config and not dry_run else "",
         }
         typer.echo(json.dumps(out, ensure_ascii=False, indent=2))
-        return 0
+        return ExitCode.OK
 
     if dry_run:
         diff = difflib.unified_diff(
@@ -91,6 +77,54 @@ def import_command(
         if write_config:
             typer.echo(f"would write {config_path}:")
             typer.echo(config_text)
+    _print_report(res, src, lib_path, dry_run, prune)
+    if not dry_run:
+        if wrote:
+            typer.echo(f"wrote {lib_path}")
+        else:
+            typer.echo(f"{lib_path}: no changes")
+        if write_config:
+            typer.echo(f"wrote {config_path}")
+    return ExitCode.OK
+
+
+def _read_readme(readme: Path) -> bytes:
+    """The bytes of the README; `InputError` naming the file when it cannot be read."""
+    from ..errors import InputError
+    from ..importers.markdown import check_size
+
+    src = str(readme)
+    try:
+        check_size(readme.stat().st_size, src)  # before reading a huge file into memory
+        return readme.read_bytes()
+    except FileNotFoundError:
+        raise InputError("no such file", "pass the path of the awesome-list README.md", path=src) from None
+    except IsADirectoryError:
+        raise InputError("is a directory", "pass the path of the README.md file", path=src) from None
+    except OSError as exc:
+        raise InputError(f"cannot be read: {exc.strerror}", "check the path and its permissions", path=src) from None
+
+
+def _new_config(res: ImportResult, settings: Settings) -> str:
+    """The text of a new pathbib.toml for the imported list (checked to read back)."""
+    import os
+
+    from ..config import parse_settings
+    from ..importers.settings_toml import settings_toml
+
+    lib_path = settings.library
+    try:
+        rel = os.path.relpath(lib_path, settings.root)
+    except ValueError:
+        rel = str(lib_path)
+    config_text = settings_toml(res.settings, survey=res.survey_key, library=Path(rel).as_posix())
+    parse_settings(config_text, settings.root, settings.config_path)  # never write a file pathbib cannot read
+    return config_text
+
+
+def _print_report(res: ImportResult, src: str, lib_path: Path, dry_run: bool, prune: bool) -> None:
+    """The import report for humans: counts, merges, removals and conflicts on stdout, findings on stderr."""
+    rep = res.report
     rows = [
         ("items seen", str(rep.items_seen)),
         ("entries in the list", f"{rep.entries} (survey included)" if rep.survey else str(rep.entries)),
@@ -119,11 +153,3 @@ def import_command(
             continue
         where = f"{f.path}:{f.line}: " if f.line else ""
         err(f"{f.severity}: {where}{f.message}")
-    if not dry_run:
-        if wrote:
-            typer.echo(f"wrote {lib_path}")
-        else:
-            typer.echo(f"{lib_path}: no changes")
-        if write_config:
-            typer.echo(f"wrote {config_path}")
-    return 0

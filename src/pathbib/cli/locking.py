@@ -11,7 +11,7 @@ from pathlib import Path
 
 import typer
 
-from .app import err, state
+from .base import err, state
 
 
 def lock_timeout(env: dict[str, str]) -> float:

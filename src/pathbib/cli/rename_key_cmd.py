@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import typer
 
-from .app import app, state
+from ..errors import ExitCode
+from .base import app, dry_run_option, state
 from .locking import lock_library
 
 
@@ -13,13 +14,11 @@ def rename_key_command(
     ctx: typer.Context,
     old: str = typer.Argument(..., help="The citation key to rename."),
     new: str = typer.Argument(..., help="The new citation key."),
-    dry_run: bool = typer.Option(False, "--dry-run", help="Write nothing; list what would change."),
+    dry_run: bool = dry_run_option("Write nothing; list what would change."),
 ) -> int:
     """Rename a citation key on purpose (keys never change on their own); references follow."""
-    import re
-
     from ..bibio import read_library, write_library, write_text_atomic
-    from ..config import parse_settings
+    from ..config import rename_survey_key
     from ..keys import rename_key
 
     st = state(ctx)
@@ -31,10 +30,7 @@ def rename_key_command(
     config_text = None
     if settings.path is not None and settings.survey == old:
         text = settings.path.read_text(encoding="utf-8")
-        pat = re.compile(r'^(\s*survey\s*=\s*)(["\'])' + re.escape(old) + r"\2", re.M)
-        config_text = pat.sub(lambda m: m.group(1) + m.group(2) + new + m.group(2), text, count=1)
-        if parse_settings(config_text, settings.root, settings.path).survey != new:
-            config_text = None  # an unusual layout: leave pathbib.toml to the user
+        config_text = rename_survey_key(text, old, new, settings.root, settings.path)  # None: left to the user
     for c in changes:
         where = c.key if c.field == "@key" else f"{c.key}.{c.field}"
         typer.echo(f"{'would change' if dry_run else 'changed'} {where}: {c.old} -> {c.new}")
@@ -44,8 +40,8 @@ def rename_key_command(
         else:
             typer.echo(f"{'would change' if dry_run else 'changed'} {settings.path}: survey = {new!r}")
     if dry_run:
-        return 0
+        return ExitCode.OK
     write_library(new_lib, snap, settings.library)
     if config_text is not None and settings.path is not None:
         write_text_atomic(settings.path, config_text)
-    return 0
+    return ExitCode.OK

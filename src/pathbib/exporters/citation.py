@@ -16,12 +16,12 @@ from typing import Any
 
 from ..config import Settings
 from ..errors import InputError
+from ..listfields import survey_entry as _survey_entry
 from ..model import Entry, Library
 from ..names import split_names
 from ._resolve import Resolver, month_number
 from ._text import plain
 from .bibtex import export_bibtex
-from .markdown import survey_entry
 
 __all__ = ["survey_entry", "survey_bib", "citation_cff", "cff_data", "apa_reference", "require_survey"]
 
@@ -32,6 +32,11 @@ _CFF_TYPE = {
     "thesis": "thesis", "manual": "manual", "unpublished": "unpublished", "online": "website",
     "software": "software", "dataset": "data", "misc": "generic",
 }
+
+
+def survey_entry(library: Library, settings: Settings) -> Entry | None:
+    """The list's own survey: `survey` in pathbib.toml, else the entry with `list-survey = {yes}`."""
+    return _survey_entry(library, settings.survey)
 
 
 def require_survey(library: Library, settings: Settings) -> Entry:

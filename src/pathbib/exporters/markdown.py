@@ -14,16 +14,17 @@ no date at all come last; ties keep the order of library.bib.
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass, field
 from importlib import resources
 from typing import Any
 
 from ..config import Section, Settings
+from ..listfields import SlugCounter, entry_sections, github_slug, is_excluded
 from ..model import Entry, Library
 from ..names import split_names
 from ._resolve import Resolver, month_number
 from ._text import plain
+from .citation import apa_reference, survey_bib, survey_entry
 
 __all__ = [
     "md_escape",
@@ -70,37 +71,6 @@ def safe_url(url: str) -> str | None:
     if not _URL_OK.match(url):
         return None
     return "".join(_URL_ENCODE.get(c, c) for c in url)
-
-
-def github_slug(text: str) -> str:
-    """GitHub's heading anchor for `text` (github-slugger): lower-case, punctuation dropped, spaces -> '-'."""
-    out = []
-    for ch in text.strip().lower():
-        if ch == " ":
-            out.append("-")
-        elif ch in "-_":
-            out.append(ch)
-        else:
-            cat = unicodedata.category(ch)
-            if cat[0] in "LMN" or cat == "Pc":
-                out.append(ch)
-    return "".join(out)
-
-
-class SlugCounter:
-    """Unique slugs in document order, as GitHub numbers repeated headings (`x`, `x-1`, `x-2`)."""
-
-    def __init__(self) -> None:
-        self._seen: dict[str, int] = {}
-
-    def __call__(self, text: str) -> str:
-        base = github_slug(text)
-        slug = base
-        while slug in self._seen:
-            self._seen[base] += 1
-            slug = f"{base}-{self._seen[base]}"
-        self._seen[slug] = 0
-        return slug
 
 
 def sort_key(f: dict[str, str]) -> tuple[int, int, int]:
@@ -334,37 +304,19 @@ class Group:
     subsections: list[Group] = field(default_factory=list)
 
 
-def _is_yes(v: str | None) -> bool:
-    return (v or "").strip().lower() in ("yes", "true", "1")
-
-
-def survey_entry(library: Library, settings: Settings) -> Entry | None:
-    """The list's own survey: `survey` in pathbib.toml, else the entry with `list-survey = {yes}`."""
-    if settings.survey:
-        return library.get(settings.survey)  # a wrong key is an error upstream, not a fallback
-    for e in library.entries:
-        if _is_yes(e.get("list-survey")):
-            return e
-    return None
-
-
 def listed_entries(library: Library, settings: Settings) -> list[Entry]:
     """Entries that appear in the list: with a `list-section`, not excluded, not the survey itself."""
     survey = survey_entry(library, settings)
     out = []
     for e in library.entries:
-        if (e.get("list-exclude") or "").strip():
+        if is_excluded(e):
             continue
         if survey is not None and e.key == survey.key:
             continue
-        if not (e.get("list-section") or "").strip():
+        if not entry_sections(e):
             continue
         out.append(e)
     return out
-
-
-def _section_ids(e: Entry) -> list[str]:
-    return [s.strip() for s in (e.get("list-section") or "").split(",") if s.strip()]
 
 
 def list_context(
@@ -412,7 +364,7 @@ def list_context(
 
     for order, e in enumerate(listed_entries(library, settings)):
         f = resolver.fields(e)
-        for sid in _section_ids(e):
+        for sid in entry_sections(e):
             if sid in known:
                 t = slots[known[sid]]
             else:
@@ -525,8 +477,6 @@ def render_readme(
     if survey_entry(library, settings) is None and not settings.survey:
         citation_bibtex, citation_apa = "", ""
     if citation_bibtex is None or citation_apa is None:
-        from .citation import apa_reference, survey_bib
-
         if citation_bibtex is None:
             citation_bibtex = survey_bib(library, settings)
         if citation_apa is None:

@@ -17,8 +17,9 @@ from typing import Any
 
 from ..errors import RateLimited, SourceError, SourceNotFound
 from ..names import parse_name
-from .http import BadResponse, TransientSourceError, parse_retry_after
-from .record import Record
+from ..record import Record
+from .http import BadResponse, TransientSourceError, not_json_message, parse_retry_after
+from .markup import has_math, tex_title
 
 SOURCE = "arxiv"
 NS = {
@@ -42,10 +43,18 @@ PARTICLES = {"da", "das", "de", "del", "della", "der", "den", "di", "do", "dos",
              "ten", "ter", "van", "von", "zu"}
 
 
+SUFFIXES = {"jr", "jr.", "sr", "sr.", "ii", "iii", "iv"}
+
+
 def author_name(full: str) -> str:
-    """'Kees A. Schouhamer Immink' -> 'Immink, Kees A. Schouhamer'; 'Adrian Del Maestro' -> 'Del Maestro, Adrian'."""
+    """'Kees A. Schouhamer Immink' -> 'Immink, Kees A. Schouhamer'; 'Adrian Del Maestro' -> 'Del Maestro, Adrian';
+    'Donald Hora Jr.' -> 'Hora, Jr., Donald'."""
     full = _WS.sub(" ", full).strip()
     words = full.split(" ")
+    if len(words) > 2 and "," not in full and words[-1].lower() in SUFFIXES:
+        rest = author_name(" ".join(words[:-1]))
+        family, _, given = rest.partition(", ")
+        return f"{family}, {words[-1]}, {given}" if given else rest
     i = len(words) - 1
     while i > 1 and words[i - 1].lower() in PARTICLES:
         i -= 1
@@ -83,10 +92,12 @@ def parse_entry(entry: ET.Element) -> Record:
     comment = _text(entry, "arxiv:comment")
     if comment:
         extra.append(("comment", comment))
+    title = _text(entry, "atom:title")
     return Record(
         source=SOURCE,
         id=aid,
-        title=_text(entry, "atom:title"),
+        title=title,
+        title_latex=tex_title(title) if has_math(title) else "",
         authors=tuple(author_name(_text(a, "atom:name")) for a in entry.findall("atom:author", NS)),
         type="misc",
         source_type="arxiv-preprint",
@@ -109,6 +120,8 @@ def parse_feed(body: bytes | str, status: int = 200) -> list[Record]:
     body is worth a retry).
     """
     data = body.encode("utf-8") if isinstance(body, str) else body
+    if status < 400 and data.strip() and not data.lstrip()[:100].lower().startswith((b"<?xml", b"<feed")):
+        raise not_json_message("arXiv", data.decode("utf-8", "replace"), status, "Atom feed")
     try:
         root = ET.fromstring(data)
     except ET.ParseError as exc:

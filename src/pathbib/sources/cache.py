@@ -14,7 +14,7 @@ import sqlite3
 from collections.abc import Callable
 from pathlib import Path
 
-from .record import Record
+from ..record import Record
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS records (
@@ -25,7 +25,7 @@ CREATE TABLE IF NOT EXISTS records (
   PRIMARY KEY (source, key)
 )
 """
-VERSION = 1
+VERSION = 2  # 2: records carry dates/editors/isbn/title_latex; no year from `created`
 
 
 class Cache:

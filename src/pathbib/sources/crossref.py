@@ -15,40 +15,14 @@ from typing import Any
 from urllib.parse import quote
 
 from ..errors import RateLimited, SourceError, SourceNotFound
-from .http import BadResponse, TransientSourceError, parse_retry_after
-from .record import Record
+from ..record import Record
+from .crossref_types import TYPE_MAP
+from .http import BadResponse, TransientSourceError, not_json_message, parse_retry_after
+from .local import parse_csl_item
+from .markup import has_markup, jats_to_latex
 
 SOURCE = "crossref"
 
-# Crossref work type -> (BibTeX entry type, extra kinds)
-TYPE_MAP: dict[str, tuple[str, frozenset[str]]] = {
-    "journal-article": ("article", frozenset()),
-    "proceedings-article": ("inproceedings", frozenset()),
-    "book-chapter": ("incollection", frozenset()),
-    "book-part": ("incollection", frozenset()),
-    "book-section": ("incollection", frozenset()),
-    "reference-entry": ("incollection", frozenset()),
-    "book": ("book", frozenset()),
-    "monograph": ("book", frozenset()),
-    "edited-book": ("book", frozenset()),
-    "reference-book": ("book", frozenset()),
-    "book-set": ("book", frozenset()),
-    "book-series": ("book", frozenset()),
-    "proceedings": ("proceedings", frozenset()),
-    "report": ("techreport", frozenset()),
-    "report-series": ("techreport", frozenset()),
-    "dissertation": ("phdthesis", frozenset()),
-    "posted-content": ("misc", frozenset({"preprint"})),
-    "dataset": ("misc", frozenset()),
-    "standard": ("misc", frozenset()),
-    "other": ("misc", frozenset()),
-    "peer-review": ("misc", frozenset({"peer-review"})),
-    "journal-issue": ("misc", frozenset({"issue"})),
-    "journal-volume": ("misc", frozenset({"issue"})),
-    "journal": ("misc", frozenset({"issue"})),
-    "component": ("misc", frozenset({"component"})),
-    "grant": ("misc", frozenset({"component"})),
-}
 
 # Crossref `update-to[].type` of a notice -> kind
 UPDATE_KINDS: dict[str, str] = {
@@ -78,15 +52,23 @@ NOTICE_TITLES: tuple[tuple[re.Pattern[str], str], ...] = (
 
 # Record field <- first non-empty Crossref key (lists take their first element)
 FIELD_MAP: dict[str, tuple[str, ...]] = {
-    "container": ("container-title", "short-container-title"),
     "volume": ("volume",),
     "issue": ("issue", "journal-issue.issue"),
     "publisher": ("publisher",),
-    "issn": ("ISSN",),
-    "url": ("resource.primary.URL", "URL"),
+    "url": ("resource.primary.URL",),  # the landing page; `URL` is the DOI resolver's
 }
+_RESOLVER = re.compile(r"^https?://(dx\.)?doi\.org/", re.I)
 
-DATE_KEYS = ("published-print", "published-online", "issued", "published", "posted", "created")
+# Publication dates, in the order they are preferred. A record that gives a volume, issue or
+# pages is cited by its print issue: the print date belongs with them (an article online in
+# 2020 in issue 74(5) of May 2021 is 2021). Without them, `issued` (Crossref's earliest
+# publication date) is the date. `created`, `deposited` and `indexed` are registration,
+# deposit and index timestamps, never publication dates: they are not read at all.
+PRINT_FIRST = ("published-print", "journal-issue.published-print", "issued", "published",
+               "published-online", "journal-issue.published-online", "posted")
+EARLIEST_FIRST = ("issued", "published", "published-print", "published-online", "posted",
+                  "journal-issue.published-print", "journal-issue.published-online")
+ONLINE_KEYS = ("published-online", "journal-issue.published-online", "posted")
 
 # Crossref relation names we keep (preprint <-> published, versions)
 RELATIONS = ("is-preprint-of", "has-preprint", "is-version-of", "has-version", "is-same-as")
@@ -115,35 +97,111 @@ def _first(value: Any) -> str:
     return clean_text(value) if isinstance(value, str) else ("" if value is None else str(value))
 
 
-def _date(item: dict[str, Any], keys: Sequence[str] = DATE_KEYS) -> tuple[str, str]:
-    # `issued` is Crossref's earliest known publication date; prefer it for the year
-    for key in ("issued", *keys):
-        parts = _get(item, key + ".date-parts") if isinstance(item.get(key), dict) else None
-        if parts and isinstance(parts, list) and parts[0] and parts[0][0] is not None:
-            p = [int(x) for x in parts[0] if x is not None]
-            date = "-".join([f"{p[0]:04d}", *[f"{x:02d}" for x in p[1:3]]])
-            return str(p[0]), date
+def _iso(item: dict[str, Any], key: str) -> str:
+    """The ISO date (yyyy, yyyy-mm or yyyy-mm-dd) of Crossref date object `key`, or ""."""
+    obj = _get(item, key)
+    parts = obj.get("date-parts") if isinstance(obj, dict) else None
+    if not (isinstance(parts, list) and parts and isinstance(parts[0], list) and parts[0]):
+        return ""
+    p: list[int] = []
+    for x in parts[0][:3]:
+        if isinstance(x, bool) or not isinstance(x, (int, str)) or not str(x).strip().isdigit():
+            break
+        p.append(int(x))
+    if not p or not 1000 <= p[0] <= 2999:
+        return ""
+    return "-".join([f"{p[0]:04d}", *[f"{x:02d}" for x in p[1:3]]])
+
+
+def dates_of(item: dict[str, Any]) -> tuple[tuple[str, str], ...]:
+    """Every publication date the work gives, as (key, ISO date); never created/deposited/indexed."""
+    return tuple((k, d) for k in PRINT_FIRST if (d := _iso(item, k)))
+
+
+def _date(item: dict[str, Any], print_first: bool) -> tuple[str, str]:
+    """(year, date) of the version a citation of this record means (see PRINT_FIRST)."""
+    known = dict(dates_of(item))
+    for key in PRINT_FIRST if print_first else EARLIEST_FIRST:
+        if key in known:
+            return known[key][:4], known[key]
     return "", ""
 
 
-def format_author(family: str, given: str) -> str:
-    """Format a Crossref author as BibTeX "Family, Given" (or whichever part exists)."""
-    family, given = clean_text(family), clean_text(given)
+def format_author(family: str, given: str, suffix: str = "") -> str:
+    """Format a Crossref person as BibTeX "von Last, Jr, First" (or whichever parts exist)."""
+    family, given, suffix = clean_text(family), clean_text(given), clean_text(suffix)
+    if "," in family:  # a comma inside the family name would split it: protect it
+        family = "{" + family + "}"
+    if suffix and given:
+        return f"{family}, {suffix}, {given}"
+    if suffix:
+        return f"{family}, {suffix}, "
     if family and given:
         return f"{family}, {given}"
     return family or given
 
 
-def _authors(item: dict[str, Any]) -> tuple[str, ...]:
+def _people(item: dict[str, Any], role: str) -> tuple[str, ...]:
     out = []
-    for a in item.get("author") or ():
+    for a in item.get(role) or ():
         if not isinstance(a, dict):
             continue
-        if a.get("family"):
-            out.append(format_author(a["family"], a.get("given", "")))
-        elif a.get("name"):
+        family = a.get("family")
+        if isinstance(family, str) and family.strip():
+            given, suffix = a.get("given"), a.get("suffix")
+            out.append(format_author(family, given if isinstance(given, str) else "", suffix if isinstance(suffix, str) else ""))
+        elif isinstance(a.get("name"), str) and a["name"].strip():
             out.append("{" + clean_text(a["name"]) + "}")  # an organisation: a BibTeX literal
     return tuple(out)
+
+
+def _authors(item: dict[str, Any]) -> tuple[str, ...]:
+    return _people(item, "author")
+
+
+def join_subtitle(title: str, subtitle: str) -> str:
+    """"Title: Subtitle", but no colon after a title that ends in "?", "!", ":" or "." already."""
+    if not subtitle:
+        return title
+    if title.rstrip().endswith(("?", "!", ":", ".", ";", "\u2014", "-")):
+        return f"{title.rstrip()} {subtitle}"
+    return f"{title}: {subtitle}"
+
+
+def _raw_first(value: Any) -> str:
+    if isinstance(value, list):
+        value = next((v for v in value if isinstance(v, str) and v.strip()), "")
+    return value if isinstance(value, str) else ""
+
+
+def _isbn(item: dict[str, Any]) -> str:
+    """The print ISBN when typed, else the first."""
+    typed = [t for t in item.get("isbn-type") or () if isinstance(t, dict) and isinstance(t.get("value"), str)]
+    for t in typed:
+        if t.get("type") == "print":
+            return str(t["value"])
+    return _first(item.get("ISBN"))
+
+
+def _issn(item: dict[str, Any]) -> str:
+    """The print ISSN when typed, else the first."""
+    for t in item.get("issn-type") or ():
+        if isinstance(t, dict) and t.get("type") == "print" and isinstance(t.get("value"), str):
+            return str(t["value"])
+    return _first(item.get("ISSN"))
+
+
+def _container(item: dict[str, Any], ctype: str) -> str:
+    """The journal/book/proceedings title; for posted content, the preprint server (`institution`)."""
+    for key in ("container-title", "short-container-title"):
+        v = _first(item.get(key))
+        if v:
+            return v
+    if ctype == "posted-content":
+        for inst in item.get("institution") or ():
+            if isinstance(inst, dict) and isinstance(inst.get("name"), str) and inst["name"].strip():
+                return clean_text(inst["name"])
+    return ""
 
 
 def _pages(item: dict[str, Any]) -> str:
@@ -179,20 +237,29 @@ def _relations(item: dict[str, Any]) -> tuple[tuple[str, str, str], ...]:
     return tuple(out)
 
 
+def _titles(item: dict[str, Any]) -> tuple[str, tuple[str, ...], str]:
+    """(plain title with subtitle, alternative titles, LaTeX title when the source has markup)."""
+    raw_title, raw_sub = _raw_first(item.get("title")), _raw_first(item.get("subtitle"))
+    title, subtitle = clean_text(raw_title), clean_text(raw_sub)
+    alt = tuple(t for t in (_first(item.get("short-title")), _first(item.get("original-title"))) if t)
+    latex = ""
+    if has_markup(raw_title) or has_markup(raw_sub):
+        sub_latex = jats_to_latex(raw_sub) if subtitle and not title.endswith(subtitle) else ""
+        latex = join_subtitle(jats_to_latex(raw_title), sub_latex)
+    if subtitle and title and not title.endswith(subtitle):
+        alt = (title, *alt)
+        title = join_subtitle(title, subtitle)
+    return title, alt, latex
+
+
 def parse_work(item: dict[str, Any]) -> Record:
     """Convert one Crossref work (the `message` of /works/DOI, an item of a list) to a Record."""
     if not isinstance(item, dict) or not item.get("DOI"):
         raise BadResponse("Crossref returned a work without a DOI", "the response is not a Crossref work")
     doi = str(item["DOI"]).strip().lower()
-    title = _first(item.get("title"))
-    subtitle = _first(item.get("subtitle"))
-    alt = tuple(t for t in (_first(item.get("short-title")), _first(item.get("original-title"))) if t)
-    if subtitle and title and not title.endswith(subtitle):
-        alt = (title, *alt)
-        title = f"{title}: {subtitle}"
+    title, alt, title_latex = _titles(item)
     ctype = str(item.get("type", ""))
     btype = TYPE_MAP.get(ctype, ("misc", frozenset()))[0]
-    year, date = _date(item)
     fields = {name: "" for name in FIELD_MAP}
     for name, keys in FIELD_MAP.items():
         for key in keys:
@@ -200,6 +267,9 @@ def parse_work(item: dict[str, Any]) -> Record:
             if v:
                 fields[name] = v
                 break
+    pages = _pages(item)
+    year, date = _date(item, print_first=bool(fields["volume"] or fields["issue"] or pages))
+    url = fields["url"] if not _RESOLVER.match(fields["url"]) else ""
     pii = next(
         (str(a) for a in item.get("alternative-id") or () if re.fullmatch(r"S?\d{4}-?\d{3}[\dX]\(?\d{2}\)?\d{5}-?[\dX]|S[\dX]{16}", str(a))),
         "",
@@ -210,21 +280,25 @@ def parse_work(item: dict[str, Any]) -> Record:
         title=title,
         alt_titles=alt,
         authors=_authors(item),
+        editors=_people(item, "editor") if btype in ("incollection", "book", "inproceedings", "proceedings") else (),
         type=btype,
         source_type=ctype,
         year=year,
         date=date,
-        pages=_pages(item),
+        dates=dates_of(item),
+        pages=pages,
         doi=doi,
         pii=pii,
         relations=_relations(item),
         kinds=_kinds(item, ctype, title),
-        container=fields["container"],
+        container=_container(item, ctype),
         volume=fields["volume"],
         issue=fields["issue"],
         publisher=fields["publisher"],
-        issn=fields["issn"],
-        url=fields["url"],
+        issn=_issn(item),
+        isbn=_isbn(item),
+        url=url,
+        title_latex=title_latex,
     )
 
 
@@ -245,7 +319,7 @@ def parse_response(body: bytes | str | dict[str, Any], status: int = 200) -> lis
             if status >= 500:
                 raise TransientSourceError(f"Crossref server error {status}") from None
             if not text.lstrip().startswith(("{", "[")):
-                raise BadResponse("Crossref answered with something other than JSON", "this is not a REST API response") from None
+                raise not_json_message("Crossref", text, status) from None
             raise TransientSourceError(
                 "Crossref sent a body that is not valid JSON (truncated?)", "retry later"
             ) from None
@@ -267,8 +341,6 @@ def parse_response(body: bytes | str | dict[str, Any], status: int = 200) -> lis
         items = msg.get("items", []) if isinstance(msg, dict) else []
         return [parse_work(i) for i in items if isinstance(i, dict) and i.get("DOI")]
     if "DOI" in data and "type" in data and mtype is None:  # content-negotiated CSL-JSON
-        from .local import parse_csl_item
-
         return [parse_csl_item(data, source=SOURCE)]
     raise BadResponse(f"unsupported Crossref message-type {mtype!r}", "pathbib reads work and work-list messages")
 
@@ -298,6 +370,14 @@ def classify_error(exc: BaseException) -> SourceError:
         if isinstance(sc, int):
             status = sc
     text = str(exc)
+    doc: str | None = next((d for e in chain if type(e).__name__ == "JSONDecodeError"
+                            and isinstance(d := getattr(e, "doc", None), str)), None)
+    for e in chain:  # habanero's check_json: RequestError(200, <the whole body>) for a non-JSON content type
+        err_text = getattr(e, "error", None)
+        if type(e).__name__ == "RequestError" and isinstance(err_text, str) and isinstance(status, int) and status < 400:
+            doc = err_text
+    if doc is not None and (status is None or status < 400) and not doc.lstrip().startswith(("{", "[")):
+        return not_json_message("Crossref", doc, status or 200)
     if status == 404:
         return SourceNotFound("Crossref has no such work", "check the DOI")
     if status == 429:

@@ -35,6 +35,21 @@ class BadResponse(SourceError):
     """The source answered with something we cannot use (4xx other than 404/429)."""
 
 
+class NotAnAPI(BadResponse):
+    """The source answered with something that is not its API (an HTML maintenance or login page):
+    retrying cannot help and the rest of the run would get the same page, so the source is not
+    called again in this run."""
+
+
+def not_json_message(source: str, body: str, status: int = 200, expected: str = "JSON") -> NotAnAPI:
+    """One line saying what came instead of JSON (never the body itself)."""
+    head = body.lstrip()[:200].lower()
+    html_page = head.startswith(("<!doctype html", "<html", "<head", "<body")) or "<html" in head
+    what = f"an HTML page instead of its API's {expected}" if html_page else f"a body that is not its API's {expected}"
+    return NotAnAPI(f"{source} answered HTTP {status} with {what}",
+                    f"{source} may be down for maintenance, or a proxy answered for it; retry later")
+
+
 class SourceDisabled(SourceError):
     """The circuit breaker is open: the source failed repeatedly and is not called for now."""
 
@@ -56,6 +71,17 @@ def parse_retry_after(value: str | None, now: float | None = None) -> float | No
         when = when.replace(tzinfo=UTC)
     ref = now if now is not None else datetime.now(UTC).timestamp()
     return max(0.0, when.timestamp() - ref)
+
+
+def wait_text(seconds: float) -> str:
+    """A wait for people: "45 s", "20 min", "2 h 30 min"."""
+    s = int(round(seconds))
+    if s < 120:
+        return f"{s} s"
+    if s < 7200:
+        return f"{round(s / 60)} min"
+    h, m = divmod(round(s / 60), 60)
+    return f"{h} h {m} min" if m else f"{h} h"
 
 
 @dataclass(frozen=True)
@@ -85,6 +111,8 @@ class Gate:
     _last_end: float | None = None
     _failures: int = 0
     _open_until: float | None = None
+    _disabled_by: str = ""
+    _quiet: str = ""  # why the source is not called until _open_until (a long Retry-After)
 
     def _wait_turn(self) -> None:
         if self._last_end is None:
@@ -106,12 +134,18 @@ class Gate:
     def call(self, fn: Callable[[], T]) -> T:
         """Run `fn` (one request) under the policy; return its result or raise a SourceError."""
         if self._open_until is not None:
+            if self._disabled_by:
+                raise SourceDisabled(f"{self.name}: not called again in this run ({self._disabled_by})",
+                                     "retry later; cached records are still used")
+            if self.clock() < self._open_until and self._quiet:
+                raise SourceDisabled(f"{self.name}: not called ({self._quiet})", "rerun after that time; cached records are still used")
             if self.clock() < self._open_until:
                 raise SourceDisabled(
                     f"{self.name}: not called after {self._failures} consecutive failures",
                     "the source keeps failing; try again later (cached records are still used)",
                 )
             self._open_until = None  # half-open: one more try
+            self._quiet = ""
         attempt = 0
         while True:
             self._wait_turn()
@@ -123,7 +157,15 @@ class Gate:
                 retry_after = exc.retry_after
                 if retry_after is not None and retry_after > self.policy.retry_after_max:
                     self._fail()
-                    raise
+                    # the server asked for quiet: no request to it before then, in this run
+                    self._open_until = max(self._open_until or 0.0, self.clock() + retry_after)
+                    self._quiet = f"the server asked to wait {wait_text(retry_after)}"
+                    raise type(exc)(
+                        f"{exc.message}; the server asked to wait {wait_text(retry_after)} before the next request "
+                        f"(pathbib waits at most {wait_text(self.policy.retry_after_max)})",
+                        f"rerun after {wait_text(retry_after)}; what was fetched is cached",
+                        retry_after=retry_after,
+                    ) from exc
                 if attempt >= self.policy.retries:
                     self._fail()
                     raise
@@ -131,6 +173,11 @@ class Gate:
                 attempt += 1
                 self.sleep(delay)
                 continue
+            except NotAnAPI as exc:
+                self._last_end = self.clock()
+                self._disabled_by = exc.message
+                self._open_until = float("inf")  # the same page would answer every later call
+                raise
             except SourceError:
                 self._last_end = self.clock()
                 raise

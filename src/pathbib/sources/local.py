@@ -16,7 +16,8 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import InputError
-from .record import Record
+from ..record import Record
+from .crossref_types import TYPE_MAP
 
 # CSL type -> (BibTeX type, kinds)
 CSL_TYPES: dict[str, tuple[str, frozenset[str]]] = {
@@ -82,9 +83,12 @@ def _csl_name(a: Any) -> str:
     if not isinstance(a, dict):
         return ""
     fam = _s(a.get("family"))
-    if a.get("non-dropping-particle"):
-        fam = f"{_s(a['non-dropping-particle'])} {fam}".strip()
-    given = _s(a.get("given"))
+    for particle in ("non-dropping-particle", "dropping-particle"):
+        if a.get(particle):  # BibTeX has one von part: "van der Laan, Mark"
+            fam = f"{_s(a[particle])} {fam}".strip()
+    given, suffix = _s(a.get("given")), _s(a.get("suffix"))
+    if fam and suffix:
+        return f"{fam}, {suffix}, {given}"
     if fam:
         return f"{fam}, {given}" if given else fam
     lit = _s(a.get("literal"))
@@ -107,8 +111,6 @@ def parse_csl_item(item: dict[str, Any], source: str = "file") -> Record:
     if ctype in CSL_TYPES:
         btype, kinds = CSL_TYPES[ctype]
     else:  # Crossref's content negotiation writes its own type names into CSL-JSON
-        from .crossref import TYPE_MAP
-
         btype, kinds = TYPE_MAP.get(ctype, ("misc", frozenset()))
     if _s(item.get("entry_type")) == "preprint":
         kinds = kinds | {"preprint"}

@@ -1,7 +1,8 @@
-"""The lookup interface `enrich.plan` calls, and its implementations (I/O edge).
+"""The implementations of the lookup interface `enrich.plan` calls (`pathbib.record.Lookup`; I/O edge).
 
 A lookup answers batched questions; each answer is a Record, None (not found), or a
-SourceError (that id failed; the rest of the run goes on). `NetworkLookup` batches
+SourceError (that id failed; the rest of the run goes on). A question a lookup cannot
+answer gets an empty result. `NetworkLookup` batches
 (20 DOIs or PIIs per Crossref request, up to 100 arXiv ids per arXiv request, 10 titles per
 arXiv title search), goes
 through the cache and one `Gate` per source. `FileLookup` answers from a local file.
@@ -14,15 +15,18 @@ import hashlib
 import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from pathlib import Path
+from random import Random
+from typing import TYPE_CHECKING
 
 from ..errors import SourceError, SourceNotFound
+from ..record import Answer, Lookup, Record
 from .cache import Cache
 from .http import Gate
 from .local import LocalIndex
-from .record import Record
 
-Answer = Record | SourceError | None
+if TYPE_CHECKING:
+    from ..config import EnrichSettings
 DOI_BATCH = 20
 ARXIV_BATCH = 100
 TITLE_CANDIDATE = 0.75  # an arXiv title-search result is a candidate for a title this close (scoring decides)
@@ -30,13 +34,6 @@ TITLE_CANDIDATE = 0.75  # an arXiv title-search result is a candidate for a titl
 
 class OfflineMiss(SourceError):
     """--offline and the cache has no answer."""
-
-
-class Lookup(Protocol):
-    def dois(self, dois: Sequence[str]) -> dict[str, Answer]: ...
-    def arxiv(self, ids: Sequence[str]) -> dict[str, Answer]: ...
-    def piis(self, piis: Sequence[str]) -> dict[str, Answer]: ...
-    def search(self, title: str, author: str, year: str, *, published: bool = False) -> list[Record] | SourceError: ...
 
 
 def chunks(items: Sequence[str], n: int) -> list[list[str]]:
@@ -49,6 +46,11 @@ class FileLookup:
     """Answers from a local CSL-JSON/BibTeX file (pure once loaded)."""
 
     index: LocalIndex
+    name: str = "file"
+
+    @property
+    def sources(self) -> tuple[str, ...]:
+        return (self.name,)
 
     def _one(self, table: dict[str, list[Record]], k: str) -> Answer:
         recs = table.get(k)
@@ -72,12 +74,19 @@ class FileLookup:
     def list_titles(self, titles: Sequence[str]) -> dict[str, Answer]:
         return {t: self.index.by_list_title(t) for t in titles}
 
+    def arxiv_titles(self, titles: Sequence[str]) -> dict[str, list[Record] | SourceError]:
+        return {}  # a file has no arXiv title search (its records are found by `search`)
+
 
 @dataclass
 class ChainLookup:
     """Ask each lookup in turn for what the previous ones did not answer."""
 
-    lookups: list[Any]
+    lookups: list[Lookup]
+
+    @property
+    def sources(self) -> tuple[str, ...]:
+        return tuple(s for lk in self.lookups for s in lk.sources)
 
     def _chain(self, method: str, keys: Sequence[str]) -> dict[str, Answer]:
         out: dict[str, Answer] = {}
@@ -85,7 +94,7 @@ class ChainLookup:
         for lk in self.lookups:
             if not todo:
                 break
-            got = getattr(lk, method)(todo)
+            got = getattr(lk, method)(todo)  # method is one of the batched Lookup questions
             for k in todo:
                 a = got.get(k)
                 if isinstance(a, Record) or k not in out or (out[k] is None and a is not None):
@@ -105,17 +114,15 @@ class ChainLookup:
     def list_titles(self, titles: Sequence[str]) -> dict[str, Answer]:
         out: dict[str, Answer] = {}
         for lk in self.lookups:
-            if hasattr(lk, "list_titles"):
-                for k, v in lk.list_titles([t for t in titles if not isinstance(out.get(t), Record)]).items():
-                    if isinstance(v, Record):
-                        out[k] = v
+            for k, v in lk.list_titles([t for t in titles if not isinstance(out.get(t), Record)]).items():
+                if isinstance(v, Record):
+                    out[k] = v
         return out
 
     def arxiv_titles(self, titles: Sequence[str]) -> dict[str, list[Record] | SourceError]:
         out: dict[str, list[Record] | SourceError] = {}
         for lk in self.lookups:
-            if hasattr(lk, "arxiv_titles"):
-                out.update(lk.arxiv_titles(titles))
+            out.update(lk.arxiv_titles(titles))
         return out
 
     def search(self, title: str, author: str, year: str, *, published: bool = False) -> list[Record] | SourceError:
@@ -135,12 +142,16 @@ class NetworkLookup:
     """Crossref and/or arXiv over the network, through the cache and the gates."""
 
     cache: Cache
-    crossref: Any = None  # habanero.Crossref, or None when --source excludes it
-    arxiv_client: Any = None
+    crossref: object | None = None  # habanero.Crossref, or None when --source excludes it
+    arxiv_client: object | None = None  # arxiv.Client
     gates: dict[str, Gate] = field(default_factory=dict)
     offline: bool = False
     search_rows: int = 5
     progress: Callable[[int], None] = field(default=lambda n: None)
+
+    @property
+    def sources(self) -> tuple[str, ...]:
+        return tuple(n for n, c in (("crossref", self.crossref), ("arxiv", self.arxiv_client)) if c is not None)
 
     def _cached(self, source: str, keys: Sequence[str], prefix: str) -> tuple[dict[str, Answer], list[str]]:
         out: dict[str, Answer] = {}
@@ -201,6 +212,9 @@ class NetworkLookup:
 
         return self._batched("arxiv", ids, "arxiv:", ARXIV_BATCH, lambda c: fetch_ids(self.arxiv_client, c), lambda r: r.arxiv)
 
+    def list_titles(self, titles: Sequence[str]) -> dict[str, Answer]:
+        return {}  # Crossref and arXiv do not know the titles a list printed
+
     def arxiv_titles(self, titles: Sequence[str]) -> dict[str, list[Record] | SourceError]:
         """Batched arXiv title search: one `ti:"…" OR ti:"…"` request per chunk of titles.
 
@@ -242,14 +256,17 @@ class NetworkLookup:
             for ph in chunk:
                 cands = [r for r in recs if title_similarity(ph, r.title) >= TITLE_CANDIDATE]
                 self.cache.put("arxiv", "title:" + ph, cands)
+                self._cache_by_identifier("arxiv", "arxiv:", cands, lambda r: r.arxiv)
                 out.update({t: cands for t in by_phrase[ph]})
         return out
 
     def search(self, title: str, author: str, year: str, *, published: bool = False) -> list[Record] | SourceError:
         if self.crossref is None or not title:
             return []
+        from ..latex import latex_to_unicode
         from .crossref import fetch_search
 
+        title = " ".join(latex_to_unicode(title).split())  # "{KRAS}/{NRAS}" -> "KRAS/NRAS": Crossref gets plain text
         window = (0, 2) if published else (-2, 2)
         params = json.dumps([title, author, year, window, self.search_rows])
         key = "search:" + hashlib.sha1(params.encode("utf-8")).hexdigest()
@@ -267,14 +284,22 @@ class NetworkLookup:
         except SourceError as exc:
             return exc
         self.cache.put("crossref", key, recs)
+        self._cache_by_identifier("crossref", "doi:", recs, lambda r: r.doi)
         return recs
+
+    def _cache_by_identifier(self, source: str, prefix: str, recs: Sequence[Record], ident: Callable[[Record], str]) -> None:
+        """A record found by a search is also the answer for its identifier: the next run, which asks
+        by the DOI/arXiv id enrich wrote, is answered from the cache."""
+        for r in recs:
+            if ident(r):
+                self.cache.put(source, prefix + ident(r), [r])
 
 
 @dataclass
 class Session:
     """Everything one enrich run opened: the lookup, its gates and cache (close it when done)."""
 
-    lookup: Any
+    lookup: Lookup
     gates: dict[str, Gate]
     cache: Cache | None
     public_pool: bool = False
@@ -289,17 +314,17 @@ class Session:
 
 
 def open_session(
-    settings: Any,
+    settings: EnrichSettings,
     sources: Sequence[str],
     *,
     mailto: str = "",
     offline: bool = False,
     refresh: bool = False,
-    cache_path: Any = None,
+    cache_path: str | Path | None = None,
     clock: Callable[[], float],
     wall: Callable[[], float],
     sleep: Callable[[float], None],
-    rng: Any = None,
+    rng: Random | None = None,
     progress: Callable[[int], None] = lambda n: None,
 ) -> Session:
     """Build the lookup for `sources` ("crossref", "arxiv", "file:PATH") from EnrichSettings."""
@@ -309,7 +334,7 @@ def open_session(
     from .http import Policy
     from .local import read_local
 
-    files: list[Any] = []
+    files: list[Lookup] = []
     net = set()
     for s in sources:
         if s.startswith("file:"):
@@ -320,24 +345,26 @@ def open_session(
             raise UsageError(f"unknown source {s!r}", "use --source crossref, --source arxiv or --source file:PATH")
     gates: dict[str, Gate] = {}
     cache = None
-    parts: list[Any] = list(files)
+    parts: list[Lookup] = list(files)
     if net:
         rng = rng or random.Random()
         cache = Cache(cache_path, max_age_days=settings.cache_days, now=wall, refresh=refresh)
-        base = dict(timeout=settings.timeout, retries=settings.retries, backoff=settings.backoff,
-                    breaker_threshold=settings.breaker_threshold)
+        def policy(interval: float) -> Policy:
+            return Policy(interval=interval, timeout=settings.timeout, retries=settings.retries,
+                          backoff=settings.backoff, breaker_threshold=settings.breaker_threshold)
+
         crossref = arxiv_client = None
         if "crossref" in net:
             from .crossref import make_client
 
             crossref = make_client(settings.crossref_url, mailto or None, settings.timeout)
-            gates["crossref"] = Gate("Crossref", Policy(interval=settings.crossref_interval, **base), clock, sleep, rng)
+            gates["crossref"] = Gate("Crossref", policy(settings.crossref_interval), clock, sleep, rng)
         if "arxiv" in net:
             from .arxiv import make_client as make_arxiv
 
             ua = f"pathbib (mailto:{mailto})" if mailto else "pathbib"
             arxiv_client = make_arxiv(settings.arxiv_url, settings.timeout, ua)
-            gates["arxiv"] = Gate("arXiv", Policy(interval=settings.arxiv_interval, **base), clock, sleep, rng)
+            gates["arxiv"] = Gate("arXiv", policy(settings.arxiv_interval), clock, sleep, rng)
         parts.append(NetworkLookup(cache, crossref, arxiv_client, gates, offline, settings.search_rows, progress))
     lookup = parts[0] if len(parts) == 1 else ChainLookup(parts)
     return Session(lookup, gates, cache, public_pool=bool(net & {"crossref"}) and not mailto)

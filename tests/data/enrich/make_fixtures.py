@@ -1,7 +1,7 @@
 """Regenerate the enrich fixtures from ../shared/reference/seed-metadata.json (run by hand:
 `python tests/data/enrich/make_fixtures.py`). Only fields the seed file confirms are written;
 the shapes follow the recorded responses in ../shared/corpora/ (Crossref work items, arXiv
-entries rendered by tests/fakeserver.py into the 2026 Atom feed shape). Decoys live in
+entries rendered by tests/support/fakeserver.py into the 2026 Atom feed shape). Decoys live in
 decoys.json, written by hand, each with `_decoy` (what it imitates) and `_target`.
 """
 

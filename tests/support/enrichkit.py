@@ -14,7 +14,7 @@ from pathbib.config import EnrichSettings
 from pathbib.identifiers import extract_identifiers
 from pathbib.model import Entry, Field, Library
 
-DATA = Path(__file__).resolve().parent / "data" / "enrich"
+DATA = Path(__file__).resolve().parent.parent / "data" / "enrich"
 
 
 def strip_private(obj: dict[str, Any]) -> dict[str, Any]:

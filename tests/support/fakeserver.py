@@ -34,10 +34,12 @@ def tokens(text: str) -> set[str]:
 
 @dataclass
 class Fault:
-    kind: str  # "status" | "slow" | "truncated" | "malformed" | "reset"
+    kind: str  # "status" | "slow" | "truncated" | "malformed" | "reset" | "body"
     status: int = 0
     headers: dict[str, str] = field(default_factory=dict)
     delay: float = 0.0
+    body: bytes = b""  # kind "body": this body (e.g. an HTML page) with `status` (default 200)
+    ctype: str = "text/html; charset=utf-8"
 
 
 @dataclass
@@ -136,6 +138,8 @@ class FakeServer:
                 h.connection.close()
                 h.close_connection = True
                 return
+            if fault.kind == "body":
+                return self._send(h, fault.status or 200, fault.ctype, fault.body, fault.headers)
             if fault.kind == "slow":
                 time.sleep(fault.delay)
             if fault.kind == "status":
