@@ -316,7 +316,10 @@ TEXT_COMMANDS = frozenset({
     "textquotedblright", "textdegree", "textregistered", "texttrademark", "textcopyright",
     "textellipsis", "ldots", "dots", "S", "P", "dag", "ddag", "pounds", "euro", "textunderscore",
     "LaTeX", "TeX", "BibTeX", "relax", "ensuremath", "textperiodcentered", "textbullet",
-    "guillemotleft", "guillemotright", "textless", "textgreater", "textbar", "slash",
+    "guillemotleft", "guillemotright", "textless", "textgreater", "textbar", "slash", "textdollar",
+    "em", "bf", "it", "sc", "tt", "rm", "sf", "sl", "itshape", "bfseries", "scshape", "upshape", "par",
+    "protect", "cite", "mkbibquote", "mkbibemph", "mkbibitalic", "mkbibbold", "enquote", "autocap", "hyphen",
+    "textquotesingle", "textquotedbl", "textsection", "textparagraph", "textdagger", "textdaggerdbl",
 })
 #: control symbols allowed in text: accents, escaped specials, spacing
 TEXT_SYMBOLS = frozenset("'`^\"~=.&%$_#{} ,;:!-/@\\")
@@ -330,10 +333,10 @@ MATH_COMMANDS = frozenset(
     "mathit mathsf mathtt mathbb boldsymbol sqrt frac log ln exp sin cos tan min max arg lim sup inf "
     "left right big Big langle rangle lfloor rfloor lceil rceil vert Vert mid hat tilde bar vec dot "
     "ddot overline underline text textrm mbox quad qquad dagger degree propto forall exists neg "
-    "wedge vee oplus otimes".split()
+    "wedge vee oplus otimes mathscr mathfrak operatorname ne ll gg cdotp colon lvert rvert".split()
 )
 _CS = re.compile(r"\\(?:([A-Za-z]+)|(.)|$)", re.S)
-_MATH_SPAN = re.compile(r"(?<!\\)\$([^$]*)(?<!\\)\$")
+_MATH_SPAN = re.compile(r"(?<!\\)\$([^$]*)(?<!\\)\$|\\\(((?:(?!\\\)).)*)\\\)", re.S)
 
 
 def escape(text: str, *, keep_markup: bool = False) -> str:
@@ -390,6 +393,15 @@ def _math_ok(body: str) -> bool:
     )
 
 
+def _first_foreign(body: str) -> str:
+    for m in _CS.finditer(body):
+        if m.group(1) is not None and m.group(1) not in MATH_COMMANDS:
+            return m.group(0)
+        if m.group(1) is None and not (m.group(2) is not None and m.group(2) in ",;:!{}|\\ _&%#$"):
+            return m.group(0)
+    return ""
+
+
 def _balance(text: str) -> str:
     """Make every `{`/`}` (escaped or not: BibTeX counts both) part of a matched pair."""
     if "{" not in text and "}" not in text:
@@ -427,10 +439,12 @@ def sanitize_report(value: str) -> tuple[str, list[str]]:
     pos = 0
     for m in _MATH_SPAN.finditer(value):
         parts.append(_sanitize_text(value[pos : m.start()], TEXT_COMMANDS, neutralised))
-        if _math_ok(m.group(1)):
+        body = m.group(1) if m.group(1) is not None else m.group(2)
+        if _math_ok(body):
             parts.append(m.group(0))
         else:  # math with a control sequence outside the list: typeset it as text
-            parts.append(r"\$" + _sanitize_text(m.group(1), TEXT_COMMANDS, neutralised) + r"\$")
+            neutralised.append("math with " + (_first_foreign(body) or "^^"))
+            parts.append(r"\$" + _sanitize_text(body, TEXT_COMMANDS, []) + r"\$")
         pos = m.end()
     parts.append(_sanitize_text(value[pos:], TEXT_COMMANDS, neutralised))
     text = "".join(parts)
