@@ -300,7 +300,8 @@ def latex_to_unicode_with_nocase(value: str) -> list[tuple[str, bool]]:
 
 _ESCAPES = {
     "\\": r"\textbackslash{}", "&": r"\&", "%": r"\%", "$": r"\$", "#": r"\#", "_": r"\_",
-    "{": r"\{", "}": r"\}", "~": r"\textasciitilde{}", "^": r"\textasciicircum{}",
+    # `\{` would still count as a brace for BibTeX and for brace-protection of title words
+    "{": r"\textbraceleft{}", "}": r"\textbraceright{}", "~": r"\textasciitilde{}", "^": r"\textasciicircum{}",
 }
 _MARKUP_SPECIALS = re.compile(r"(?<!\\)((?:\\\\)*)([&%#_$])")
 
