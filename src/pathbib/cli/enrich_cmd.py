@@ -38,7 +38,7 @@ def _open(st: State, sources: list[str], offline: bool, refresh: bool,
     sess = open_session(
         s.enrich, sources or ["crossref", "arxiv"], mailto=mailto, offline=offline, refresh=refresh,
         cache_path=s.cache_path, clock=time.monotonic, wall=time.time, sleep=time.sleep,
-        progress=progress or (lambda n: None),
+        progress=progress or (lambda n: None), warn=err,
     )
     if sess.public_pool and not offline:
         err("note: no contact address set: using Crossref's public pool (slower). "

@@ -326,6 +326,7 @@ def open_session(
     sleep: Callable[[float], None],
     rng: Random | None = None,
     progress: Callable[[int], None] = lambda n: None,
+    warn: Callable[[str], None] = lambda message: None,
 ) -> Session:
     """Build the lookup for `sources` ("crossref", "arxiv", "file:PATH") from EnrichSettings."""
     import random
@@ -348,7 +349,7 @@ def open_session(
     parts: list[Lookup] = list(files)
     if net:
         rng = rng or random.Random()
-        cache = Cache(cache_path, max_age_days=settings.cache_days, now=wall, refresh=refresh)
+        cache = Cache(cache_path, max_age_days=settings.cache_days, now=wall, refresh=refresh, warn=warn)
         def policy(interval: float) -> Policy:
             return Policy(interval=interval, timeout=settings.timeout, retries=settings.retries,
                           backoff=settings.backoff, breaker_threshold=settings.breaker_threshold)
