@@ -339,7 +339,7 @@ def open_session(
     net = set()
     for s in sources:
         if s.startswith("file:"):
-            files.append(FileLookup(LocalIndex(read_local(s[5:]))))
+            files.append(FileLookup(LocalIndex(read_local(s[5:], warn))))
         elif s in ("crossref", "arxiv"):
             net.add(s)
         else:
