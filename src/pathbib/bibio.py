@@ -393,7 +393,7 @@ def decode_bytes(data: bytes, path: str = "<input>") -> str:
             "convert the file to UTF-8 (e.g. `iconv -f utf-16 -t utf-8 IN > OUT`) and run again",
             path=path,
         )
-    if b"\x00" in data[:1 << 20]:
+    if b"\x00" in data:  # anywhere, not only near the start
         line = data.count(b"\n", 0, data.index(b"\x00")) + 1
         raise EncodingError(
             f"contains a NUL byte at line {line}: this looks like a binary file, not BibTeX",

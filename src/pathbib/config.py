@@ -160,6 +160,9 @@ def parse_settings(text: str, root: Path, path: Path | None = None) -> Settings:
     from .config_check import validate
 
     text = text.removeprefix("\ufeff")  # a byte-order mark some editors write
+    if "\x00" in text:
+        line = text.count("\n", 0, text.index("\x00")) + 1
+        raise ConfigError(f"contains a NUL character at line {line}", "remove it", path=str(path), line=line)
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
