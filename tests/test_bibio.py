@@ -112,6 +112,7 @@ def test_corpus_round_trip_is_byte_identical_and_loses_no_entry(rel: str, report
                   f"{len(failed_again)} failed); failed blocks: {failed_desc}")
 
 
+@pytest.mark.slow  # large corpora
 @pytest.mark.parametrize("rel", [r for r in CORPUS if "large-bib" in r], ids=lambda r: r.rsplit("/", 1)[-1][:40])
 def test_large_bib_matches_manifest(rel: str) -> None:
     name = rel.rsplit("/", 1)[-1]
@@ -173,6 +174,7 @@ def test_every_bibtexparser_entry_and_failure_is_present(rel: str) -> None:
         assert min(abs(b.line - (fb.start_line + 1)) for b in mine) < 10
 
 
+@pytest.mark.slow  # reads three large corpora
 def test_at_inside_braces_come_through_as_their_entries() -> None:
     _, dblp = _load(DBLP)
     e = dblp.get("DBLP:conf/cvpr/MaHGGGK23")

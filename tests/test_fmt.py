@@ -168,8 +168,9 @@ def _values(lib: object) -> list[object]:
         "corpora/bib-samples/biblatex-examples.bib",
         "corpora/bib-samples/btxdoc.bib",
         "corpora/bib-samples/xampl.bib",
-        "corpora/large-bib/plume-bib-combined.bib",
-        "corpora/large-bib/bbt-Maintain_the_JabRef_group_and_subgroup_structure_when_importing_a_BibTeX_db_97.bib",
+        pytest.param("corpora/large-bib/plume-bib-combined.bib", marks=pytest.mark.slow),
+        pytest.param("corpora/large-bib/bbt-Maintain_the_JabRef_group_and_subgroup_structure_when_importing_a_BibTeX_db_97.bib",
+                     marks=pytest.mark.slow),
     ],
     ids=lambda r: r.rsplit("/", 1)[-1][:30],
 )

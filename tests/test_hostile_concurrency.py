@@ -232,7 +232,7 @@ def _kill_builds(tmp_path: Path, delays: list[float]) -> None:
     lib.write_text(_library_text(1000), encoding="utf-8")
     subprocess.run([sys.executable, "-m", "pathbib", "build"], cwd=tmp_path, check=True, capture_output=True)
     exports = tmp_path / "exports"
-    names = sorted(p.name for p in exports.iterdir() if not p.name.startswith("."))
+    names = sorted(str(p.relative_to(exports)) for p in exports.rglob("*") if p.is_file() and not p.name.startswith("."))
     kinds = {"old": 0, "new": 0, "journal": 0}
     for i, delay in enumerate(delays):
         old = {n: (exports / n).read_bytes() for n in names}
@@ -251,6 +251,6 @@ def _kill_builds(tmp_path: Path, delays: list[float]) -> None:
             assert all(now[n] != old[n] for n in names if n.endswith((".bib", ".json"))), "mixed set"
         r = subprocess.run([sys.executable, "-m", "pathbib", "build"], cwd=tmp_path, capture_output=True, text=True)
         assert r.returncode == 0, r.stderr
-        assert not [p.name for p in exports.iterdir() if p.name.startswith(".")], "temp files left"
+        assert not [p.name for p in exports.rglob(".*")], "temp files left"
         assert f"Work {i} number".encode() in (exports / "library.bib").read_bytes()
     assert sum(kinds.values()) == len(delays)

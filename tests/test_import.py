@@ -678,9 +678,11 @@ def test_round_trip_through_the_markdown_exporter() -> None:
     ],
 )
 def test_sub_bullet_classification(bullet: str, kind: str, value: str) -> None:
-    parsed = parse_list(f"# L\n\n## S\n\n1. 📜 **T**\n   - {bullet}\n")
-    (f,) = parsed.items[0].fields
+    # the journal line makes the item a paper (a title plus a venue, a year or a paper link; issue 11)
+    parsed = parse_list(f"# L\n\n## S\n\n1. 📜 **T**\n   - {bullet}\n   - 📖 Journal: Nature, 2024\n")
+    (f, d) = parsed.items[0].fields
     assert (f.kind, f.value) == (kind, value)
+    assert (d.kind, d.label, d.value) == ("venue", "Journal", "Nature, 2024")
 
 
 # ----------------------------------------------------------------------------- exporter additions read back

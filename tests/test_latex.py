@@ -260,6 +260,7 @@ def test_skipped_values_are_unchanged_by_pylatexenc(corpus_values) -> None:
     assert not changed, changed[:10]
 
 
+@pytest.mark.slow  # every title of every corpus file
 def test_nocase_runs_join_to_the_plain_decoding_on_corpus_titles(corpus_values) -> None:
     titles = [v for v, (_f, _k, name) in corpus_values.items() if name == "title" and "{" in v]
     assert titles

@@ -53,6 +53,8 @@ class Exporter:
     aliases: tuple[str, ...]
     render: Render
     survey: bool = False  # about the list's survey: built only when the library has one
+    # whether `build` writes it with these settings (e.g. `[site] page = false` turns the page off)
+    enabled: Callable[[Settings], bool] = lambda settings: True
 
 
 def has_survey(library: Library, settings: Settings) -> bool:
@@ -68,11 +70,14 @@ def _markdown(library: Library, settings: Settings, opts: RenderOptions) -> str:
     from .exporters.citation import apa_reference, survey_bib
     from .exporters.markdown import render_readme
 
+    timeline = "timeline.svg" if settings.site.timeline else ""  # shown under the introduction
     if not has_survey(library, settings):
-        return render_readme(library, settings, template=opts.template, citation_bibtex="", citation_apa="")
+        return render_readme(library, settings, template=opts.template, citation_bibtex="", citation_apa="",
+                             timeline=timeline)
     bib = opts.survey_bibtex if opts.survey_bibtex is not None else survey_bib(library, settings)
     apa = opts.survey_apa if opts.survey_apa is not None else apa_reference(library, settings)
-    return render_readme(library, settings, template=opts.template, citation_bibtex=bib, citation_apa=apa)
+    return render_readme(library, settings, template=opts.template, citation_bibtex=bib, citation_apa=apa,
+                         timeline=timeline)
 
 
 def _csl_json(library: Library, settings: Settings, opts: RenderOptions) -> str:
@@ -107,6 +112,22 @@ def _apa(library: Library, settings: Settings, opts: RenderOptions) -> str:
     return apa_reference(library, settings) + "\n"
 
 
+def _timeline(library: Library, settings: Settings, opts: RenderOptions) -> str:
+    from .exporters.timeline import export_timeline
+
+    return export_timeline(library, settings)
+
+
+def _site(library: Library, settings: Settings, opts: RenderOptions) -> str:
+    from .exporters.site import export_site
+
+    timeline = _timeline(library, settings, opts) if settings.site.timeline else ""
+    survey = has_survey(library, settings)
+    available = [x.filename for x in EXPORTERS.values()
+                 if x.filename is not None and x.enabled(settings) and (survey or not x.survey)]
+    return export_site(library, settings, timeline_svg=timeline, available=available)
+
+
 #: every export format, in the order `build` writes the files
 EXPORTERS: dict[str, Exporter] = {
     "markdown": Exporter("README.md", ("md", "readme"), _markdown),
@@ -115,6 +136,8 @@ EXPORTERS: dict[str, Exporter] = {
     "survey-bib": Exporter("survey.bib", (), _survey_bib, survey=True),
     "cff": Exporter("CITATION.cff", (), _cff, survey=True),
     "apa": Exporter(None, (), _apa, survey=True),
+    "timeline": Exporter("timeline.svg", ("svg",), _timeline, enabled=lambda s: s.site.timeline),
+    "site": Exporter("site/index.html", ("html", "page"), _site, enabled=lambda s: s.site.page),
 }
 
 EXPORT_FILES = tuple(x.filename for x in EXPORTERS.values() if x.filename is not None)
@@ -141,7 +164,8 @@ def build_exports(library: Library, settings: Settings, *, template: str | None 
     if survey:  # README.md and survey.bib both show the survey's BibTeX: render it once
         opts = replace(opts, survey_bibtex=survey_bib(library, settings), survey_apa=apa_reference(library, settings))
     return {x.filename: x.render(library, settings, opts)
-            for x in EXPORTERS.values() if x.filename is not None and (survey or not x.survey)}
+            for x in EXPORTERS.values()
+            if x.filename is not None and (survey or not x.survey) and x.enabled(settings)}
 
 
 def stale_files(expected: Mapping[str, str], actual: Mapping[str, str | None]) -> list[str]:

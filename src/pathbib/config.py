@@ -88,6 +88,17 @@ class EnrichSettings:
 
 
 @dataclass(frozen=True)
+class SiteSettings:
+    """The web page and the timeline picture written by `pathbib build` (docs/build.md)."""
+
+    title: str = ""  # the page's title; "" uses list.title
+    base_url: str = ""  # http(s) URL where exports/ is published; "" keeps every link relative
+    links: tuple[str, ...] = ("library.bib", "library.json")  # export files the page offers to download
+    page: bool = True  # write exports/site/index.html
+    timeline: bool = True  # write exports/timeline.svg and show it in the README and the page
+
+
+@dataclass(frozen=True)
 class Settings:
     root: Path = Path(".")
     library: Path = Path("library.bib")
@@ -97,6 +108,7 @@ class Settings:
     scope: ScopeSettings = field(default_factory=ScopeSettings)
     check: CheckSettings = field(default_factory=CheckSettings)
     enrich: EnrichSettings = field(default_factory=EnrichSettings)
+    site: SiteSettings = field(default_factory=SiteSettings)
     path: Path | None = None  # the pathbib.toml read, if any
 
     # --- every path pathbib uses is resolved here, against the folder of pathbib.toml (`root`)
@@ -172,7 +184,7 @@ def parse_settings(text: str, root: Path, path: Path | None = None) -> Settings:
                           path=str(path)) from None
     validate(data, Settings, text, path)
     top: dict[str, Any] = {}
-    tables = {"list", "scope", "check", "enrich"}
+    tables = {"list", "scope", "check", "enrich", "site"}
     for k, v in data.items():
         if k in tables:
             continue
@@ -199,6 +211,7 @@ def parse_settings(text: str, root: Path, path: Path | None = None) -> Settings:
         scope=_build(ScopeSettings, _tuples(dict(data.get("scope", {}))), "scope."),
         check=check_settings,
         enrich=_build(EnrichSettings, _tuples(dict(data.get("enrich", {}))), "enrich."),
+        site=_build(SiteSettings, _tuples(dict(data.get("site", {}))), "site."),
         path=path,
     )
 

@@ -44,6 +44,7 @@ CONSTRAINTS: dict[str, tuple[float, float] | str] = {
     "enrich.mailto": r"(?:[!-?A-~]+@[!-?A-~]+)?",  # printable ASCII, one @ (or empty)
     "enrich.crossref_url": r"https?://\S+",
     "enrich.arxiv_url": r"https?://\S+",
+    "site.base_url": r"(?:https?://\S+)?",
     "list.sections.id": r"[^\s].*",
     "list.sections.subsections.id": r"[^\s].*",
 }
@@ -51,6 +52,7 @@ _DESCRIBE = {
     "enrich.mailto": "an e-mail address in ASCII (or empty)",
     "enrich.crossref_url": "an http(s) URL",
     "enrich.arxiv_url": "an http(s) URL",
+    "site.base_url": "an http(s) URL (or empty)",
 }
 
 
@@ -144,7 +146,7 @@ class _Walker:
             name = k.replace("-", "_")
             dotted = f"{where}{name}"
             if name not in known:
-                raise ConfigError(f"unknown setting {dotted!r}", "remove it or check the spelling; known: "
+                raise ConfigError(f"unknown setting {where}{k!r}", "remove it or check the spelling; known: "
                                   + ", ".join(sorted(known)), path=self.path, line=key_line(self.text, dotted))
             self.value(hints[name], v, dotted)
 

@@ -38,10 +38,19 @@ def write_exports(out_dir: Path, files: Mapping[str, str]) -> int:
     _prepare_dir(out_dir)
     journal = out_dir / ".pathbib-build.journal"
     recover(journal)
-    clean_temp_files(out_dir, list(files))
+    by_dir: dict[Path, list[str]] = {}
+    for name in files:  # a name may sit in a subfolder (site/index.html)
+        by_dir.setdefault((out_dir / name).parent, []).append(Path(name).name)
+    for d, names in by_dir.items():
+        clean_temp_files(d, names)
     changed: list[tuple[Path, bytes]] = []
     for name, text in files.items():
         p = out_dir / name
+        try:
+            p.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise ConfigError(f"the exports folder {p.parent} cannot be created: {exc.strerror}",
+                              "set `exports` in pathbib.toml to a writable folder") from None
         data = text.encode("utf-8")
         try:
             if p.is_file() and p.read_bytes() == data:

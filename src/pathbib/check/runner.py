@@ -10,6 +10,7 @@ from typing import Any
 from ..config import Settings
 from ..model import Entry, Finding, Library
 from .index import _index
+from .readme import _readme
 from .registry import RULES, CheckContext, Rule
 
 
@@ -25,6 +26,7 @@ class CheckResult:
     findings: tuple[Finding, ...]
     suppressed: tuple[Suppressed, ...] = ()
     rules_run: tuple[str, ...] = ()
+    readme_parser: str | None = None  # which reader read the README (None: no README given)
 
     @property
     def errors(self) -> int:
@@ -100,7 +102,8 @@ def run_check(lib: Library, ctx: CheckContext, select: Sequence[str] = (), ignor
             supp.append(Suppressed(f, s[0], s[1]))
         else:
             kept.append(f)
-    return CheckResult(tuple(kept), tuple(supp), tuple(r.id for r in rules))
+    rd = _readme(ctx)  # parsed once per run, shared with the README rules
+    return CheckResult(tuple(kept), tuple(supp), tuple(r.id for r in rules), rd.parser if rd is not None else None)
 
 
 def to_json(result: CheckResult) -> dict[str, Any]:

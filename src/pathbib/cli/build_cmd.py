@@ -22,8 +22,9 @@ def build_command(
     allow_invalid: bool = typer.Option(
         False, "--allow-invalid", help="Build even when library.bib has blocks that cannot be parsed (they are left out)."
     ),
+    open_page: bool = typer.Option(False, "--open", help="Open exports/site/index.html in the web browser afterwards."),
 ) -> int:
-    """Write exports/ (README.md, library.json, library.bib, survey.bib, CITATION.cff) from library.bib.
+    """Write exports/ (README.md, library.json, library.bib, survey.bib, CITATION.cff, timeline.svg, site/) from library.bib.
 
     Refuses (exit 4) when library.bib has blocks that cannot be parsed, since the exports would
     silently miss them; `--allow-invalid` builds anyway and names what was left out.
@@ -57,6 +58,10 @@ def build_command(
         return ExitCode.FINDINGS
     written = write_exports(out_dir, files)
     typer.echo(f"{out_dir}: wrote {written} of {len(files)} files")
+    if open_page and "site/index.html" in files:
+        import webbrowser
+
+        webbrowser.open((out_dir / "site" / "index.html").resolve().as_uri())
     return ExitCode.OK
 
 

@@ -163,7 +163,7 @@ def check_command(
         elif fmt == "human":
             typer.echo("nothing to fix")
 
-    _print_result(result, fmt, cctx.readme, show_suppressed)
+    _print_result(result, fmt, show_suppressed)
     return ExitCode.FINDINGS if result.errors else ExitCode.OK
 
 
@@ -179,16 +179,16 @@ def _read_readme(readme: Path) -> str:
         raise InputError(f"cannot be read: {exc}", "pass a UTF-8 Markdown file", path=str(readme)) from None
 
 
-def _print_result(result: CheckResult, fmt: str, readme: str | None, show_suppressed: bool) -> None:
+def _print_result(result: CheckResult, fmt: str, show_suppressed: bool) -> None:
     """The findings as JSON, GitHub annotations or the human report, on stdout."""
-    from ..check import read_readme, to_json
+    from ..check import to_json
 
     if fmt == "json":
         data = to_json(result)
-        if readme is not None:
-            data["summary"]["readme_parser"] = read_readme(readme).parser
+        if result.readme_parser is not None:
+            data["summary"]["readme_parser"] = result.readme_parser
         typer.echo(json.dumps(data, indent=2, ensure_ascii=False))
     elif fmt == "github":
         _print_github(result, show_suppressed)
     else:
-        _print_human(result, show_suppressed, read_readme(readme).parser if readme is not None else None)
+        _print_human(result, show_suppressed, result.readme_parser)

@@ -14,6 +14,7 @@ from .locking import lock_library
 if TYPE_CHECKING:
     from ..config import Settings
     from ..importer import ImportResult
+    from ..importers.markdown import ParsedList
 
 
 @app.command("import")
@@ -64,6 +65,8 @@ def import_command(
             "written": wrote,
             "dry_run": dry_run,
             "settings_written": str(config_path) if write_config and not dry_run else "",
+            "skipped": [{"line": ln, "shape": shape, "text": text} for ln, shape, text in parsed.skipped],
+            "warnings": list(parsed.warnings),
         }
         typer.echo(json.dumps(out, ensure_ascii=False, indent=2))
         return ExitCode.OK
@@ -77,7 +80,7 @@ def import_command(
         if write_config:
             typer.echo(f"would write {config_path}:")
             typer.echo(config_text)
-    _print_report(res, src, lib_path, dry_run, prune)
+    _print_report(res, parsed, src, lib_path, dry_run, prune)
     if not dry_run:
         if wrote:
             typer.echo(f"wrote {lib_path}")
@@ -122,8 +125,9 @@ def _new_config(res: ImportResult, settings: Settings) -> str:
     return config_text
 
 
-def _print_report(res: ImportResult, src: str, lib_path: Path, dry_run: bool, prune: bool) -> None:
-    """The import report for humans: counts, merges, removals and conflicts on stdout, findings on stderr."""
+def _print_report(res: ImportResult, parsed: ParsedList, src: str, lib_path: Path, dry_run: bool, prune: bool) -> None:
+    """The import report for humans: counts, merges, removals, conflicts and skipped candidates on stdout,
+    warnings and findings on stderr."""
     rep = res.report
     rows = [
         ("items seen", str(rep.items_seen)),
@@ -136,6 +140,7 @@ def _print_report(res: ImportResult, src: str, lib_path: Path, dry_run: bool, pr
         ("conflicts (library kept)", str(len(rep.conflicts))),
         ("repaired characters", f"{rep.repaired_chars} in {rep.repairs} places ({rep.codepage})" if rep.codepage else "0"),
         ("ambiguous characters", str(len(rep.ambiguities))),
+        ("skipped candidates", str(len(parsed.skipped))),
     ]
     width = max(len(r[0]) for r in rows)
     typer.echo(f"import {src} -> {lib_path}" + (" (dry run)" if dry_run else ""))
@@ -148,6 +153,12 @@ def _print_report(res: ImportResult, src: str, lib_path: Path, dry_run: bool, pr
         typer.echo(f"  not in the list any more: {k}" + (" (marked list-exclude)" if prune else ""))
     for c in rep.conflicts:
         typer.echo(f"  kept {c.key}.{c.field} = {c.old!r}; the list says {c.new!r}")
+    for ln, shape, text in parsed.skipped[:5]:  # all of them with --json
+        typer.echo(f"  skipped line {ln} ({shape}): {text}")
+    if len(parsed.skipped) > 5:
+        typer.echo(f"  ... and {len(parsed.skipped) - 5} more skipped candidates (--json lists them all)")
+    for w in parsed.warnings:
+        err(f"warning: {src}: {w}")
     for f in rep.findings:
         if f.rule == "import-duplicate":
             continue

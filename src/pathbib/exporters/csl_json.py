@@ -22,7 +22,7 @@ from ..names import Name, parse_name, split_authors
 from ._resolve import Resolver, month_number
 from ._text import decode_title, plain
 
-__all__ = ["TYPE_MAP", "FIELD_HOME", "to_csl", "export_csl_json", "entry_to_csl"]
+__all__ = ["TYPE_MAP", "FIELD_HOME", "to_csl", "csl_items", "export_csl_json", "entry_to_csl"]
 
 # BibTeX / biblatex entry type -> CSL type (unknown types become "document")
 TYPE_MAP: dict[str, str] = {
@@ -421,6 +421,11 @@ def to_csl(library: Library) -> tuple[list[dict[str, Any]], list[Finding]]:
                 Finding("EXP001", "info", f"field {name!r} has no CSL-JSON home; not exported", entry.key, name)
             )
     return items, findings
+
+
+def csl_items(library: Library) -> list[dict[str, Any]]:
+    """Return the CSL items of every entry, in library order."""
+    return to_csl(library)[0]
 
 
 _ENCODE = json.JSONEncoder(ensure_ascii=False, separators=(", ", ": ")).encode

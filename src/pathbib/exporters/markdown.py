@@ -469,10 +469,12 @@ def render_readme(
     template: str | None = None,
     citation_bibtex: str | None = None,
     citation_apa: str | None = None,
+    timeline: str = "",
 ) -> str:
     """Render the awesome-list README with the shipped template or `template` (Jinja2 text).
 
-    The citation block and APA line are made from the survey entry unless given.
+    The citation block and APA line are made from the survey entry unless given. `timeline`
+    is the relative path of the timeline picture shown under the introduction ("" = none).
     """
     if survey_entry(library, settings) is None and not settings.survey:
         citation_bibtex, citation_apa = "", ""
@@ -483,6 +485,7 @@ def render_readme(
             citation_apa = apa_reference(library, settings)
 
     ctx = list_context(library, settings, citation_bibtex=citation_bibtex, citation_apa=citation_apa)
+    ctx["timeline"] = timeline
     text = render_template(template if template is not None else default_template(), ctx,
                            settings.template_path if template is not None else None)
     text = re.sub(r"\n{3,}", "\n\n", text)

@@ -18,6 +18,7 @@ help at all give clear evidence of mis-decoding (see `_evidence`). Correct UTF-8
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from dataclasses import dataclass
 from itertools import product
@@ -231,29 +232,30 @@ def _gap_candidates(seq: bytes, lost: tuple[int, ...]) -> list[str]:
     return out
 
 
+_NON_ASCII = re.compile(r"[^\x00-\x7f]+")
+
+
 def _runs(text: str, codepage: str) -> list[tuple[int, str, bytes]]:
     """Maximal runs of non-ASCII characters encodable in `codepage`: (start, run, bytes)."""
     out: list[tuple[int, str, bytes]] = []
-    start = -1
-    buf: list[int] = []
-    for idx, ch in enumerate(text):
-        b: bytes | None = None
-        if ord(ch) >= 0x80:
+    for m in _NON_ASCII.finditer(text):  # perf: only the non-ASCII stretches are looked at
+        start = -1
+        buf: list[int] = []
+        base = m.start()
+        for off, ch in enumerate(m.group()):
             try:
-                b = ch.encode(codepage)
+                b: bytes | None = ch.encode(codepage)
             except UnicodeEncodeError:
                 b = None
-        if b is not None and len(b) == 1:
-            if start < 0:
-                start = idx
-                buf = []
-            buf.append(b[0])
-            continue
+            if b is not None and len(b) == 1:
+                if start < 0:
+                    start, buf = base + off, []
+                buf.append(b[0])
+            elif start >= 0:
+                out.append((start, text[start: base + off], bytes(buf)))
+                start = -1
         if start >= 0:
-            out.append((start, text[start:idx], bytes(buf)))
-            start = -1
-    if start >= 0:
-        out.append((start, text[start:], bytes(buf)))
+            out.append((start, text[start: m.end()], bytes(buf)))
     return out
 
 

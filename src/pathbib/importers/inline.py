@@ -1,0 +1,230 @@
+"""Inline Markdown (markdown-it tokens) → lines of pieces: text with emphasis, links, badges (pure).
+
+A list item, paragraph, heading or table cell is read as `Line`s (split at soft/hard breaks and
+`<br>`). Each line is a list of `Piece`s and a *marked* string in which emphasis and links are
+replaced by control characters, so that the per-item recognisers (`recognise`) can look at the
+shape of one line ("bold, then a colon, then a quote") without re-parsing Markdown:
+
+    \\x01 … \\x02   strong        \\x03 … \\x04   emphasis        \\x05N\\x06   the N-th link/image
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from functools import lru_cache
+from html.parser import HTMLParser
+
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
+
+__all__ = ["md", "Piece", "Line", "read_inline", "inline_plain", "split_lead", "unmark", "STRONG", "EM", "LINK"]
+
+STRONG = ("\x01", "\x02")
+EM = ("\x03", "\x04")
+LINK = ("\x05", "\x06")
+_MARKS = re.compile(r"[\x01-\x04]|\x05\d+\x06")
+
+
+@dataclass(slots=True)
+class Piece:
+    """A link (`url`) or an image (`src`, `alt`); a linked badge has both `url` and `src`."""
+
+    text: str  # link text (plain) or an image's alt text
+    url: str = ""
+    src: str = ""
+    alt: str = ""
+
+
+@dataclass(slots=True)
+class Line:
+    marked: str
+    line: int  # 1-based source line
+    pieces: list[Piece] = field(default_factory=list)
+
+    def plain(self) -> str:
+        """Plain text of the line: emphasis dropped, link text kept."""
+        return unmark(self.marked, self.pieces)
+
+
+def unmark(marked: str, pieces: list[Piece]) -> str:
+    """Plain text of a marked string (links become their text, images their alt text)."""
+
+    def sub(m: re.Match[str]) -> str:
+        s = m.group(0)
+        if s.startswith(LINK[0]):
+            return pieces[int(s[1:-1])].text
+        return ""
+
+    return _MARKS.sub(sub, marked)
+
+
+@lru_cache(maxsize=1)
+def md() -> MarkdownIt:
+    """The Markdown parser: CommonMark plus GitHub pipe tables."""
+    return MarkdownIt("commonmark").enable("table")
+
+
+class _TagReader(HTMLParser):
+    """One inline HTML tag → (name, attrs, is_end); the standard library's tokenizer."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.out: list[tuple[str, dict[str, str], bool]] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.out.append((tag, {k: v or "" for k, v in attrs}, False))
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.handle_starttag(tag, attrs)
+
+    def handle_endtag(self, tag: str) -> None:
+        self.out.append((tag, {}, True))
+
+    def handle_data(self, data: str) -> None:
+        self.out.append(("#text", {"text": data}, False))
+
+
+def html_tags(html: str) -> list[tuple[str, dict[str, str], bool]]:
+    """The tags (and `#text` runs) of an HTML fragment, in order."""
+    r = _TagReader()
+    r.feed(html)
+    r.close()
+    return r.out
+
+
+class _Builder:
+    def __init__(self, first_line: int) -> None:
+        self.lines: list[Line] = [Line("", first_line)]
+        self.link: tuple[str, int, list[Piece]] | None = None  # (href, start offset, images)
+        self.src_line = first_line
+
+    @property
+    def cur(self) -> Line:
+        return self.lines[-1]
+
+    def text(self, s: str) -> None:
+        self.cur.marked += s.replace("\x05", "").replace("\x06", "")
+
+    def mark(self, m: str) -> None:
+        self.cur.marked += m
+
+    def brk(self, newline: bool) -> None:
+        m = self.cur.marked
+        if self.link is not None or m.count(STRONG[0]) > m.count(STRONG[1]) or m.count(EM[0]) > m.count(EM[1]):
+            self.cur.marked += " "  # a break inside a link or a bold title: keep it on one line
+            if newline:
+                self.src_line += 1
+            return
+        if newline:
+            self.src_line += 1
+        self.lines.append(Line("", self.src_line))
+
+    def open_link(self, href: str) -> None:
+        if self.link is None:
+            self.link = (href, len(self.cur.marked), [])
+
+    def image(self, src: str, alt: str) -> None:
+        if self.link is not None:
+            self.link[2].append(Piece(alt, src=src, alt=alt))
+            return
+        self.add_piece(Piece(alt, src=src, alt=alt))
+
+    def close_link(self) -> None:
+        if self.link is None:
+            return
+        href, start, images = self.link
+        self.link = None
+        inner = self.cur.marked[start:]
+        self.cur.marked = self.cur.marked[:start]
+        text = " ".join(_MARKS.sub("", inner).split())
+        img = images[0] if images else None
+        if not text and img is not None:
+            text = img.alt
+        strong = inner.startswith(STRONG[0]) and inner.rstrip().endswith(STRONG[1])
+        if strong:
+            self.mark(STRONG[0])
+        self.add_piece(Piece(text, url=href, src=img.src if img else "", alt=img.alt if img else ""))
+        if strong:
+            self.mark(STRONG[1])
+
+    def add_piece(self, p: Piece) -> None:
+        self.cur.pieces.append(p)
+        self.cur.marked += f"{LINK[0]}{len(self.cur.pieces) - 1}{LINK[1]}"
+
+
+def _html_inline(b: _Builder, html: str) -> None:
+    for name, attrs, end in html_tags(html):
+        if name == "#text":
+            b.text(attrs["text"])
+        elif name == "a":
+            if end:
+                b.close_link()
+            elif attrs.get("href"):
+                b.open_link(attrs["href"])
+        elif name == "img" and not end:
+            b.image(attrs.get("src", ""), attrs.get("alt", "") or attrs.get("title", ""))
+        elif name == "br":
+            b.brk(False)
+        elif name in ("b", "strong"):
+            b.mark(STRONG[1] if end else STRONG[0])
+        elif name in ("i", "em"):
+            b.mark(EM[1] if end else EM[0])
+
+
+def read_inline(tok: Token, line_offset: int = 0) -> list[Line]:
+    """Read an `inline` token into lines of marked text and pieces."""
+    first = (tok.map[0] + 1 + line_offset) if tok.map else line_offset
+    b = _Builder(first)
+    for t in tok.children or []:
+        ty = t.type
+        if ty == "text" or ty == "code_inline":
+            b.text(t.content)
+        elif ty == "softbreak" or ty == "hardbreak":
+            b.brk(True)
+        elif ty == "strong_open":
+            b.mark(STRONG[0])
+        elif ty == "strong_close":
+            b.mark(STRONG[1])
+        elif ty == "em_open":
+            b.mark(EM[0])
+        elif ty == "em_close":
+            b.mark(EM[1])
+        elif ty == "link_open":
+            b.open_link(str(t.attrGet("href") or ""))
+        elif ty == "link_close":
+            b.close_link()
+        elif ty == "image":
+            b.image(str(t.attrGet("src") or ""), t.content)
+        elif ty == "html_inline":
+            _html_inline(b, t.content)
+    b.close_link()
+    return b.lines
+
+
+def inline_plain(tok: Token) -> str:
+    """Plain text of an inline token (all its lines joined by a space)."""
+    return " ".join(ln.plain() for ln in read_inline(tok))
+
+
+_SHORTCODE = re.compile(r":[a-z0-9_+-]+:")
+
+
+def split_lead(text: str) -> tuple[str, str]:
+    """Split leading emoji / symbols / shortcodes off `text`: (lead, rest)."""
+    i = 0
+    n = len(text)
+    while i < n:
+        m = _SHORTCODE.match(text, i)
+        if m:
+            i = m.end()
+            continue
+        c = text[i]
+        cat = unicodedata.category(c)
+        if c.isspace() or cat in ("So", "Sk", "Cf", "Mn", "Me", "Cn", "Co") or c in "\ufe0f\u200d•·-–—|>" or \
+                0x1F000 <= ord(c) <= 0x1FAFF:
+            i += 1
+            continue
+        break
+    return text[:i], text[i:]
