@@ -195,3 +195,10 @@ def test_exports_naming_a_file_is_a_config_error(tmp_path: Path, capsys: pytest.
     code, err = _run(tmp_path, 'exports = "out.bib"\n', capsys, "build")
     assert code == 2 and "is a file, not a folder" in err
     assert (tmp_path / "out.bib").read_text(encoding="utf-8") == "x"
+
+
+def test_a_non_ascii_mailto_in_the_environment_is_a_usage_error(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PATHBIB_MAILTO", "ünï@example.org")
+    code, err = _run(tmp_path, 'library = "library.bib"\n', capsys, "enrich", "--source", "crossref", "--offline")
+    assert code == 2 and "PATHBIB_MAILTO" in err

@@ -26,7 +26,17 @@ SOURCES_HELP = "crossref, arxiv or file:PATH (CSL-JSON or BibTeX); repeatable. D
 
 
 def _mailto(st: State) -> str:
-    return (st.env.get("PATHBIB_MAILTO") or st.settings().enrich.mailto or "").strip()
+    import re
+
+    from ..config_check import CONSTRAINTS
+    from ..errors import UsageError
+
+    env = st.env.get("PATHBIB_MAILTO", "").strip()
+    rule = CONSTRAINTS["enrich.mailto"]
+    if env and isinstance(rule, str) and not re.fullmatch(rule, env):  # pathbib.toml's value is checked on load
+        raise UsageError(f"PATHBIB_MAILTO={env!r} is not an e-mail address in ASCII",
+                         "set it to an address such as you@example.org, or unset it")
+    return (env or st.settings().enrich.mailto or "").strip()
 
 
 def _open(st: State, sources: list[str], offline: bool, refresh: bool,
