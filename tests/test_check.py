@@ -68,13 +68,41 @@ def test_pb101_same_identifier_and_preprint_published_pair_named() -> None:
     assert len(r.findings) == 1
     f = r.findings[0]
     assert "preprint 'pre'" in f.message and "published 'pub'" in f.message and f.severity == "error"
-    a = E("article", "a", title="One", doi="10.1038/s41591-024-02857-3")
-    b = E("article", "b", title="Completely different title here", doi="https://doi.org/10.1038/S41591-024-02857-3")
+    a = E("article", "a", title="One model for all slides", doi="10.1038/s41591-024-02857-3")
+    b = E("article", "b", title="One Model for All Slides.", doi="https://doi.org/10.1038/S41591-024-02857-3")
     r = run([a, b], "PB101")
     assert keys(r) == ["b"] and "10.1038/s41591-024-02857-3" in r.findings[0].message
-    c = E("misc", "c", title="x", url="https://arxiv.org/abs/2307.16142v2")
-    d = E("inproceedings", "d", title="y", eprint="2307.16142", archiveprefix="arXiv")
+    c = E("misc", "c", title="Segment anything in medical images", url="https://arxiv.org/abs/2307.16142v2")
+    d = E("inproceedings", "d", title="Segment Anything in Medical Images: a study", eprint="2307.16142",
+          archiveprefix="arXiv")
     assert keys(run([c, d], "PB101")) == ["d"]
+
+
+def test_pb101_pb106_different_titles_sharing_a_link_are_two_works() -> None:
+    # issue 11: a copy-paste slip gives two papers one DOI; they are not the same work, and the
+    # fix is to correct the link of one of them, never to delete one
+    a = E("article", "a", title="One", doi="10.1038/s41591-024-02857-3")
+    b = E("article", "b", title="Completely different title here", doi="https://doi.org/10.1038/S41591-024-02857-3")
+    assert run([a, b], "PB101").findings == ()
+    r = run([a, b], "PB106")
+    assert sorted(keys(r)) == ["a", "b"]
+    for f in r.findings:
+        assert "10.1038/s41591-024-02857-3" in f.message and f.fix is not None
+        assert "correct the link of one of them" in f.fix and "delete" not in f.fix.lower()
+    c = E("misc", "c", title="Scaling vision transformers to gigapixel images", url="https://arxiv.org/abs/2206.02647")
+    d = E("misc", "d", title="Benchmarking self-supervised learning on pathology", url="https://arxiv.org/pdf/2206.02647v1")
+    assert run([c, d], "PB101").findings == () and sorted(keys(run([c, d], "PB106"))) == ["c", "d"]
+    assert run([a, c], "PB106").findings == ()  # nothing shared: nothing reported
+
+
+def test_pb107_same_title_with_different_dois_flagged_on_both() -> None:
+    a = E("article", "a", title="A foundation model for pathology", doi="10.1038/s41591-024-00001-1", author="Chen, R.")
+    b = E("article", "b", title="A Foundation Model for Pathology", doi="10.1016/j.media.2024.00002", author="Chen, R.")
+    assert run([a, b], "PB101").findings == ()
+    r = run([a, b], "PB107")
+    assert sorted(keys(r)) == ["a", "b"] and all("DOI" in f.message for f in r.findings)
+    c = E("article", "c", title="A foundation model for pathology", doi="10.1038/s41591-024-00001-1")
+    assert run([a, c], "PB107").findings == ()  # same DOI: the same work (PB101's business)
 
 
 def test_pb101_negative_different_works_and_same_title_other_authors() -> None:
@@ -569,7 +597,8 @@ def test_seed_readme_defects_reported(seed) -> None:
     assert any(rule == "PB701" and "missing 33-45" in m for rule, m in msgs)
     assert any(rule == "PB701" and "missing 49-51" in m for rule, m in msgs)
     # the false count and span
-    assert ("PB703", "states 81 papers but the list has 43 items") in msgs
+    # 43 numbered items, no. 15 repeats no. 6 (seed-metadata.md): 42 distinct papers, the one count
+    assert ("PB703", "states 81 papers but the list has 42 (distinct papers, a repeated item counted once)") in msgs
     assert any(rule == "PB704" and "states 2022-2025 but the items span 2021-2025" in m for rule, m in msgs)
     # unordered sections
     unordered = {re.search(r"section '([^']+)'", m).group(1) for rule, m in msgs if rule == "PB705"}

@@ -127,7 +127,7 @@ def test_apa_reference(library, settings: Settings) -> None:  # type: ignore[no-
     ref = apa_reference(library, settings)
     assert ref == (
         "Molaei, A., Aminimehr, A., Tavakoli, A., Kazerouni, A., Azad, B., Azad, R., & Merhof, D. (2023). "
-        "Implicit Neural Representation in Medical Imaging: A Comparative Survey. Proceedings of the IEEE/CVF "
+        "Implicit neural representation in medical imaging: A comparative survey. Proceedings of the IEEE/CVF "
         "International Conference on Computer Vision (ICCV) Workshops, 2381–2391. https://arxiv.org/abs/2307.16142"
     )
 

@@ -67,7 +67,7 @@ def test_list_fields_removed_standard_kept() -> None:
         " list-venue = {v}, list-exclude = {r}, list-survey = {yes}, check-ignore = {PB1: x}, pii = {S1},"
         " openreview = {abc}, cvf = {c}, ieee = {1}, neurips-hash = {h}, list-locked = {*}}"
     )
-    assert set(f) == {"@type", "author", "title", "journal", "year", "doi", "url", "eprint", "archiveprefix", "pmid", "keywords"}
+    assert set(f) == {"@type", "author", "title", "journal", "year", "doi", "url", "eprint", "archiveprefix", "eprinttype", "pmid", "keywords"}
     assert f["doi"] == "10.1/x_y" and f["url"] == "https://x.org/a_b"  # verbatim fields untouched
 
 
@@ -77,14 +77,16 @@ def test_biblatex_spelling_made_classic() -> None:
         " location = {Berlin}, url = {https://x.org}}"
     )
     assert f["@type"] == "misc"
-    assert f["year"] == "2023" and f["month"] == "aug" and "date" not in f
+    # biblatex reads the full date, plainnat year + month (issue #12)
+    assert f["year"] == "2023" and f["month"] == "aug" and f["date"] == "2023-08-17"
     assert f["address"] == "Berlin"
 
 
 def test_article_without_journal_becomes_misc_with_arxiv() -> None:
     f = _entry("@article{k, author = {Doe, Jane}, title = {T}, year = 2024, eprint = {2401.00001}, archiveprefix = {arXiv}}")
     assert f["@type"] == "misc"
-    assert f["howpublished"] == "arXiv preprint arXiv:2401.00001"
+    # biblatex prints the eprint; a howpublished repeating it would print it twice (issue #12)
+    assert f["eprinttype"] == "arxiv" and f["eprint"] == "2401.00001" and "howpublished" not in f
 
 
 def test_proceedings_volume_and_number_keep_the_number_in_note() -> None:

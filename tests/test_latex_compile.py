@@ -90,7 +90,7 @@ def _compile_bibtex(bib: str, tmp: Path) -> None:
     _run(latex, tmp)
     out = _run(["bibtex", "doc"], tmp)
     problems = [line for line in out.splitlines() if "Warning--" in line or "error message" in line or "I was expecting" in line]
-    assert problems == [], "\n".join(problems)
+    assert problems == _missing_author_warnings(bib), "\n".join(problems)
     _run(latex, tmp)
     _run(latex, tmp)
     log = (tmp / "doc.log").read_text(encoding="utf-8", errors="replace")
@@ -98,6 +98,21 @@ def _compile_bibtex(bib: str, tmp: Path) -> None:
     bbl = (tmp / "doc.bbl").read_text(encoding="utf-8")
     n_entries = len(parse(bib).entries)
     assert bbl.count("\\bibitem") == n_entries
+
+
+#: plainnat types whose format checks the author unconditionally ("empty author in KEY")
+_AUTHOR_CHECKED = ("article", "inproceedings", "incollection", "techreport", "phdthesis", "mastersthesis", "unpublished")
+
+
+def _missing_author_warnings(bib: str) -> list[str]:
+    """The one bibtex warning a faithful export cannot avoid: a journal article whose authors are
+    unknown stays @article (issue #12: Zotero, biblatex and plainnat keep its journal, volume and
+    pages) and plainnat says so. Nothing else may warn."""
+    return [
+        f"Warning--empty author in {e.key}"
+        for e in parse(bib).entries
+        if e.entry_type in _AUTHOR_CHECKED and not (e.get("author") or "").strip()
+    ]
 
 
 def _compile_biber(bib: str, tmp: Path) -> None:

@@ -23,7 +23,7 @@ import hashlib
 import os
 import re
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from .bibrender import CANONICAL_FIELD_ORDER, format_entry, render
@@ -41,6 +41,7 @@ __all__ = [
     "Snapshot",
     "entry_has_comments",
     "CANONICAL_FIELD_ORDER",
+    "first_value_wins",
 ]
 
 # --------------------------------------------------------------------------- scanning
@@ -143,7 +144,9 @@ class _Parsed:
     end: int
 
 
-def _parse_entry(text: str, start: int, body: int, etype: str, opener: str, line: int) -> _Parsed:
+def _parse_entry(
+    text: str, start: int, body: int, etype: str, opener: str, line: int, *, dup_ok: bool = False
+) -> _Parsed:
     closer = "}" if opener == "{" else ")"
     pos = _skip_ws(text, body)
     km = (_KEY if opener == "{" else _KEY_PAREN).match(text, pos)
@@ -227,9 +230,19 @@ def _parse_entry(text: str, start: int, body: int, etype: str, opener: str, line
     if m_more:  # `title = {x}},\n year = ...`: an extra `}` closed the entry early
         raise _Fail(f"'{closer}' closes the entry before its last fields (an extra '{closer}'?)", end - 1)
     raw = text[start:end]
+    if dup and dup_ok:  # BibTeX and biber keep the first value of a repeated field
+        return _Parsed(Entry(etype.lower(), key, _first_of_each(fields), line, raw), end)
     if dup:
         return _Parsed(FailedBlock(raw, line, dup, key), end)
     return _Parsed(Entry(etype.lower(), key, tuple(fields), line, raw), end)
+
+
+def _first_of_each(fields: list[Field]) -> tuple[Field, ...]:
+    """The fields in order, each name once, with its first value."""
+    kept: dict[str, Field] = {}
+    for f in fields:
+        kept.setdefault(f.name, f)
+    return tuple(kept.values())
 
 
 def _parse_block(text: str, start: int, line: int) -> _Parsed | None:
@@ -341,6 +354,35 @@ def parse(text: str, path: str = "") -> Library:
         if gc_was_enabled:
             gc.enable()
     return Library(tuple(blocks), path, newline)
+
+
+def first_value_wins(lib: Library) -> tuple[Library, list[FailedBlock]]:
+    """Read entries with a repeated field as BibTeX and biber do: the first value wins.
+
+    Returns the library with each such block replaced by its entry, and the blocks that were
+    recovered (for the caller's warnings: their `reason` names the field and lines). Other
+    failed blocks are left as they are; a recovered entry whose key is already taken stays
+    failed. For readers of the library (export); `check` and `fmt` keep reporting the block.
+    """
+    keys = {e.key for e in lib.entries}
+    blocks: list[Block] = []
+    recovered: list[FailedBlock] = []
+    for b in lib.blocks:
+        if isinstance(b, FailedBlock) and b.reason.startswith("duplicate field") and b.key not in keys:
+            m = _BLOCK_HEAD.match(b.raw_text)
+            try:
+                parsed = _parse_entry(b.raw_text, 0, m.end(), m.group(1), m.group(2), b.line, dup_ok=True) if m else None
+            except _Fail:
+                parsed = None
+            if parsed is not None and isinstance(parsed.block, Entry):
+                blocks.append(parsed.block)
+                recovered.append(b)
+                keys.add(parsed.block.key)
+                continue
+        blocks.append(b)
+    if not recovered:
+        return lib, []
+    return replace(lib, blocks=tuple(blocks)), recovered
 
 
 # --------------------------------------------------------------------------- rendering

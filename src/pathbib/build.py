@@ -12,17 +12,22 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .config import Settings
 from .errors import ConfigError, UsageError
 from .listfields import survey_entry
 from .model import Library
 
+if TYPE_CHECKING:
+    from .exporters.csl_json import CslOptions
+
 __all__ = [
     "EXPORT_FILES",
     "EXPORTERS",
     "Exporter",
     "RenderOptions",
+    "csl_options",
     "find_exporter",
     "has_survey",
     "build_exports",
@@ -39,6 +44,7 @@ class RenderOptions:
 
     template: str | None = None  # the text of the curator's README template (markdown only)
     ascii: bool = False  # bibtex / survey-bib: non-ASCII characters as LaTeX macros
+    strict_csl: bool = False  # csl-json: plain CSL names and types instead of Zotero's form
     # the survey's BibTeX and APA text when already rendered (`build_exports` renders them once)
     survey_bibtex: str | None = None
     survey_apa: str | None = None
@@ -83,7 +89,15 @@ def _markdown(library: Library, settings: Settings, opts: RenderOptions) -> str:
 def _csl_json(library: Library, settings: Settings, opts: RenderOptions) -> str:
     from .exporters.csl_json import export_csl_json
 
-    return export_csl_json(library)
+    return export_csl_json(library, csl_options(settings, strict=opts.strict_csl))
+
+
+def csl_options(settings: Settings, *, strict: bool = False) -> CslOptions:
+    """The CSL-JSON options of this list: its protected words, plain CSL or Zotero's form."""
+    from .exporters.bibtex import DEFAULT_PROTECTED_WORDS
+    from .exporters.csl_json import CslOptions
+
+    return CslOptions(strict=strict, protect_words=DEFAULT_PROTECTED_WORDS + tuple(settings.list.protect_words))
 
 
 def _bibtex(library: Library, settings: Settings, opts: RenderOptions) -> str:

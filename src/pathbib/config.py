@@ -26,6 +26,7 @@ class Subsection:
     title: str
     id: str  # stable id stored in entries' `list-section` field
     description: str = ""
+    subsections: tuple[Subsection, ...] = ()  # nested as deep as the list nests its headings
 
 
 @dataclass(frozen=True)
@@ -153,10 +154,20 @@ def _build(cls: type[_T], data: dict[str, Any], where: str) -> _T:
     return cls(**kwargs)
 
 
+def _subsections(raw: list[Any], where: str) -> tuple[Subsection, ...]:
+    out = []
+    for x in raw:
+        d = {k: v for k, v in dict(x).items() if k != "subsections"}
+        sub = _build(Subsection, d, where)
+        out.append(Subsection(sub.title, sub.id, sub.description,
+                              _subsections(x.get("subsections", []), where + "subsections.")))
+    return tuple(out)
+
+
 def _sections(raw: list[Any]) -> tuple[Section, ...]:
     out = []
     for s in raw:
-        subs = tuple(_build(Subsection, dict(x), "list.sections.subsections.") for x in s.get("subsections", []))
+        subs = _subsections(s.get("subsections", []), "list.sections.subsections.")
         d = {k: v for k, v in s.items() if k != "subsections"}
         sec = _build(Section, d, "list.sections.")
         out.append(Section(sec.title, sec.id, sec.description, subs))

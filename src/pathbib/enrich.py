@@ -43,10 +43,11 @@ from .enrich_values import (
     field_order,
     norm,
     record_fields,
-    same,
 )
-from .identifiers import extract_identifiers, normalize_arxiv, normalize_doi, normalize_pii
-from .listfields import locked_fields
+from .identifiers import normalize_doi, normalize_pii
+from .identity import ARXIV_DOI_PREFIX, entry_identifiers, field_arxiv, field_doi, is_arxiv_eprint
+from .merge import TYPE_LOCK, locked_fields
+from .merge import decide as policy
 from .model import TYPE_FIELD, Entry, FieldChange, Finding, Library
 from .record import Lookup, Record
 from .scoring import query_from_entry
@@ -97,21 +98,17 @@ class Plan:
 
 
 def entry_ids(e: Entry) -> Ids:
-    """The identifiers an entry carries in its fields or links."""
-    doi = normalize_doi(e.get("doi") or "") or ""
-    arxiv = ""
-    if (e.get("archiveprefix") or "arxiv").lower() == "arxiv" and e.get("eprint"):
-        arxiv = normalize_arxiv(e.get("eprint") or "") or ""
-    pii = normalize_pii(e.get("pii") or "") or ""
-    for f in ("url", "list-links"):
-        for url in (e.get(f) or "").split():
-            found = extract_identifiers(url)
-            doi = doi or found.get("doi", "")
-            arxiv = arxiv or found.get("arxiv", "")
-            pii = pii or found.get("pii", "")
-    if doi.startswith("10.48550/arxiv."):  # arXiv's DataCite DOI names the preprint
-        arxiv = arxiv or (normalize_arxiv(doi.split("arxiv.", 1)[1]) or "")
-        doi = ""
+    """The identifiers an entry carries in its fields or links (one value each; `identity.entry_identifiers`).
+
+    A value in the entry's own field comes first; arXiv's DataCite DOI names the preprint, so it
+    counts as the arXiv id, not as the DOI.
+    """
+    ids = entry_identifiers(e)
+    doi = field_doi(e.get("doi")) or ""
+    if not doi or doi.startswith(ARXIV_DOI_PREFIX):
+        doi = min((d for d in ids.get("doi", ()) if not d.startswith(ARXIV_DOI_PREFIX)), default="")
+    arxiv = (field_arxiv(e.get("eprint")) if is_arxiv_eprint(e) else None) or min(ids.get("arxiv", ()), default="")
+    pii = normalize_pii(e.get("pii") or "") or min(ids.get("pii", ()), default="")
     return Ids(doi, arxiv, pii)
 
 
@@ -130,12 +127,8 @@ def selected(e: Entry, opts: Options) -> bool:
 
 
 def _locks(e: Entry, opts: Options) -> set[str]:
-    locks = locked_fields(e)
-    for item in opts.locked:
-        k, _, f = item.partition(":")
-        if k == e.key:
-            locks.add((f or "*").lower())
-    return locks
+    extra = [(f or "*") for k, _, f in (item.partition(":") for item in opts.locked) if k == e.key]
+    return locked_fields(e, extra)  # the merge policy's reading of list-locked (pathbib.merge)
 
 
 def _prefers_remote(key: str, fname: str, opts: Options) -> bool:
@@ -242,9 +235,10 @@ def _kind(w: _Work, fname: str, old: str | None, value: str, is_pub: bool, upgra
           opts: Options) -> tuple[Kind | None, str]:
     """How a record's value meets the library's: (fill | update | conflict, reason), or (None, "") for no change."""
     e = w.entry
-    if old is None or not old.strip():
+    verdict = policy(fname, old, value)  # the one merge policy (pathbib.merge): fill / keep, else below
+    if verdict == "fill" or old is None:
         return "fill", ""
-    if same(fname, old, value) or fname in FILL_ONLY:
+    if verdict == "keep" or fname in FILL_ONLY:
         return None, ""
     if fname == "author" and completes(old, value):
         return "update", "completes a truncated author list (and others)"
@@ -332,7 +326,7 @@ def _merge(w: _Work, opts: Options) -> tuple[list[FieldChange], dict[str, dict[s
     sources, upgrade, new_type = _sources(w)
     proposed = _proposed(w, sources, new_type, upgrade)
     changes: list[FieldChange] = []
-    if new_type != e.entry_type and "type" not in locks:
+    if new_type != e.entry_type and TYPE_LOCK not in locks:
         rec = w.published or w.primary
         label = rec.label if rec is not None else ""
         changes.append(FieldChange(e.key, TYPE_FIELD, e.entry_type, new_type, label,

@@ -304,6 +304,8 @@ def strip_tracking(url: str, *, is_tracking: Callable[[str, str], bool] = is_tra
     `is_tracking(name, value)` decides which parameters go (raw, still %-escaped, name and value).
     Kept parameters are copied verbatim.
     """
+    if "?" not in url:  # no query, nothing to strip (the common case, without parsing the URL)
+        return url.strip(), []
     parts = urlsplit(url.strip())
     if not parts.query:
         return url.strip(), []

@@ -41,7 +41,12 @@ import unicodedata
 from functools import lru_cache
 from typing import Any
 
+from .latex_safe import MATH_COMMANDS, TEXT_COMMANDS, escape, sanitize, sanitize_report  # noqa: F401
+
 __all__ = [
+    "escape",
+    "sanitize",
+    "sanitize_report",
     "latex_to_unicode",
     "latex_to_unicode_with_nocase",
     "strip_braces",
@@ -292,175 +297,147 @@ def latex_to_unicode_with_nocase(value: str) -> list[tuple[str, bool]]:
     return out
 
 
-# --------------------------------------------------------------------------- escaping and sanitizing
-#
-# `escape` (plain text -> LaTeX) and `sanitize` (LaTeX from outside -> LaTeX that can only
-# typeset text) are the one escaping policy of pathbib (issue #16): the Markdown importer,
-# enrich's values from Crossref/arXiv/local files and the BibTeX export all go through them.
+# --------------------------------------------------------------------------- LaTeX -> CSL rich text
 
-_ESCAPES = {
-    "\\": r"\textbackslash{}", "&": r"\&", "%": r"\%", "$": r"\$", "#": r"\#", "_": r"\_",
-    # `\{` would still count as a brace for BibTeX and for brace-protection of title words
-    "{": r"\textbraceleft{}", "}": r"\textbraceright{}", "~": r"\textasciitilde{}", "^": r"\textasciicircum{}",
+#: formatting macros with one argument -> (CSL rich-text open tag, close tag)
+CSL_MARKUP: dict[str, tuple[str, str]] = {
+    "textit": ("<i>", "</i>"), "emph": ("<i>", "</i>"), "textsl": ("<i>", "</i>"),
+    "mkbibemph": ("<i>", "</i>"), "mkbibitalic": ("<i>", "</i>"),
+    "textbf": ("<b>", "</b>"), "mkbibbold": ("<b>", "</b>"),
+    "textsc": ('<span style="font-variant:small-caps;">', "</span>"),
+    "textsuperscript": ("<sup>", "</sup>"), "mkbibsuperscript": ("<sup>", "</sup>"),
+    "textsubscript": ("<sub>", "</sub>"), "mkbibsubscript": ("<sub>", "</sub>"),
+    "mkbibquote": ("\u201c", "\u201d"), "enquote": ("\u201c", "\u201d"), "enquote*": ("\u2018", "\u2019"),
+    "textquote": ("\u201c", "\u201d"),
+    "texttt": ("", ""), "textrm": ("", ""), "textsf": ("", ""), "textup": ("", ""),
+    "textnormal": ("", ""), "textmd": ("", ""), "mbox": ("", ""),
 }
-_MARKUP_SPECIALS = re.compile(r"(?<!\\)((?:\\\\)*)([&%#_$])")
+# declarations at the start of a group: `{\em text}`, `{\bfseries text}`
+_CSL_DECL: dict[str, tuple[str, str]] = {
+    "em": ("<i>", "</i>"), "it": ("<i>", "</i>"), "itshape": ("<i>", "</i>"), "sl": ("<i>", "</i>"),
+    "bf": ("<b>", "</b>"), "bfseries": ("<b>", "</b>"),
+    "sc": ('<span style="font-variant:small-caps;">', "</span>"),
+    "scshape": ('<span style="font-variant:small-caps;">', "</span>"),
+}
+#: biblatex's hyphenation and punctuation commands, which the plain decoder also needs
+_CSL_WORDS = {"hyph": "-", "hyphen": "-", "slash": "/", "nobreakdash": "", "textslash": "/"}
+_RICH_TOKEN = re.compile(r"\\([A-Za-z]+\*?)|\\.|[{}$]", re.S)
+_DECL_HEAD = re.compile(r"\{\\([A-Za-z]+)(?![A-Za-z])[ \t\r\n]*")
+_MATH_SCRIPT = re.compile(r"([\^_])(?:\{([^{}]*)\}|(\\[A-Za-z]+|.))", re.S)
 
-#: control words that only typeset text: accents, letters, font switches, symbols
-TEXT_COMMANDS = frozenset({
-    "u", "v", "H", "c", "k", "d", "b", "r", "t",  # letter accents
-    "i", "j", "l", "L", "o", "O", "ae", "AE", "oe", "OE", "aa", "AA", "ss", "SS", "dh", "DH",
-    "th", "TH", "ng", "NG", "dj", "DJ",
-    "textit", "emph", "textbf", "textsc", "textsuperscript", "textsubscript", "textrm", "textsf",
-    "texttt", "textup", "textmd", "textnormal", "textsl", "mbox", "url", "href", "nolinkurl",
-    "textendash", "textemdash", "textbackslash", "textbraceleft", "textbraceright",
-    "textasciitilde", "textasciicircum", "textquoteleft", "textquoteright", "textquotedblleft",
-    "textquotedblright", "textdegree", "textregistered", "texttrademark", "textcopyright",
-    "textellipsis", "ldots", "dots", "S", "P", "dag", "ddag", "pounds", "euro", "textunderscore",
-    "LaTeX", "TeX", "BibTeX", "relax", "ensuremath", "textperiodcentered", "textbullet",
-    "guillemotleft", "guillemotright", "textless", "textgreater", "textbar", "slash", "textdollar",
-    "em", "bf", "it", "sc", "tt", "rm", "sf", "sl", "itshape", "bfseries", "scshape", "upshape", "par",
-    "protect", "cite", "mkbibquote", "mkbibemph", "mkbibitalic", "mkbibbold", "enquote", "autocap", "hyphen",
-    "textquotesingle", "textquotedbl", "textsection", "textparagraph", "textdagger", "textdaggerdbl",
-})
-#: control symbols allowed in text: accents, escaped specials, spacing
-TEXT_SYMBOLS = frozenset("'`^\"~=.&%$_#{} ,;:!-/@\\")
-#: control words allowed inside `$...$` (symbols and letter-like math only)
-MATH_COMMANDS = frozenset(
-    "alpha beta gamma delta epsilon varepsilon zeta eta theta vartheta iota kappa lambda mu nu xi pi "
-    "varpi rho varrho sigma varsigma tau upsilon phi varphi chi psi omega Gamma Delta Theta Lambda Xi "
-    "Pi Sigma Upsilon Phi Psi Omega times cdot cdots ldots leq geq le ge neq approx sim simeq equiv "
-    "pm mp infty ell partial nabla sum prod int in notin subset subseteq cup cap to rightarrow "
-    "leftarrow Rightarrow leftrightarrow mapsto circ bullet star ast prime mathcal mathbf mathrm "
-    "mathit mathsf mathtt mathbb boldsymbol sqrt frac log ln exp sin cos tan min max arg lim sup inf "
-    "left right big Big langle rangle lfloor rfloor lceil rceil vert Vert mid hat tilde bar vec dot "
-    "ddot overline underline text textrm mbox quad qquad dagger degree propto forall exists neg "
-    "wedge vee oplus otimes mathscr mathfrak operatorname ne ll gg cdotp colon lvert rvert".split()
-)
-_CS = re.compile(r"\\(?:([A-Za-z]+)|(.)|$)", re.S)
-_MATH_SPAN = re.compile(r"(?<!\\)\$([^$]*)(?<!\\)\$|\\\(((?:(?!\\\)).)*)\\\)", re.S)
+#: one piece of CSL rich text: kind "t" text, "n" case-protected text, "m" markup
+RichPiece = tuple[str, str]
 
 
-def escape(text: str, *, keep_markup: bool = False) -> str:
-    """Return plain `text` as a LaTeX value: every special character escaped, braces balanced.
-
-    With `keep_markup`, text that may already hold LaTeX (a record from Crossref, a name
-    with BibTeX braces) keeps its backslashes and braces; only unescaped `& % # _ $` are
-    escaped, and the result goes through `sanitize`.
-    """
-    if keep_markup:
-        return sanitize(_MARKUP_SPECIALS.sub(r"\1\\\2", text))
-    return _balance("".join(_ESCAPES.get(c, c) for c in text))
+def _decode_plain(raw: str) -> str:
+    if "\\" in raw:
+        raw = re.sub(r"\\(hyphen|hyph|slash|textslash|nobreakdash)(?![A-Za-z])\s*(?:\{\})?",
+                     lambda m: _CSL_WORDS[m.group(1)], raw)
+    return latex_to_unicode(raw)
 
 
-def _inert(token: str) -> str:
-    return r"\textbackslash{}" + token[1:]
-
-
-def _plain(text: str, neutralised: list[str]) -> str:
-    # TeX reads `^^5c` as a backslash before any command is formed: no bare `^` survives in text
-    if "^" not in text:
-        return text
-    neutralised.append("^")
-    return text.replace("^", r"\textasciicircum{}")
-
-
-def _sanitize_text(text: str, allowed: frozenset[str], neutralised: list[str]) -> str:
-    out: list[str] = []
+def _math_pieces(body: str, kind: str) -> list[RichPiece]:
+    """`^{+}` / `_2` in math become <sup>/<sub>; the rest is decoded as math text."""
+    out: list[RichPiece] = []
     pos = 0
-    for m in _CS.finditer(text):
-        out.append(_plain(text[pos : m.start()], neutralised))
-        token = m.group(0)
-        word, sym = m.group(1), m.group(2)
-        if word is not None:
-            ok = word in allowed
-        elif sym is not None:
-            ok = sym in TEXT_SYMBOLS and sym not in "\r\n"
-        else:  # a backslash at the very end
-            ok, token = False, "\\"
-        if ok:
-            out.append(token)
-        else:
-            neutralised.append(token)
-            out.append(_inert(token) if token != "\\" else r"\textbackslash{}")
+    for m in _MATH_SCRIPT.finditer(body):
+        if m.start() > pos:
+            out.append((kind, latex_to_unicode("$" + body[pos : m.start()] + "$")))
+        tag = "sup" if m.group(1) == "^" else "sub"
+        arg = m.group(2) if m.group(2) is not None else m.group(3)
+        out += [("m", f"<{tag}>"), (kind, latex_to_unicode("$" + arg + "$") if arg.strip() else arg), ("m", f"</{tag}>")]
         pos = m.end()
-    out.append(_plain(text[pos:], neutralised))
-    return "".join(out)
+    if pos < len(body):
+        out.append((kind, latex_to_unicode("$" + body[pos:] + "$")))
+    return out
 
 
-def _math_ok(body: str) -> bool:
-    return "^^" not in body and all(
-        (m.group(1) in MATH_COMMANDS) if m.group(1) is not None else (m.group(2) is not None and m.group(2) in ",;:!{}|\\ _&%#$")
-        for m in _CS.finditer(body)
-    )
+def _group_close(value: str, pos: int) -> int:
+    """Index just past the group opened at `pos` (`value[pos] == "{"`), or len(value)."""
+    depth = 0
+    for m in re.finditer(r"\\.|[{}]", value[pos:], re.S):
+        t = m.group()
+        if t == "{":
+            depth += 1
+        elif t == "}":
+            depth -= 1
+            if depth == 0:
+                return pos + m.end()
+    return len(value)
 
 
-def _first_foreign(body: str) -> str:
-    for m in _CS.finditer(body):
-        if m.group(1) is not None and m.group(1) not in MATH_COMMANDS:
-            return m.group(0)
-        if m.group(1) is None and not (m.group(2) is not None and m.group(2) in ",;:!{}|\\ _&%#$"):
-            return m.group(0)
-    return ""
+def latex_to_csl_pieces(value: str, protected: bool = False) -> list[RichPiece]:
+    """Convert LaTeX `value` to CSL rich-text pieces (pure).
 
-
-def _balance(text: str) -> str:
-    """Make every `{`/`}` (escaped or not: BibTeX counts both) part of a matched pair."""
-    if "{" not in text and "}" not in text:
-        return text
-    stack: list[int] = []
-    bad: set[int] = set()
-    for i, c in enumerate(text):
-        if c == "{":
-            stack.append(i)
-        elif c == "}":
-            if stack:
-                stack.pop()
-            else:
-                bad.add(i)
-    bad.update(stack)
-    if not bad:
-        return text
-    out: list[str] = []
-    for i, c in enumerate(text):
-        if i in bad:
-            if out and out[-1] == "\\" and not (len(out) > 1 and out[-2] == "\\"):
-                out.pop()  # `\{` unmatched: replace the whole control symbol
-            out.append(r"\textbraceleft{}" if c == "{" else r"\textbraceright{}")
-        else:
-            out.append(c)
-    return "".join(out)
-
-
-def sanitize_report(value: str) -> tuple[str, list[str]]:
-    """Return `value` with only text commands left working, and the tokens that were made inert."""
-    neutralised: list[str] = []
-    if "\\" not in value and "{" not in value and "}" not in value and "^" not in value:
-        return value, neutralised
-    parts: list[str] = []
-    pos = 0
-    for m in _MATH_SPAN.finditer(value):
-        parts.append(_sanitize_text(value[pos : m.start()], TEXT_COMMANDS, neutralised))
-        body = m.group(1) if m.group(1) is not None else m.group(2)
-        if _math_ok(body):
-            parts.append(m.group(0))
-        else:  # math with a control sequence outside the list: typeset it as text
-            neutralised.append("math with " + (_first_foreign(body) or "^^"))
-            parts.append(r"\$" + _sanitize_text(body, TEXT_COMMANDS, []) + r"\$")
-        pos = m.end()
-    parts.append(_sanitize_text(value[pos:], TEXT_COMMANDS, neutralised))
-    text = "".join(parts)
-    balanced = _balance(text)
-    if balanced != text:
-        neutralised.append("unbalanced brace")
-    return balanced, neutralised
-
-
-def sanitize(value: str) -> str:
-    """Return `value` with every non-text LaTeX command made inert and braces balanced.
-
-    Allowed: `TEXT_COMMANDS`, accents and escaped specials (`TEXT_SYMBOLS`), and math in
-    `$...$` that uses only `MATH_COMMANDS`. Anything else -- `\\input`, `\\write18`,
-    `\\catcode`, `\\def`, `\\csname`, a trailing backslash -- is printed, not executed:
-    `\\input` becomes `\\textbackslash{}input`.
+    Formatting macros become CSL's HTML-like markup (`\\textit` -> `<i>`, `\\textsc` ->
+    small caps, `$^+$` -> `<sup>+</sup>`, `\\mkbibquote{x}` -> “x”); a top-level brace group
+    that is neither a macro argument nor a special character (`{\\"u}`) is case-protected
+    (kind "n", wrapped by the caller in `<span class="nocase">`); `\\hyph`, `\\slash` give
+    "-" and "/". The text pieces are decoded with `latex_to_unicode`.
     """
-    return sanitize_report(value)[0]
+    kind = "n" if protected else "t"
+    if "\\" not in value and "$" not in value:  # perf: no markup possible, only braces
+        if protected:
+            text = latex_to_unicode(value)
+            return [("n", text)] if text else []
+        return [("n" if prot else "t", text) for text, prot in latex_to_unicode_with_nocase(value)]
+    out: list[RichPiece] = []
+    pos = start = 0
+    n = len(value)
+
+    def flush(end: int) -> None:
+        if end > start:
+            text = _decode_plain(value[start:end])
+            if text:
+                out.append((kind, text))
+
+    while pos < n:
+        m = _RICH_TOKEN.search(value, pos)
+        if m is None:
+            break
+        tok = m.group()
+        name = m.group(1)
+        if name is not None and name in CSL_MARKUP:
+            j = m.end()
+            while j < n and value[j] in " \t\r\n":
+                j += 1
+            if j < n and value[j] == "{":
+                flush(m.start())
+                end = _group_close(value, j)
+                opener, closer = CSL_MARKUP[name]
+                inner = latex_to_csl_pieces(value[j + 1 : end - 1], protected)
+                out += ([("m", opener)] if opener else []) + inner + ([("m", closer)] if closer else [])
+                pos = start = end
+                continue
+        if tok == "$":
+            close = value.find("$", m.end())
+            if close < 0:
+                pos = m.end()
+                continue
+            flush(m.start())
+            out += _math_pieces(value[m.end() : close], kind)
+            pos = start = close + 1
+            continue
+        if tok == "{":
+            end = _group_close(value, m.start())
+            inner_raw = value[m.start() + 1 : end - 1]
+            decl = _DECL_HEAD.match(value, m.start())
+            prev = value[:m.start()].rstrip(" \t\r\n")
+            is_arg = bool(re.search(r"\\[A-Za-z]+\*?$|\\[^A-Za-z\s]$", prev))
+            if decl and decl.group(1) in _CSL_DECL:
+                flush(m.start())
+                opener, closer = _CSL_DECL[decl.group(1)]
+                inner = latex_to_csl_pieces(value[decl.end() : end - 1], protected)
+                out += [("m", opener)] + inner + [("m", closer)]
+                pos = start = end
+                continue
+            if not is_arg and not inner_raw.startswith("\\") and not protected:
+                flush(m.start())
+                out += latex_to_csl_pieces(inner_raw, True)
+                pos = start = end
+                continue
+            pos = end
+            continue
+        pos = m.end()
+    flush(n)
+    return out

@@ -236,3 +236,77 @@ def format_name(n: Name) -> str:
     if n.first:
         return f"{last}, {n.first}"
     return last
+
+
+# --------------------------------------------------------------------------- suffixes, biblatex names
+
+#: generational suffixes BibTeX users put in the wrong place ("John Smith, Jr.", "Smith Jr., John")
+# biblatex's extended name format: `family=Goethe, given=Johann Wolfgang, prefix=von, useprefix=true`
+_EXTENDED_PART = re.compile(r"^\s*(family|given|prefix|suffix|useprefix|given-i|family-i|prefix-i|suffix-i)\s*=", re.I)
+
+
+_SUFFIXES = frozenset({"jr", "sr", "jnr", "snr", "ii", "iii", "iv", "v", "vi"})
+
+
+def is_suffix(word: str) -> bool:
+    """Return whether `word` is a generational suffix (Jr., Sr., II, III ...)."""
+    if len(word) > 8 or not word or word.lstrip(" {")[:1] not in "JjSsIiVv":
+        return False  # perf: names are tested a lot; suffixes start with J, S, I or V
+    return word.strip().strip("{}").rstrip(".").lower() in _SUFFIXES
+
+
+def fix_suffix(n: Name) -> Name:
+    """Move a suffix written in the first or last part into `jr` (BibTeX's `von Last, Jr, First`).
+
+    "John Smith, Jr." (BibTeX reads Last = "John Smith", First = "Jr."), "Smith Jr., John" and
+    "John Smith Jr." (Last = "Jr.") all become Last = Smith, Jr = Jr., First = John.
+    """
+    if n.literal or n.jr:
+        return n
+    tail = n.last[-5:].replace("~", " ").split()
+    if not (is_suffix(n.first) or (tail and is_suffix(tail[-1]))):
+        return n  # perf: the common case, no suffix anywhere
+    if n.first and is_suffix(n.first):
+        words = _words(n.last)
+        if len(words) >= 2 and not n.von:  # "John Smith, Jr.": Last holds "First Last"
+            return Name(first=" ".join(words[:-1]), last=words[-1], jr=n.first)
+    words = _words(n.last)
+    if len(words) >= 2 and is_suffix(words[-1]):
+        return Name(first=n.first, von=n.von, last=" ".join(words[:-1]), jr=words[-1])
+    if len(words) == 1 and is_suffix(words[0]) and n.first and not n.von:
+        fw = _words(n.first)
+        if len(fw) >= 2:
+            return Name(first=" ".join(fw[:-1]), last=fw[-1], jr=words[0])
+    return n
+
+
+def is_extended_name(text: str) -> bool:
+    """Return whether `text` is written in biblatex's extended name format (`family=...`)."""
+    return "=" in text and _EXTENDED_PART.match(text) is not None
+
+
+def parse_extended_name(text: str) -> Name:
+    """Parse biblatex's extended name format (`family=Goethe, given=Johann Wolfgang, prefix=von`).
+
+    `useprefix` only changes sorting and citation labels in biblatex; the prefix is kept as
+    the von part either way. Values may be braced (`given={Johann Wolfgang}`).
+    """
+    parts: dict[str, str] = {}
+    for piece in _commas(text):
+        key, eq, value = piece.partition("=")
+        if not eq:
+            continue
+        v = value.strip()
+        if v.startswith("{") and v.endswith("}") and _balanced_single_group(v):
+            v = v[1:-1].strip()
+        parts[key.strip().lower()] = v
+    return Name(
+        first=parts.get("given", ""), von=parts.get("prefix", ""), last=parts.get("family", ""),
+        jr=parts.get("suffix", ""),
+    )
+
+
+def parse_name_any(text: str) -> Name:
+    """Parse one name in BibTeX's forms or biblatex's extended format, suffix put in place."""
+    n = parse_extended_name(text) if is_extended_name(text) else parse_name(text)
+    return fix_suffix(n)

@@ -3,22 +3,18 @@
 from __future__ import annotations
 
 import re
-from collections import defaultdict
 from collections.abc import Iterable, Iterator
-from urllib.parse import unquote, urlsplit
+from urllib.parse import urlsplit
 
-from ..identifiers import (
-    arxiv_year_month,
-    extract_identifiers,
-    is_valid_doi,
-    normalize_arxiv,
-    normalize_doi,
-    normalize_pii,
-)
+from ..identifiers import extract_identifiers
 from ..identifiers import strip_tracking as _strip_tracking_params
+from ..identity import entry_identifiers, is_arxiv_eprint
+from ..identity import field_arxiv as field_arxiv
+from ..identity import field_doi as field_doi
 from ..model import Entry
 from .registry import CheckContext, _memoized
 
+_is_arxiv_eprint = is_arxiv_eprint  # the rules' name for it
 _LATEX_URL_ESC = re.compile(r"\\([_%#&~$])")
 _URL_RE = re.compile(r"https?://[^\s{}<>\"']+", re.I)
 _URL_FIELDS = ("url", "list-code", "list-links", "howpublished", "note")
@@ -63,74 +59,11 @@ def entry_year(entry: Entry) -> int | None:
 
 _PREPRINT_DOI = ("10.48550/", "10.1101/", "10.21203/", "10.2139/", "10.20944/", "10.31219/", "10.36227/")
 _PREPRINT_WORDS = re.compile(r"\b(arxiv|medrxiv|biorxiv|preprint|ssrn|research square|techrxiv|chemrxiv)\b")
-_DOI_FIELD_PREFIX = re.compile(r"^(?:doi:\s*|(?:https?://)?(?:dx\.)?doi\.org/)", re.I)
-
-
-def field_doi(value: str | None) -> str | None:
-    """The DOI a `doi` field holds, bare and lower-case, or None when it holds anything else.
-
-    Accepted around the DOI: a `doi:` or doi.org prefix, %-escapes, LaTeX escapes (`\\_`) and
-    trailing punctuation; a DOI inside other text ("see 10.1000/x") is not a `doi` field value.
-    """
-    if not value:
-        return None
-    v = unquote(_LATEX_URL_ESC.sub(r"\1", value)).strip()
-    bare = _DOI_FIELD_PREFIX.sub("", v, count=1)
-    doi = normalize_doi(bare)
-    if doi is not None and bare.lower().startswith(doi) and not bare[len(doi):].strip(".,;:)"):
-        return doi
-    # normalize_doi reads DOIs out of running text and stops at "<": old Wiley (SICI) DOIs such as
-    # 10.1002/(SICI)1097-4555(199707)28:7<487::AID-JRS115>3.0.CO;2-V are whole field values
-    return bare.lower() if is_valid_doi(bare) else None
-
-
-def field_arxiv(value: str | None) -> str | None:
-    """The arXiv id (no version) an `eprint` field holds — bare, `arXiv:`, arXiv URL or 10.48550 DOI
-    form, one token — or None."""
-    if not value or len(value.split()) != 1:
-        return None
-    ax = normalize_arxiv(value)
-    return ax if ax and arxiv_year_month(ax) else None
-
-
-def _is_arxiv_eprint(entry: Entry) -> bool:
-    ap = _plain(entry.get("archiveprefix") or entry.get("eprinttype"))
-    return bool(entry.get("eprint")) and ap in ("arxiv", "")
-
-
-#: Identifier kinds read from URLs (others, e.g. a DOI from a publisher page, are PB102's business).
-_URL_ID_KINDS = ("arxiv", "pii", "openreview")
 
 
 def identifiers(entry: Entry) -> dict[str, set[str]]:
-    """Identifiers of the work an entry describes: doi, arxiv, pii, openreview, pmid.
-
-    From the fields `doi`, `eprint` (arXiv), `pii`, `openreview`, `pmid`, and from the arXiv,
-    ScienceDirect, OpenReview and doi.org links in `url`/`list-links` (pathbib.identifiers).
-    PIIs are compared in their compact upper-case form.
-    """
-    ids: dict[str, set[str]] = defaultdict(set)
-    if d := field_doi(entry.get("doi")):
-        ids["doi"].add(d)
-    if _is_arxiv_eprint(entry) and (a := field_arxiv(_clean(entry.get("eprint")))):
-        ids["arxiv"].add(a)
-    if pii := _clean(entry.get("pii")):
-        ids["pii"].add(normalize_pii(pii) or re.sub(r"[^0-9A-Z]", "", pii.upper()))
-    if openreview := _clean(entry.get("openreview")):
-        ids["openreview"].add(openreview)
-    if pmid := _clean(entry.get("pmid")):
-        ids["pmid"].add(pmid.lower())
-    for _fname, u in _urls(entry, ("url", "list-links")):
-        found = extract_identifiers(u)
-        for kind in _URL_ID_KINDS:
-            if kind in found:
-                ids[kind].add(found[kind])
-        if "doi" in found and _host(u).endswith("doi.org"):
-            ids["doi"].add(found["doi"])
-    for d in list(ids.get("doi", ())):
-        if d.startswith("10.48550/arxiv.") and (a := normalize_arxiv(d)):
-            ids["arxiv"].add(a)
-    return dict(ids)
+    """Identifiers of the work an entry describes (`identity.entry_identifiers`, the one definition)."""
+    return {k: set(v) for k, v in entry_identifiers(entry).items()}
 
 
 def _arxiv_url(url: str) -> bool:

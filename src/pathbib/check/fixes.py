@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from ..merge import is_locked, locked_fields
 from ..model import FieldChange, Library
 from .fields import _URL_FIELDS, _tracked_urls
 from .pb4_identifiers import _doi_fix
@@ -11,12 +12,14 @@ from .runner import CheckResult
 
 
 def plan_fixes(lib: Library) -> list[FieldChange]:
-    """Safe mechanical fixes: tracking parameters stripped from URLs, DOIs in bare lower-case form."""
+    """Safe mechanical fixes: tracking parameters stripped from URLs, DOIs in bare lower-case form
+    (never in a field the entry locks with `list-locked`)."""
     out: list[FieldChange] = []
     for e in lib.entries:
+        locks = locked_fields(e)  # the one merge policy: a locked field is never changed, not even by a fix
         for name in _URL_FIELDS:
             v = e.get(name)
-            if not v:
+            if not v or is_locked(name, locks):
                 continue
             new = v
             for _, u, clean in _tracked_urls(e, (name,)):
@@ -28,7 +31,7 @@ def plan_fixes(lib: Library) -> list[FieldChange]:
                 out.append(FieldChange(e.key, name, v, new, "", "strip tracking parameters (PB105)", "update",
                                        {"rule": "PB105"}))
         d = e.get("doi")
-        if d and (n := _doi_fix(d)):
+        if d and not is_locked("doi", locks) and (n := _doi_fix(d)):
             out.append(FieldChange(e.key, "doi", d, n, "", "bare lower-case DOI (PB403)", "update", {"rule": "PB403"}))
     return out
 

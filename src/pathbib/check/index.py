@@ -7,6 +7,7 @@ from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+from ..identity import Work, contradiction, entry_titles, same_work
 from ..matching import author_families, normalize_title, title_similarity
 from ..model import Entry, Library
 from .fields import identifiers
@@ -78,10 +79,19 @@ def _find_duplicates(entries: Sequence[Entry], ntitle: Mapping[str, str],
         for scheme, vals in ids[e.key].items():
             for v in vals:
                 by_id[(scheme, v)].append(e)
+    works: dict[str, Work] = {}
+
+    def work(e: Entry) -> Work:  # made only for entries that share an identifier
+        if e.key not in works:
+            works[e.key] = Work(entry_titles(e), ids[e.key])
+        return works[e.key]
+
     for (scheme, v), group in by_id.items():
-        if len(group) > 1:
-            for other in group[1:]:
-                add(group[0], other, "identifier", f"{'arXiv' if scheme == 'arxiv' else scheme.upper()} {v}")
+        # the one same-work rule (identity.same_work): a shared identifier needs near-equal titles
+        for i, first in enumerate(group[:60]):
+            for other in group[i + 1:60]:
+                if same_work(work(first), work(other)):
+                    add(first, other, "identifier", f"{'arXiv' if scheme == 'arxiv' else scheme.upper()} {v}")
     # 2. identical normalised titles
     by_title: dict[str, list[Entry]] = defaultdict(list)
     for e in entries:
@@ -91,9 +101,17 @@ def _find_duplicates(entries: Sequence[Entry], ntitle: Mapping[str, str],
     for group in by_title.values():
         if len(group) > 1:
             for other in group[1:]:
-                if _same_authors(group[0], other):
+                if _same_authors(group[0], other) and not contradiction(ids[group[0].key], ids[other.key]):
                     add(group[0], other, "title", "same normalised title")
-    # 3. near-identical titles: candidates share a block key made of two of their rarest tokens
+    # 3. near-identical titles (no contradicting identifier)
+    for a, b, s in _near_title_pairs(entries, ntitle, set(found)):
+        if not contradiction(ids[a.key], ids[b.key]):
+            add(a, b, "title", f"titles {s:.0%} similar")
+    return sorted(found.values(), key=lambda p: (order[p[1].key], order[p[0].key]))
+
+
+def _title_blocks(entries: Sequence[Entry], ntitle: Mapping[str, str]) -> dict[tuple[str, str], list[Entry]]:
+    """Entries by block key: every pair of a title's four rarest words (two titles meet only if they share rare words)."""
     df: dict[str, int] = defaultdict(int)
     toks: dict[str, list[str]] = {}
     for e in entries:
@@ -111,8 +129,15 @@ def _find_duplicates(entries: Sequence[Entry], ntitle: Mapping[str, str],
             for j in range(i + 1, len(rare)):
                 lo, hi = sorted((rare[i], rare[j]))
                 blocks[(lo, hi)].append(e)
-    seen: set[frozenset[str]] = set(found)
-    for group in blocks.values():
+    return blocks
+
+
+def _near_title_pairs(entries: Sequence[Entry], ntitle: Mapping[str, str], seen: set[frozenset[str]]
+                      ) -> list[tuple[Entry, Entry, float]]:
+    """(a, b, similarity) for titles at least 93% similar, numbers equal, an author shared (when both list
+    authors); pairs in `seen` are skipped."""
+    out: list[tuple[Entry, Entry, float]] = []
+    for group in _title_blocks(entries, ntitle).values():
         if len(group) < 2 or len(group) > 60:  # a huge block is a common word pair, not a work
             continue
         for i in range(len(group)):
@@ -128,6 +153,5 @@ def _find_duplicates(entries: Sequence[Entry], ntitle: Mapping[str, str],
                 s = title_similarity(ta, tb)
                 # "Part 1" / "Part 2", "YOLOv7" / "YOLOv8": numbers must agree
                 if s >= 0.93 and _DIGITS.findall(ta) == _DIGITS.findall(tb) and _same_authors(a, b):
-                    add(a, b, "title", f"titles {s:.0%} similar")
-    return sorted(found.values(), key=lambda p: (order[p[1].key], order[p[0].key]))
-
+                    out.append((a, b, s))
+    return out

@@ -5,18 +5,22 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 
+from ..identity import Work, WorkIndex, entry_titles, id_label
 from ..matching import title_similarity
 from ..model import Entry, Finding, Library
 from .fields import SHORTENERS, _host, _presented_as_preprint, _repo_key, _tracked_urls, _url_key, _urls
 from .index import _index
-from .registry import CheckContext, _f, _rule
+from .registry import CheckContext, _f, _memoized, _rule
 
 _EXPLAIN_SUPPRESS = "check-ignore"
 
 
 @_rule("PB101", "duplicate-work", "error",
-       "Two entries describe the same work: same DOI, arXiv id, PII or OpenReview id, or a (near-)identical "
-       "normalised title, whatever their entry types. A preprint and its published version are named as such.",
+       "Two entries describe the same work, by the rule `import` and `enrich` use too (`pathbib.identity`): a shared "
+       "DOI, arXiv id, PII, OpenReview id ... with near-equal titles, or the same normalised title (also a nearly "
+       "identical one with an author in common) with no contradicting identifier, whatever their entry types. A "
+       "preprint and its published version are named as such. Different titles sharing a link are PB106, the same "
+       "title with different DOIs PB107.",
        "A list that shows a paper twice looks unmaintained, and two entries drift apart when only one is corrected.",
        "Keep one entry (the published version when there is one), move any identifier it lacks (e.g. the arXiv "
        "`eprint`) into it, and delete the other. If they really are different works, suppress the finding on one "
@@ -117,3 +121,70 @@ def rule_tracking(lib: Library, ctx: CheckContext) -> list[Finding]:
             out.append(_f("PB105", f"{name} has tracking parameters: {u}", e, name, f"use {clean}", lib=lib))
     return out
 
+
+# --------------------------------------------------------------------------- PB106/PB107 identity clashes
+# The same-work rule lives in pathbib.identity (shared with import and enrich); these two rules
+# report the pairs it keeps apart although they look alike.
+
+
+def _identity_clashes(lib: Library, ctx: CheckContext) -> list[tuple[Entry, Entry, str, str]]:
+    """(first, later, kind, detail) for entries that share an identifier under different titles
+    ("shared-link") or carry one title with different identifiers ("same-title")."""
+    def make() -> list[tuple[Entry, Entry, str, str]]:
+        idx = _index(lib, ctx)
+        index = WorkIndex()
+        out: list[tuple[Entry, Entry, str, str]] = []
+        seen: set[frozenset[str]] = set()
+        for e in idx.entries:
+            w = Work(entry_titles(e), idx.ids[e.key])
+            for handle, kind, detail in index.clashes(w):
+                other = idx.by_key[str(handle)]
+                pair = frozenset((other.key, e.key))
+                if pair not in seen and pair not in idx.dup_keys and other.key != e.key:
+                    seen.add(pair)
+                    out.append((other, e, kind, detail))
+            index.add(e.key, w)
+        return out
+
+    return _memoized(ctx, f"clashes:{id(lib)}", make)
+
+
+@_rule("PB106", "shared-link", "error",
+       "Two entries with different titles share a paper link or identifier (DOI, arXiv id, PII, OpenReview, CVF, "
+       "...). They are kept as two works; the finding is reported on both entries.",
+       "A link identifies one paper: on one of the two entries it points at the wrong paper (often a copy-paste "
+       "slip in the list), so a reader following it lands on another paper.",
+       "Open the link, decide which paper it belongs to, and correct the link of the other entry. Do not delete "
+       "either entry: they are different papers.")
+def rule_shared_link(lib: Library, ctx: CheckContext) -> list[Finding]:
+    out = []
+    for a, b, kind, detail in _identity_clashes(lib, ctx):
+        if kind != "shared-link":
+            continue
+        k, _, v = detail.partition(" ")
+        what = id_label(k, v)
+        fld = "doi" if k == "doi" else "eprint" if k == "arxiv" else "url"
+        for e, other in ((a, b), (b, a)):
+            out.append(_f("PB106", f"{what} is also the link of {other.key!r}, a paper with another title", e, fld,
+                          f"correct the link of one of them ({e.key!r} or {other.key!r})", lib=lib))
+    return out
+
+
+@_rule("PB107", "same-title-different-ids", "warning",
+       "Two entries have the same normalised title but different DOIs (or other identifiers of one kind). They are "
+       "kept as two works; the finding is reported on both entries.",
+       "Either two different works share a title (a paper and its erratum, two editions) or one of the identifiers "
+       "is wrong; a reader cannot tell which.",
+       "Check both identifiers. If one is wrong, correct it (the entries then are one work: merge them); if they are "
+       "different works, suppress the finding on one of them with the reason.")
+def rule_same_title_other_ids(lib: Library, ctx: CheckContext) -> list[Finding]:
+    out = []
+    for a, b, kind, detail in _identity_clashes(lib, ctx):
+        if kind != "same-title" or not detail:
+            continue
+        name = id_label(detail, "").strip()
+        for e, other in ((a, b), (b, a)):
+            out.append(_f("PB107", f"same title as {other.key!r} but a different {name}", e,
+                          "doi" if detail == "doi" else "eprint" if detail == "arxiv" else "title",
+                          f"check the {name} of {e.key!r} and {other.key!r}", lib=lib))
+    return out

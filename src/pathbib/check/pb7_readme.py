@@ -6,6 +6,7 @@ import re
 from collections import defaultdict
 from collections.abc import Iterator
 
+from ..identity import Work, count_works, link_identifiers, title_key
 from ..listfields import SlugCounter
 from ..matching import normalize_title
 from ..model import Finding, Library, Severity
@@ -74,7 +75,8 @@ def _claim_lines(rd: Readme) -> Iterator[tuple[int, str]]:
 
 @_rule("PB703", "stated-count", "error",
        "README: a sentence states a number of papers (\"a sum of `81` research papers\") that differs from the "
-       "number of items in the list.",
+       "number of papers in the list: distinct works, a paper listed twice counted once (the count `build` writes "
+       "and `import` reports).",
        "A false count is the first thing readers see and quote.",
        "Let `pathbib build` write the count, or correct the sentence.",
        readme=True)
@@ -82,14 +84,17 @@ def rule_stated_count(lib: Library, ctx: CheckContext) -> list[Finding]:
     rd = _readme(ctx)
     if rd is None:
         return []
-    n = len(rd.items)
+    # the one paper count (identity.count_works): distinct works, a repeated item counted once
+    n = count_works(Work(frozenset({t} if (t := title_key(it.title)) else ()), link_identifiers(it.links))
+                    for it in rd.items)
     out = []
     for i, line in _claim_lines(rd):
         m = _COUNT_RE.search(line)
         if m:
             stated = int(m.group(1) or m.group(2))
             if stated != n:
-                out.append(_rf("PB703", f"states {stated} papers but the list has {n} items", ctx, i, f"say {n}"))
+                out.append(_rf("PB703", f"states {stated} papers but the list has {n} (distinct papers, a repeated "
+                                        "item counted once)", ctx, i, f"say {n}"))
     return out
 
 

@@ -29,7 +29,7 @@ def build_command(
     Refuses (exit 4) when library.bib has blocks that cannot be parsed, since the exports would
     silently miss them; `--allow-invalid` builds anyway and names what was left out.
     """
-    from ..bibio import read_library
+    from ..bibio import first_value_wins, read_library
     from ..build import build_exports, read_exports, read_template, stale_files, write_exports
     from ..errors import InputError
 
@@ -37,6 +37,9 @@ def build_command(
     if not check:  # one build at a time, never between a library write and its sidecar
         lock_library(ctx, settings.library)
     lib, _ = read_library(settings.library)
+    lib, recovered = first_value_wins(lib)  # as BibTeX and biber read a repeated field
+    for fb in recovered:
+        err(f"warning: {settings.library}:{fb.line}: {fb.reason}: the first value is exported (as BibTeX and biber do)")
     for fb in lib.failed:
         err(f"{'warning' if allow_invalid else 'error'}: {settings.library}:{fb.line}: block not exported: {fb.reason}")
     if lib.failed and not allow_invalid:
@@ -95,24 +98,34 @@ def export_command(
     report: bool = typer.Option(
         False, "--report", help="List, on stderr, the fields that have no home in the format (csl-json)."
     ),
+    strict_csl: bool = typer.Option(
+        False, "--strict-csl",
+        help="csl-json: plain CSL names (non-dropping-particle, suffix) and types (software) instead of Zotero's form.",
+    ),
+    allow_invalid: bool = typer.Option(
+        False, "--allow-invalid", help="Exit 0 even when blocks of library.bib cannot be parsed (they are reported)."
+    ),
 ) -> int:
-    """Export the library in one FORMAT to stdout or a file."""
+    """Export the library in one FORMAT to stdout or a file (blocks that cannot be read: exit 1)."""
     from ..bibio import read_library, write_text_atomic
-    from ..build import RenderOptions, find_exporter, read_template
+    from ..build import RenderOptions, csl_options, find_exporter, read_template
 
     name, exporter = find_exporter(fmt)
     settings = state(ctx).settings()
-    lib, _ = read_library(settings.library)
+    raw, _ = read_library(settings.library)
+    lib, status = _readable(raw, settings.library, allow_invalid)
+    del raw
     if name == "csl-json" and output is not None and not report:
         from ..exporters.csl_json import export_csl_json_bytes
 
-        data = export_csl_json_bytes(lib)  # streamed into UTF-8: about half the peak memory on large libraries
+        # streamed into UTF-8: about half the peak memory on large libraries
+        data = export_csl_json_bytes(lib, csl_options(settings, strict=strict_csl))
         del lib
         write_text_atomic(output, data)
         err(f"wrote {output}")
-        return ExitCode.OK
+        return status
     template = read_template(settings) if name == "markdown" else None
-    text = exporter.render(lib, settings, RenderOptions(template=template, ascii=ascii_))
+    text = exporter.render(lib, settings, RenderOptions(template=template, ascii=ascii_, strict_csl=strict_csl))
     if report:
         _report_unmapped(name, lib)
     if output is None:
@@ -120,4 +133,22 @@ def export_command(
     else:
         write_text_atomic(output, text)
         err(f"wrote {output}")
-    return ExitCode.OK
+    return status
+
+
+def _readable(lib: Library, path: Path, allow_invalid: bool) -> tuple[Library, ExitCode]:
+    """Recover repeated fields (first value wins) and report every block left out, on stderr."""
+    from ..bibio import first_value_wins
+
+    lib, recovered = first_value_wins(lib)
+    for fb in recovered:
+        err(f"warning: {path}:{fb.line}: {fb.reason}: the first value is exported (as BibTeX and biber do)")
+    for fb in lib.failed:
+        err(f"{'warning' if allow_invalid else 'error'}: {path}:{fb.line}: block not exported: {fb.reason}")
+    if lib.failed and not allow_invalid:
+        err(
+            f"hint: {len(lib.failed)} block(s) of {path} were left out of the export (exit 1); fix them "
+            "(pathbib check lists them too), or pass --allow-invalid to accept the export without them"
+        )
+        return lib, ExitCode.FINDINGS
+    return lib, ExitCode.OK

@@ -132,6 +132,7 @@ def _print_report(res: ImportResult, parsed: ParsedList, src: str, lib_path: Pat
     rows = [
         ("items seen", str(rep.items_seen)),
         ("entries in the list", f"{rep.entries} (survey included)" if rep.survey else str(rep.entries)),
+        ("papers (distinct works)", str(rep.papers)),
         ("created", str(len(rep.created))),
         ("merged duplicates", str(len(rep.merged))),
         ("updated", f"{len(rep.updated)} ({len(rep.changes)} field changes)"),
@@ -147,7 +148,7 @@ def _print_report(res: ImportResult, parsed: ParsedList, src: str, lib_path: Pat
     for name, value in rows:
         typer.echo(f"  {name:<{width}}  {value}")
     for m in rep.merged:
-        nums = ", ".join(f"no. {n}" for n in m.numbers)
+        nums = ", ".join(f"no. {n}" if n else f"line {ln}" for n, ln in zip(m.numbers, m.lines, strict=True))  # bullets: no number
         typer.echo(f"  merged {nums} into {m.key} ({m.reason})")
     for k in rep.removed:
         typer.echo(f"  not in the list any more: {k}" + (" (marked list-exclude)" if prune else ""))

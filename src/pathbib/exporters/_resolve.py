@@ -2,8 +2,9 @@
 
 `Resolver(library)` is built once per export (it indexes @string definitions and entries by
 lower-cased key) and `resolver.fields(entry)` returns the entry's fields as a plain
-name -> value dict of LaTeX source, with `#` concatenations and macros evaluated and the
-missing fields inherited from a `crossref` parent the way biber does (a parent's `title`
+name -> value dict of LaTeX source, with `#` concatenations and macros evaluated, the fields
+of biblatex `@xdata` entries named in `xdata` merged in, and the missing fields inherited
+from a `crossref` parent the way biber does (a parent's `title`
 becomes the child's `booktitle` for in-book/in-proceedings types).
 """
 
@@ -11,7 +12,10 @@ from __future__ import annotations
 
 from ..model import Entry, Library, StringDef
 
-__all__ = ["Resolver", "MONTHS", "month_number"]
+__all__ = ["Resolver", "MONTHS", "month_number", "DATA_ONLY_TYPES"]
+
+#: biblatex entry types that only hold data for other entries: never exported as items
+DATA_ONLY_TYPES = frozenset({"xdata"})
 
 MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
 _MONTH_NAMES = {
@@ -124,9 +128,25 @@ class Resolver:
                 out[f.name] = self.expression(f.value)
         return out
 
+    def _with_xdata(self, own: dict[str, str], seen: frozenset[str] = frozenset()) -> dict[str, str]:
+        """biblatex `xdata = {a, b}`: every field of the @xdata entries a, b that the entry lacks."""
+        merged = dict(own)
+        for key in own.get("xdata", "").split(","):
+            k = key.strip().lower()
+            parent = self._by_key.get(k)
+            if not k or parent is None or k in seen:
+                continue
+            pf = self._with_xdata(self.own_fields(parent), seen | {k})
+            for name, value in pf.items():
+                if name not in merged and name not in ("xdata", "ids"):
+                    merged[name] = value
+        return merged
+
     def fields(self, entry: Entry) -> dict[str, str]:
-        """Return resolved fields: own fields plus those inherited through `crossref`."""
+        """Return resolved fields: own fields plus those inherited through `xdata` and `crossref`."""
         own = self.own_fields(entry)
+        if "xdata" in own:
+            own = self._with_xdata(own, frozenset({entry.key.lower()}))
         parent_key = own.get("crossref")
         if not parent_key:
             return own

@@ -191,10 +191,11 @@ def apa_reference(library: Library, settings: Settings, *, html: bool = False) -
 
     e = require_survey(library, settings)
     item, _ = entry_to_csl(e, Resolver(library).fields(e))
-    # citeproc-py reads plain strings; nocase spans only matter to title-casing styles
+    # citeproc-py reads plain strings; nocase spans only matter to title-casing styles, and
+    # the rich-text markup (<i>, <sup> ...) would be printed as text
     for k, v in list(item.items()):
-        if isinstance(v, str) and "<span" in v:
-            item[k] = re.sub(r"</?span[^>]*>", "", v)
+        if isinstance(v, str) and "<" in v:
+            item[k] = re.sub(r"</?(?:span|i|b|sup|sub)(?:\s[^>]*)?>", "", v)
     item.pop("citation-key", None)  # not a citeproc-py variable
     item["id"] = item["id"].lower()  # citeproc-py lower-cases keys
     data = resources.files("pathbib.exporters") / "csl"

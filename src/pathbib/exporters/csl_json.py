@@ -15,14 +15,19 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from typing import Any
 
 from ..model import Entry, Finding, Library
-from ..names import Name, parse_name, split_authors
-from ._resolve import Resolver, month_number
-from ._text import decode_title, plain
+from ._case import ENGLISH, csl_title
+from ._csl_names import csl_names
+from ._dates import edtf_to_csl
+from ._preprint import preprint_server
+from ._resolve import DATA_ONLY_TYPES, Resolver, month_number
+from ._text import plain
+from .bibtex import DEFAULT_PROTECTED_WORDS
 
-__all__ = ["TYPE_MAP", "FIELD_HOME", "to_csl", "csl_items", "export_csl_json", "entry_to_csl"]
+__all__ = ["TYPE_MAP", "FIELD_HOME", "CslOptions", "to_csl", "csl_items", "export_csl_json", "entry_to_csl"]
 
 # BibTeX / biblatex entry type -> CSL type (unknown types become "document")
 TYPE_MAP: dict[str, str] = {
@@ -77,6 +82,7 @@ _TEXT: dict[str, str] = {
     "type": "genre",
     "issue": "issue",
     "eid": "number",
+    "pubstate": "status",
 }
 _TITLE: dict[str, str] = {
     "shorttitle": "title-short",
@@ -99,7 +105,7 @@ _HANDLED = frozenset(
      "doi", "url", "eprint", "eprinttype", "archiveprefix", "primaryclass", "eprintclass",
      "pages", "publisher", "institution", "school", "organization",
      "keywords", "list-section", "list-highlight", "note", "language", "langid",
-     "crossref", "entrysubtype"}
+     "crossref", "entrysubtype", "booktitleaddon", "addendum", "xdata"}
 )
 # where a field went, for docs/build.md and `export --report`
 FIELD_HOME: dict[str, str] = {
@@ -110,7 +116,7 @@ FIELD_HOME: dict[str, str] = {
     "number": "issue (articles) / collection-number (with series) / number",
     "date": "issued", "year": "issued", "month": "issued", "urldate": "accessed",
     "eventdate": "event-date", "origdate": "original-date",
-    "doi": "DOI", "url": "URL", "eprint": "number = arXiv:ID (preprints) + URL",
+    "doi": "DOI", "url": "URL", "eprint": "number = ID (preprints; publisher arXiv), else a note line arXiv: ID; + URL",
     "pages": "page", "publisher": "publisher", "institution": "publisher",
     "school": "publisher", "organization": "publisher",
     "keywords": "keyword", "list-section": "keyword", "list-highlight": "note", "note": "note",
@@ -125,6 +131,12 @@ _LANG = {
     "norwegian": "no", "finnish": "fi", "polish": "pl", "czech": "cs", "greek": "el",
     "latin": "la", "turkish": "tr", "hungarian": "hu", "croatian": "hr", "catalan": "ca",
 }
+#: biblatex localisation keys (bibstrings) that may stand for a value: the English string
+BIBSTRINGS = {
+    "newseries": "new series", "oldseries": "old series", "inpress": "in press",
+    "forthcoming": "forthcoming", "submitted": "submitted", "inpreparation": "in preparation",
+    "prepublished": "pre-published", "sl": "s.l.", "sn": "s.n.", "nodate": "n.d.",
+}
 _THESIS_GENRE = {"phdthesis": "PhD thesis", "mastersthesis": "Master's thesis"}
 # biblatex localisation keys used in `type`
 _TYPE_KEYS = {
@@ -132,7 +144,6 @@ _TYPE_KEYS = {
     "techreport": "Technical report", "resreport": "Research report", "software": "Computer software",
     "datacd": "CD-ROM", "audiocd": "Audio CD", "patent": "Patent",
 }
-_ISO_DATE = re.compile(r"^(\d{1,4})(?:-(\d{1,2}))?(?:-(\d{1,2}))?", re.ASCII)
 _YEAR = re.compile(r"(?<!\d)\d{4}(?!\d)", re.ASCII)
 _NOOPSORT = re.compile(r"\\noopsort\s*\{[^{}]*\}")
 _DAY_MONTH = re.compile(r"^\s*(\d{1,2})\W+([A-Za-z]+)\.?\s*$", re.ASCII)
@@ -140,41 +151,12 @@ _PAGE_DASH = re.compile(r"\s*(?:-{1,3}|\u2013|\u2014|\\textendash\s*|\{\\textend
 _ARXIV_NEW = re.compile(r"^\d{4}\.\d{4,5}(v\d+)?$")
 
 
-def _date_parts(text: str) -> list[int] | None:
-    m = _ISO_DATE.match(text.strip())
-    if not m:
-        return None
-    parts = [int(m.group(1))]
-    if m.group(2):
-        mo = int(m.group(2))
-        if not 1 <= mo <= 12:
-            return parts
-        parts.append(mo)
-        if m.group(3):
-            d = int(m.group(3))
-            if 1 <= d <= 31:
-                parts.append(d)
-    return parts
-
-
 def _iso_date(value: str) -> dict[str, Any] | None:
-    """biblatex ISO 8601 `date` (`2023`, `2023-10`, `2023-10-02`, ranges `a/b`)."""
-    v = value.strip()
-    if not v:
-        return None
-    if "/" in v:
-        a, _, b = v.partition("/")
-        pa = _date_parts(a) if a and a != ".." else None
-        pb = _date_parts(b) if b and b != ".." else None
-        if pa and pb:
-            return {"date-parts": [pa, pb]}
-        if pa:
-            return {"date-parts": [pa]}
-        return {"literal": plain(v)}
-    parts = _date_parts(v)
-    if parts and len(str(parts[0])) == len(v.split("-")[0]):
-        return {"date-parts": [parts]}
-    return {"literal": plain(v)}
+    """A biblatex date (EDTF, see `_dates`) as a CSL date; what is not a date stays `literal`."""
+    d = edtf_to_csl(value)
+    if d is not None and "literal" in d:
+        d["literal"] = plain(d["literal"])
+    return d
 
 
 def _issued(f: dict[str, str]) -> dict[str, Any] | None:
@@ -207,58 +189,15 @@ def _issued(f: dict[str, str]) -> dict[str, Any] | None:
     return {"date-parts": [parts]}
 
 
-def _name(n: Name) -> dict[str, str] | None:
-    if n.literal:
-        if n.is_others:
-            return None
-        return {"literal": plain(n.literal)}
-    out: dict[str, str] = {}
-    if n.last:
-        out["family"] = plain(n.last)
-    if n.first:
-        out["given"] = plain(n.first)
-    if n.von:
-        out["non-dropping-particle"] = plain(n.von)
-    if n.jr:
-        out["suffix"] = plain(n.jr)
-    if not out.get("family"):
-        given = out.get("given")
-        return {"literal": given} if given else None
-    return out
+@dataclass(frozen=True)
+class CslOptions:
+    """How items are written: `strict` plain CSL names/types, else the form Zotero keeps."""
+
+    strict: bool = False
+    protect_words: tuple[str, ...] = DEFAULT_PROTECTED_WORDS
 
 
-_AND = re.compile(r"\s+and\s+", re.I)
-# one name as written -> its CSL dict; names recur across a library, and parsing is the cost
-_NAME_CACHE: dict[str, dict[str, str] | None] = {}
-
-
-def _names(value: str) -> list[dict[str, str]]:
-    if "{" in value:
-        parts = split_authors(value)
-    else:  # no braces: `and` at depth 0 is a plain regex split (same result, much faster)
-        parts = _AND.split(" ".join(value.split()))
-    out = []
-    cache = _NAME_CACHE
-    for p in parts:
-        try:
-            d = cache[p]
-        except KeyError:
-            if len(cache) > 1 << 17:
-                cache.clear()
-            d = cache[p] = _name(parse_name(p)) if p.strip() else None
-        if d:
-            out.append(d)  # shared between items: never mutated after conversion
-    return out
-
-
-def _join_title(main: str | None, sub: str | None) -> str | None:
-    if not main:
-        return None
-    t = decode_title(main)
-    if sub:
-        s = decode_title(sub)
-        t = f"{t}: {s}" if t[-1:] not in ":?!." else f"{t} {s}"
-    return t
+DEFAULT_OPTIONS = CslOptions()
 
 
 def _pages(value: str) -> str:
@@ -275,52 +214,111 @@ def _arxiv_id(f: dict[str, str]) -> str | None:
     return None
 
 
-def entry_to_csl(entry: Entry, f: dict[str, str]) -> tuple[dict[str, Any], list[str]]:
-    """Map one entry's resolved fields to a CSL item; also return the fields left out."""
-    etype = entry.entry_type
-    item: dict[str, Any] = {"id": entry.key, "type": TYPE_MAP.get(etype, "document"), "citation-key": entry.key}
-    unmapped: list[str] = []
-    arxiv = _arxiv_id(f)
-    container = f.get("journaltitle") or f.get("journal")
-    container_sub = f.get("journalsubtitle")
-    if not container and f.get("booktitle"):
-        container, container_sub = f.get("booktitle"), f.get("booksubtitle")
-    if not container and f.get("maintitle") and etype not in ("book", "mvbook"):
-        container, container_sub = f.get("maintitle"), f.get("mainsubtitle")
-    is_preprint = bool(arxiv) and not container and etype in ("article", "misc", "online", "unpublished", "preprint", "report", "techreport")
-    if is_preprint or (etype == "misc" and arxiv):
-        item["type"] = "article"
-    if etype == "article" and not container and not arxiv:
-        item["type"] = "article-journal" if f.get("volume") or f.get("pages") else "article"
+_FROZEN: dict[tuple[str, ...], frozenset[str]] = {}
 
+
+def _frozen(words: tuple[str, ...]) -> frozenset[str]:
+    """One frozenset per word list, so that title memos hash it once."""
+    f = _FROZEN.get(words)
+    if f is None:
+        if len(_FROZEN) > 8:
+            _FROZEN.clear()
+        f = _FROZEN[words] = frozenset(words)
+    return f
+
+
+class _Titles:
+    """Title-like fields as CSL rich text; `title` in sentence case when the entry is English."""
+
+    def __init__(self, f: dict[str, str], opts: CslOptions) -> None:
+        lang = (f.get("langid") or f.get("language") or "").strip().strip("{}").lower()
+        self.sentence = lang in ENGLISH
+        self.words = _frozen(opts.protect_words)
+
+    def title(self, value: str) -> str:
+        return csl_title(value, sentence=self.sentence, words=self.words)
+
+    def name(self, value: str) -> str:  # containers, series, events: names, kept as written
+        return csl_title(value, sentence=False, words=())
+
+    def join(self, main: str | None, sub: str | None, *, sentence: bool) -> str | None:
+        if not main:
+            return None
+        conv = self.title if sentence else self.name
+        if sub:  # one conversion, so that Title Case is judged on title and subtitle together
+            end = plain(main).rstrip()[-1:]
+            return conv(f"{main}: {sub}" if end not in ":?!." else f"{main} {sub}")
+        return conv(main)
+
+
+def _container(etype: str, f: dict[str, str]) -> tuple[str | None, str | None]:
+    container = f.get("journaltitle") or f.get("journal")
+    sub = f.get("journalsubtitle")
+    if not container and f.get("booktitle"):
+        container, sub = f.get("booktitle"), f.get("booksubtitle")
+    if not container and f.get("maintitle") and etype not in ("book", "mvbook"):
+        container, sub = f.get("maintitle"), f.get("mainsubtitle")
+    return container, sub
+
+
+def _type(etype: str, f: dict[str, str], container: str | None, server: str | None, opts: CslOptions) -> str:
+    if server:
+        return "article"  # CSL's preprint type; Zotero maps it to "Preprint"
+    if etype == "article" and not container:
+        return "article-journal" if f.get("volume") or f.get("pages") else "article"
+    t = TYPE_MAP.get(etype, "document")
+    if t == "software" and not opts.strict:
+        # Zotero's CSL JSON detector refuses a file with any `software` item; a CSL `book` with
+        # a `version` is what Zotero imports as "Computer Program" (docs/build.md)
+        return "book"
+    return t
+
+
+def _fields_into(item: dict[str, Any], f: dict[str, str], titles: _Titles, opts: CslOptions, unmapped: list[str]) -> None:
     for name, value in f.items():
         if name in _HANDLED:
             continue
         if name in _NAMES:
-            names = _names(value)
+            names = csl_names(value, strict=opts.strict)
             if names:
-                var = _NAMES[name]
-                item.setdefault(var, []).extend(names)
+                item.setdefault(_NAMES[name], []).extend(names)
         elif name in _TITLE:
-            item[_TITLE[name]] = decode_title(value)
+            item[_TITLE[name]] = titles.title(value) if name == "shorttitle" else titles.name(value)
         elif name in _TEXT:
             var = _TEXT[name]
             if var not in item:
-                text = plain(value)
+                text = BIBSTRINGS.get(value.strip(), "") or plain(_list_field(name, value))
                 if text:
                     item[var] = text
         else:
             unmapped.append(name)
 
-    title = _join_title(f.get("title"), f.get("subtitle"))
+
+#: biblatex list fields: `and` separates the items ("Durham and London" -> "Durham; London")
+_LIST_FIELDS = frozenset({"location", "address", "publisher", "institution", "organization", "school", "language"})
+
+
+def _list_field(name: str, value: str) -> str:
+    if name in _LIST_FIELDS and " and " in value:
+        from ..names import split_authors
+
+        return "; ".join(split_authors(value))
+    return value
+
+
+def _titles_into(item: dict[str, Any], etype: str, f: dict[str, str], titles: _Titles, container: str | None,
+                 container_sub: str | None) -> None:
+    title = titles.join(f.get("title"), f.get("subtitle"), sentence=True)
     if title:
         if f.get("titleaddon"):
-            title = f"{title}. {decode_title(f['titleaddon'])}"
+            title = f"{title}. {titles.title(f['titleaddon'])}"
         item["title"] = title
-    ctitle = _join_title(container, container_sub)
+    ctitle = titles.join(container, container_sub, sentence=False)
     if ctitle:
+        if f.get("booktitleaddon") and container == f.get("booktitle"):
+            ctitle = f"{ctitle}. {titles.name(f['booktitleaddon'])}"
         item["container-title"] = ctitle
-    maintitle = _join_title(f.get("maintitle"), f.get("mainsubtitle"))
+    maintitle = titles.join(f.get("maintitle"), f.get("mainsubtitle"), sentence=True)
     if maintitle and container != f.get("maintitle"):
         if item["type"] == "book":  # one volume of a multi-volume work
             if "title" in item:
@@ -331,28 +329,77 @@ def entry_to_csl(entry: Entry, f: dict[str, str]) -> tuple[dict[str, Any], list[
                 item["volume-title"] = item["container-title"]
             item["container-title"] = maintitle
     if f.get("series"):
-        item["collection-title"] = decode_title(f["series"])
+        series = f["series"].strip()
+        item["collection-title"] = BIBSTRINGS.get(series, "") or titles.name(series)
 
+
+def _number_into(item: dict[str, Any], f: dict[str, str], unmapped: list[str]) -> None:
     number = f.get("number")
-    if number:
-        n = plain(number)
-        if item["type"] in ("article-journal", "article-magazine", "article-newspaper", "periodical"):
-            item.setdefault("issue", n)
-        elif f.get("series") and item["type"] in ("book", "chapter", "paper-conference"):
-            item["collection-number"] = n
-        else:
-            item["number"] = n
+    if not number:
+        return
+    n = plain(number)
+    t = item["type"]
+    if t in ("article-journal", "article-magazine", "article-newspaper", "periodical"):
+        item.setdefault("issue", n)
+    elif f.get("series") and t in ("book", "chapter", "paper-conference"):
+        item["collection-number"] = n
+    elif t == "paper-conference" and (f.get("pages") or not n.isdigit()):
+        # a proceedings track or issue ("DB1", AAAI's issue 6): styles print `number` as an
+        # article number ("Article DB1") and drop the pages; it has no CSL home on a paper
+        unmapped.append("number")
+    else:
+        item["number"] = n
 
+
+def _publisher_into(item: dict[str, Any], etype: str, f: dict[str, str], unmapped: list[str]) -> None:
     publisher = f.get("publisher") or f.get("institution") or f.get("school") or f.get("organization")
     if publisher:
-        item["publisher"] = plain(publisher)
+        item["publisher"] = plain(_list_field("publisher", publisher))
     if f.get("organization") and publisher != f.get("organization"):
         unmapped.append("organization")
     if etype in _THESIS_GENRE and "genre" not in item:
         item["genre"] = _THESIS_GENRE[etype]
     elif item.get("genre") in _TYPE_KEYS:
         item["genre"] = _TYPE_KEYS[item["genre"]]
+    if etype in ("software", "code") and "genre" not in item:
+        item["genre"] = "Computer software"
 
+
+def _preprint_into(item: dict[str, Any], f: dict[str, str], server: str | None, arxiv: str | None,
+                   unmapped: list[str]) -> None:
+    if server:
+        # CSL `article` + genre + publisher: what Zotero imports as a preprint with its
+        # repository (a `medium` would be dropped), and what APA prints as "[Preprint]. medRxiv"
+        item["publisher"] = server
+        item["genre"] = "Preprint"
+        item.pop("medium", None)
+        if arxiv:
+            # the bare id: styles print the publisher beside it (IEEE "arXiv: 2401.04079"), so
+            # "arXiv:2401.04079" would print the label twice
+            item["number"] = arxiv
+    elif arxiv:
+        # no CSL variable holds the arXiv id of a published paper; a `note` line "arXiv: ID" is
+        # where Zotero keeps it (CSL note -> Extra) and what Zotero itself exports
+        item["note"] = f"{item['note']}\narXiv: {arxiv}" if item.get("note") else f"arXiv: {arxiv}"
+    if arxiv and "URL" not in item:
+        item["URL"] = f"https://arxiv.org/abs/{arxiv}"
+    if f.get("eprint") and not arxiv:
+        unmapped.append("eprint")
+
+
+def entry_to_csl(entry: Entry, f: dict[str, str], opts: CslOptions = DEFAULT_OPTIONS) -> tuple[dict[str, Any], list[str]]:
+    """Map one entry's resolved fields to a CSL item; also return the fields left out."""
+    etype = entry.entry_type
+    arxiv = _arxiv_id(f)
+    container, container_sub = _container(etype, f)
+    server = preprint_server(etype, f)
+    item: dict[str, Any] = {"id": entry.key, "type": _type(etype, f, container, server, opts), "citation-key": entry.key}
+    unmapped: list[str] = []
+    titles = _Titles(f, opts)
+    _fields_into(item, f, titles, opts, unmapped)
+    _titles_into(item, etype, f, titles, container, container_sub)
+    _number_into(item, f, unmapped)
+    _publisher_into(item, etype, f, unmapped)
     issued = _issued(f)
     if issued:
         item["issued"] = issued
@@ -361,7 +408,6 @@ def entry_to_csl(entry: Entry, f: dict[str, str]) -> tuple[dict[str, Any], list[
             d = _iso_date(f[src])
             if d:
                 item[var] = d
-
     if f.get("pages"):
         item["page"] = _pages(f["pages"])
     doi = f.get("doi", "").strip()
@@ -370,18 +416,12 @@ def entry_to_csl(entry: Entry, f: dict[str, str]) -> tuple[dict[str, Any], list[
     url = f.get("url", "").strip()
     if url:
         item["URL"] = url
-    if arxiv:
-        if is_preprint or item["type"] == "article":
-            item["number"] = f"arXiv:{arxiv}"
-            item["publisher"] = "arXiv"
-            item.setdefault("genre", "Preprint")
-        else:
-            unmapped.append("eprint")
-        if "URL" not in item:
-            item["URL"] = f"https://arxiv.org/abs/{arxiv}"
-    elif f.get("eprint"):
-        unmapped.append("eprint")
+    _notes_into(item, f, unmapped)
+    _preprint_into(item, f, server, arxiv, unmapped)
+    return item, unmapped
 
+
+def _notes_into(item: dict[str, Any], f: dict[str, str], unmapped: list[str]) -> None:
     kw = [k.strip() for k in plain(f.get("keywords", "")).split(",") if k.strip()]
     for sec in f.get("list-section", "").split(","):
         sec = sec.strip()
@@ -390,6 +430,8 @@ def entry_to_csl(entry: Entry, f: dict[str, str]) -> tuple[dict[str, Any], list[
     if kw:
         item["keyword"] = ", ".join(kw)
     notes = [plain(f["note"])] if f.get("note") else []
+    if f.get("addendum"):
+        notes.append(plain(f["addendum"]))
     if f.get("list-highlight"):
         hl = f["list-highlight"]
         notes.append(plain(hl) if "\\" in hl or "{" in hl else " ".join(hl.split()))
@@ -397,6 +439,7 @@ def entry_to_csl(entry: Entry, f: dict[str, str]) -> tuple[dict[str, Any], list[
     if notes:
         item["note"] = "\n".join(notes)
     lang = (f.get("langid") or f.get("language") or "").strip()
+    lang = re.split(r"\s+and\s+", lang)[0].strip()  # `language` is a list: the first one
     if lang:
         code = _LANG.get(lang.lower().strip("{}"))
         if code:
@@ -405,16 +448,17 @@ def entry_to_csl(entry: Entry, f: dict[str, str]) -> tuple[dict[str, Any], list[
             item["language"] = lang
         else:
             unmapped.append("langid" if "langid" in f else "language")
-    return item, unmapped
 
 
-def to_csl(library: Library) -> tuple[list[dict[str, Any]], list[Finding]]:
+def to_csl(library: Library, opts: CslOptions = DEFAULT_OPTIONS) -> tuple[list[dict[str, Any]], list[Finding]]:
     """Convert every entry; return the CSL items and one finding per field with no CSL home."""
     resolver = Resolver(library)
     items: list[dict[str, Any]] = []
     findings: list[Finding] = []
     for entry in library.entries:
-        item, unmapped = entry_to_csl(entry, resolver.fields(entry))
+        if entry.entry_type in DATA_ONLY_TYPES:
+            continue
+        item, unmapped = entry_to_csl(entry, resolver.fields(entry), opts)
         items.append(item)
         for name in unmapped:
             findings.append(
@@ -423,9 +467,9 @@ def to_csl(library: Library) -> tuple[list[dict[str, Any]], list[Finding]]:
     return items, findings
 
 
-def csl_items(library: Library) -> list[dict[str, Any]]:
+def csl_items(library: Library, opts: CslOptions = DEFAULT_OPTIONS) -> list[dict[str, Any]]:
     """Return the CSL items of every entry, in library order."""
-    return to_csl(library)[0]
+    return to_csl(library, opts)[0]
 
 
 _ENCODE = json.JSONEncoder(ensure_ascii=False, separators=(", ", ": ")).encode
@@ -443,26 +487,27 @@ def dumps_items(items: Iterable[dict[str, Any]]) -> str:
     return ",\n".join(lines)
 
 
-def _iter_items(library: Library) -> Iterator[dict[str, Any]]:
+def _iter_items(library: Library, opts: CslOptions) -> Iterator[dict[str, Any]]:
     resolver = Resolver(library)
     for entry in library.entries:
-        yield entry_to_csl(entry, resolver.fields(entry))[0]
+        if entry.entry_type not in DATA_ONLY_TYPES:  # @xdata is merged into the entries using it
+            yield entry_to_csl(entry, resolver.fields(entry), opts)[0]
 
 
-def export_csl_json(library: Library) -> str:
+def export_csl_json(library: Library, opts: CslOptions = DEFAULT_OPTIONS) -> str:
     """Return the library as CSL-JSON text."""
     # perf: items are serialised as they are made, so they are never all in memory at once
-    return dumps_items(_iter_items(library))
+    return dumps_items(_iter_items(library, opts))
 
 
-def export_csl_json_bytes(library: Library) -> bytes:
+def export_csl_json_bytes(library: Library, opts: CslOptions = DEFAULT_OPTIONS) -> bytes:
     """Return `export_csl_json(library)` encoded as UTF-8, built with far less memory.
 
     One character outside the BMP makes a Python str 4 bytes per character: the text of a
     24k-entry library takes 80 MB as str and 21 MB as UTF-8 (docs/performance.md).
     """
     enc = json.JSONEncoder(ensure_ascii=False, separators=(", ", ": ")).encode
-    lines = [enc(it).encode("utf-8") for it in _iter_items(library)]
+    lines = [enc(it).encode("utf-8") for it in _iter_items(library, opts)]
     if not lines:
         return b"[]\n"
     lines[0] = b"[\n" + lines[0]

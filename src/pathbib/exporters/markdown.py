@@ -19,11 +19,14 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from ..config import Section, Settings
+from ..config import Section, Settings, Subsection
 from ..errors import ConfigError
+from ..identity import Work, count_works
 from ..listfields import SlugCounter, entry_sections, github_slug, is_excluded
 from ..model import Entry, Library
 from ..names import split_names
+from ._links import extra_links, more_paper_links
+from ._preprint import _arxiv, preprint_doi_server, preprint_server, url_server
 from ._resolve import Resolver, month_number
 from ._text import plain
 from .citation import apa_reference, survey_bib, survey_entry
@@ -31,6 +34,7 @@ from .citation import apa_reference, survey_bib, survey_entry
 __all__ = [
     "md_escape",
     "safe_url",
+    "safe_link",
     "SlugCounter",
     "github_slug",
     "list_context",
@@ -50,7 +54,6 @@ _URL_OK = re.compile(r"^https?://[^\s/?#]+[^\r\n]*$", re.I)
 _URL_ENCODE = {" ": "%20", "(": "%28", ")": "%29", "<": "%3C", ">": "%3E", '"': "%22", "`": "%60", "\\": "%5C", "[": "%5B", "]": "%5D", "*": "%2A", "_": "_"}
 _COUNT_SENTENCE = re.compile(r"(?m)^[ \t]*We considered a sum of `?\d+`? research papers[^\n]*\n?")
 _ISO = re.compile(r"^(\d{4})(?:-(\d{1,2}))?(?:-(\d{1,2}))?")
-_ARXIV = re.compile(r"^\d{4}\.\d{4,5}(v\d+)?$|^[a-z\-]+(\.[A-Z]{2})?/\d{7}$")
 
 
 def list_text(value: str) -> str:
@@ -75,6 +78,20 @@ def safe_url(url: str) -> str | None:
     return "".join(_URL_ENCODE.get(c, c) for c in url)
 
 
+_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
+
+
+def safe_link(url: str) -> str | None:
+    """`safe_url`, or a relative reference as the list wrote it (`./paper.bib#L1`, `images/x.png`):
+    no scheme (so never `javascript:`), not protocol-relative, one line; encoded like `safe_url`."""
+    if (u := safe_url(url)) is not None:
+        return u
+    url = url.strip()
+    if not url or _SCHEME.match(url) or url.startswith("//") or any(c in url for c in "\r\n\t\x00"):
+        return None
+    return "".join(_URL_ENCODE.get(c, c) for c in url)
+
+
 def sort_key(f: dict[str, str]) -> tuple[int, int, int]:
     """Publication date as (year, month, day); missing parts are 0; undated sorts last."""
     m = _ISO.match(f.get("date", "").strip())
@@ -93,115 +110,9 @@ def _display_date(f: dict[str, str]) -> str:
     return f"{y:04d}" + (f"-{m:02d}" if m else "") + (f"-{d:02d}" if m and d else "")
 
 
-def _arxiv(f: dict[str, str]) -> str | None:
-    e = f.get("eprint", "").strip()
-    kind = f.get("archiveprefix", f.get("eprinttype", "")).strip().lower()
-    if e and (kind == "arxiv" or (not kind and _ARXIV.match(e))):
-        return e
-    return None
-
-
-#: DOI prefixes of preprint servers -> the server's name (10.1101 is shared by bioRxiv and medRxiv).
-PREPRINT_DOI_PREFIXES: tuple[tuple[str, str], ...] = (
-    ("10.48550/", "arXiv"),
-    ("10.1101/", "bioRxiv"),
-    ("10.21203/rs.", "Research Square"),
-    ("10.2139/ssrn.", "SSRN"),
-    ("10.20944/preprints", "Preprints.org"),
-    ("10.36227/techrxiv", "TechRxiv"),
-    ("10.26434/chemrxiv", "ChemRxiv"),
-    ("10.31219/osf.io/", "OSF Preprints"),
-    ("10.31234/osf.io/", "PsyArXiv"),
-)
-# a venue name that starts with a preprint server's name ("arXiv preprint arXiv:2401.01234",
-# "bioRxiv : the preprint server for biology", "SSRN Electronic Journal") -> canonical spelling
-_SERVER_NAMES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
-    (re.compile(rf"^\s*{pat}(?![a-z])", re.I), name)
-    for pat, name in (
-        (r"arxiv", "arXiv"),
-        (r"medrxiv", "medRxiv"),
-        (r"biorxiv", "bioRxiv"),
-        (r"chemrxiv", "ChemRxiv"),
-        (r"techrxiv", "TechRxiv"),
-        (r"psyarxiv", "PsyArXiv"),
-        (r"ssrn", "SSRN"),
-        (r"research\s*square", "Research Square"),
-        (r"preprints(\.org)?", "Preprints.org"),
-        (r"osf\s+preprints", "OSF Preprints"),
-    )
-)
-#: Hosts of preprint servers (a `url` there is a preprint's page) -> the server's name.
-PREPRINT_HOSTS: dict[str, str] = {
-    "arxiv.org": "arXiv",
-    "medrxiv.org": "medRxiv",
-    "biorxiv.org": "bioRxiv",
-    "ssrn.com": "SSRN",
-    "researchsquare.com": "Research Square",
-}
-_PREPRINT_TYPES = ("misc", "online", "unpublished", "preprint", "electronic", "www")
 _CONFERENCE_TYPES = ("inproceedings", "conference", "proceedings")
 _BOOK_TYPES = ("incollection", "inbook", "bookinbook", "suppbook", "suppcollection")
 _WORKSHOP = re.compile(r"\bworkshops?\b", re.I)
-
-
-def preprint_doi_server(doi: str) -> str | None:
-    """The preprint server whose DOI prefix `doi` has (`10.1101/...` -> bioRxiv), else None."""
-    d = doi.strip().lower()
-    for prefix, name in PREPRINT_DOI_PREFIXES:
-        if d.startswith(prefix):
-            return name
-    return None
-
-
-def _server_name(name: str) -> str | None:
-    for pat, canonical in _SERVER_NAMES:
-        if pat.match(name):
-            return canonical
-    return None
-
-
-def url_server(url: str) -> str | None:
-    """The preprint server hosting `url` (`https://www.medrxiv.org/...` -> medRxiv), else None."""
-    m = re.match(r"^https?://([^/?#:\s]+)", url.strip(), re.I)
-    if not m:
-        return None
-    host = m.group(1).lower()
-    for domain, name in PREPRINT_HOSTS.items():
-        if host == domain or host.endswith("." + domain):
-            return name
-    return None
-
-
-def preprint_server(entry_type: str, f: dict[str, str]) -> str | None:
-    """The preprint server of an entry that is a preprint, else None.
-
-    A preprint is an entry whose journal/booktitle names a preprint server; or, with no
-    journal/booktitle, one whose howpublished/publisher names one, whose DOI is a preprint
-    server's (10.1101/, 10.48550/, ...), or whose type is misc/online/unpublished with an
-    eprint (archiveprefix/eprinttype) or a `url` on a preprint server. A journal article or a
-    conference paper that also has an arXiv eprint is a published version, not a preprint.
-    """
-    container = plain(f.get("journal") or f.get("journaltitle") or f.get("booktitle") or "")
-    if container.strip():
-        return _server_name(container)
-    named = next((s for s in (_server_name(plain(f.get(k) or "")) for k in
-                              ("howpublished", "publisher", "organization", "institution")) if s), None)
-    by_doi = preprint_doi_server(f.get("doi", ""))
-    by_url = url_server(f.get("url", ""))
-    if named:
-        return named
-    if by_doi:
-        # bioRxiv and medRxiv share 10.1101: the url tells them apart
-        return by_url if by_doi == "bioRxiv" and by_url in ("bioRxiv", "medRxiv") else by_doi
-    if entry_type.lower() in _PREPRINT_TYPES:
-        if _arxiv(f):
-            return "arXiv"
-        kind = plain(f.get("archiveprefix") or f.get("eprinttype") or "").strip()
-        if kind and f.get("eprint", "").strip():
-            return _server_name(kind) or kind
-        if by_url:
-            return by_url
-    return None
 
 
 def _venue(f: dict[str, str], entry_type: str = "misc") -> str:
@@ -291,6 +202,8 @@ class Paper:
     indent: str
     year: int | None
     links: list[dict[str, str]] = field(default_factory=list)  # further paper links after `url`
+    extra: list[dict[str, str]] = field(default_factory=list)  # project, dataset, demo, video, other links
+    note: str = ""  # the list's other text about the paper (`list-note`)
 
 
 @dataclass
@@ -321,6 +234,79 @@ def listed_entries(library: Library, settings: Settings) -> list[Entry]:
     return out
 
 
+_Bucket = list[tuple[tuple[int, int, int], int, Entry, dict[str, str]]]
+
+
+def _section_tree(settings: Settings, library: Library, resolver: Resolver, slugger: SlugCounter
+                  ) -> tuple[list[Group], list[Group], dict[int, _Bucket]]:
+    """(top-level groups, every group in document order, entries per group index) for the listed entries.
+
+    The tree is as deep as pathbib.toml nests it; an entry in a section pathbib.toml does not name
+    goes to "Other papers", last.
+    """
+    targets: list[Group] = []
+    known: dict[str, int] = {}
+
+    def make(node: Section | Subsection, level: int) -> Group:
+        g = Group(md_escape(node.title), slugger(node.title), level, node.id, node.description)
+        known.setdefault(node.id, len(targets))
+        targets.append(g)
+        g.subsections = [make(sub, level + 1) for sub in node.subsections]
+        return g
+
+    groups: list[Group] = [make(s, 2) for s in settings.list.sections]
+    other: Group | None = None
+    buckets: dict[int, _Bucket] = {}
+    placed: dict[int, set[str]] = {}
+    for order, e in enumerate(listed_entries(library, settings)):
+        f = resolver.fields(e)
+        for sid in entry_sections(e):
+            if sid not in known:
+                if other is None:
+                    other = Group("Other papers", slugger("Other papers"), 2, "other", "")
+                    targets.append(other)
+                t = len(targets) - 1
+            else:
+                t = known[sid]
+            if e.key not in placed.setdefault(t, set()):
+                placed[t].add(e.key)
+                buckets.setdefault(t, []).append((sort_key(f), order, e, f))
+    if other is not None:
+        groups.append(other)
+    return groups, targets, buckets
+
+
+def _paper(number: int, sk: tuple[int, int, int], e: Entry, f: dict[str, str]) -> Paper:
+    """The numbered README item of entry `e` (resolved fields `f`, date key `sk`)."""
+    venue = md_escape(_venue(f, e.entry_type))
+    url, more_links = paper_links(f)
+    if safe_url(f.get("url", "")) is None and (rel := safe_link(f.get("url", ""))) is not None:
+        # a relative `url` as the list wrote it (`./paper.pdf`): printed, after the DOI/arXiv link if any
+        if url is None:
+            url = rel
+        else:
+            more_links.insert(0, {"label": "link", "url": rel})
+    code = [u for u in (safe_link(c) for c in (f.get("list-code") or "").split()) if u]
+    more_links += more_paper_links(f.get("list-links") or "", safe=safe_link, escape=md_escape, server=url_server)
+    return Paper(
+        number=number,
+        key=e.key,
+        title=md_escape(plain(f.get("title", "")) or e.key),
+        venue=venue,
+        authors=md_escape(_authors(f.get("author", ""))),
+        # a bare year is already on the venue line
+        date=_display_date(f) if (sk[1] or not venue) else "",
+        url=url,
+        code=code,
+        highlight=md_escape(list_text(f.get("list-highlight", ""))),
+        indent=" " * len(f"{number}. "),
+        year=sk[0] if sk[0] != 9999 else None,
+        links=more_links,
+        extra=extra_links(f, safe=safe_link, escape=md_escape),
+        note=md_escape(list_text(f.get("list-note", ""))),
+    )
+
+
 def list_context(
     library: Library,
     settings: Settings,
@@ -335,88 +321,28 @@ def list_context(
     # headings of the fixed part of the template, in document order, so that slugs stay unique
     for fixed in (lst.title or "Papers", "Citation", "Introduction", "papers"):
         slugger(fixed)
-
-    sections: tuple[Section, ...] = lst.sections
-    known: dict[str, tuple[int, int | None]] = {}
-    for si, s in enumerate(sections):
-        known[s.id] = (si, None)
-        for ji, sub in enumerate(s.subsections):
-            known[sub.id] = (si, ji)
-
-    groups: list[Group] = []
-    for s in sections:
-        g = Group(md_escape(s.title), slugger(s.title), 2, s.id, s.description)
-        for sub in s.subsections:
-            g.subsections.append(Group(md_escape(sub.title), slugger(sub.title), 3, sub.id, sub.description))
-        groups.append(g)
-    other: Group | None = None
-
-    buckets: dict[int, list[tuple[tuple[int, int, int], int, Entry, dict[str, str]]]] = {}
-    targets: list[Group] = []
-    slots: dict[tuple[int, int | None], int] = {}
-
-    def slot(g: Group) -> int:
-        targets.append(g)
-        return len(targets) - 1
-
-    for gi, g in enumerate(groups):
-        slots[(gi, None)] = slot(g)
-        for ji, sg in enumerate(g.subsections):
-            slots[(gi, ji)] = slot(sg)
-
-    for order, e in enumerate(listed_entries(library, settings)):
-        f = resolver.fields(e)
-        for sid in entry_sections(e):
-            if sid in known:
-                t = slots[known[sid]]
-            else:
-                if other is None:
-                    other = Group("Other papers", slugger("Other papers"), 2, "other", "")
-                    t = slot(other)
-                    slots[(-1, None)] = t
-                t = slots[(-1, None)]
-            bucket = buckets.setdefault(t, [])
-            if not any(x[2].key == e.key for x in bucket):
-                bucket.append((sort_key(f), order, e, f))
-    if other is not None:
-        groups.append(other)
-
+    groups, targets, buckets = _section_tree(settings, library, resolver, slugger)
     number = 0
     years: list[int] = []
-    keys: set[str] = set()
+    counted: dict[str, Entry] = {}
     for t, g in enumerate(targets):
         for sk, _order, e, f in sorted(buckets.get(t, []), key=lambda x: (x[0], x[1])):
             number += 1
-            keys.add(e.key)
-            year = sk[0] if sk[0] != 9999 else None
-            if year is not None:
-                years.append(year)
-            venue = md_escape(_venue(f, e.entry_type))
-            url, more_links = paper_links(f)
-            code = [u for u in (safe_url(c) for c in (f.get("list-code") or "").split()) if u]
-            g.papers.append(
-                Paper(
-                    number=number,
-                    key=e.key,
-                    title=md_escape(plain(f.get("title", "")) or e.key),
-                    venue=venue,
-                    authors=md_escape(_authors(f.get("author", ""))),
-                    # a bare year is already on the venue line
-                    date=_display_date(f) if (sk[1] or not venue) else "",
-                    url=url,
-                    code=code,
-                    highlight=md_escape(list_text(f.get("list-highlight", ""))),
-                    indent=" " * len(f"{number}. "),
-                    year=year,
-                    links=more_links,
-                )
-            )
+            counted[e.key] = e
+            p = _paper(number, sk, e, f)
+            if p.year is not None:
+                years.append(p.year)
+            g.papers.append(p)
 
-    toc = []
-    for g in groups:
-        toc.append({"title": g.title, "slug": g.slug, "level": 0})
+    toc: list[dict[str, Any]] = []
+
+    def contents(g: Group, depth: int) -> None:
+        toc.append({"title": g.title, "slug": g.slug, "level": depth})
         for sg in g.subsections:
-            toc.append({"title": sg.title, "slug": sg.slug, "level": 1})
+            contents(sg, depth + 1)
+
+    for g in groups:
+        contents(g, 0)
 
     survey = survey_entry(library, settings)
     survey_ctx: dict[str, Any] | None = None
@@ -443,7 +369,7 @@ def list_context(
         "introduction": _COUNT_SENTENCE.sub("", lst.introduction).rstrip(),
         "order_note": lst.order_note,
         "survey": survey_ctx,
-        "count": len(keys),
+        "count": count_works(Work.of(e) for e in counted.values()),
         "items": number,
         "year_from": min(years) if years else None,
         "year_to": max(years) if years else None,

@@ -7,7 +7,7 @@ back by `config.parse_settings` in the tests.
 
 from __future__ import annotations
 
-from ..config import ListSettings
+from ..config import ListSettings, Subsection
 
 __all__ = ["toml_string", "settings_toml"]
 
@@ -57,9 +57,14 @@ def settings_toml(ls: ListSettings, *, survey: str = "", library: str = "library
         lines += ["", "[[list.sections]]", f"title = {toml_string(s.title)}", f"id = {toml_string(s.id)}"]
         if s.description:
             lines.append(f"description = {toml_string(s.description)}")
-        for sub in s.subsections:
-            lines += ["", "[[list.sections.subsections]]", f"title = {toml_string(sub.title)}",
-                      f"id = {toml_string(sub.id)}"]
-            if sub.description:
-                lines.append(f"description = {toml_string(sub.description)}")
+        _subsections(lines, s.subsections, "list.sections.subsections")
     return "\n".join(lines) + "\n"
+
+
+def _subsections(lines: list[str], subs: tuple[Subsection, ...], table: str) -> None:
+    """`[[list.sections.subsections]]` tables, nested (`...subsections.subsections`) as deep as the tree."""
+    for sub in subs:
+        lines += ["", f"[[{table}]]", f"title = {toml_string(sub.title)}", f"id = {toml_string(sub.id)}"]
+        if sub.description:
+            lines.append(f"description = {toml_string(sub.description)}")
+        _subsections(lines, sub.subsections, table + ".subsections")
