@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 
 from .keys import ascii_fold
+from .latex import escape
 from .names import format_name, parse_name
 
 # patterns used inside functions, compiled once (not looked up in re's cache per call)
@@ -33,19 +34,20 @@ _LATEX_SPECIAL = {
     "\\": r"\textbackslash{}", "&": r"\&", "%": r"\%", "$": r"\$", "#": r"\#", "_": r"\_",
     "{": r"\{", "}": r"\}", "~": r"\textasciitilde{}", "^": r"\textasciicircum{}",
 }
-_LATEX_TABLE = str.maketrans(_LATEX_SPECIAL)
-_UNESCAPE = re.compile(r"\\textbackslash\{\}|\\textasciitilde\{\}|\\textasciicircum\{\}|\\[&%$#_{}]")
+_UNESCAPE = re.compile(
+    r"\\textbackslash\{\}|\\textasciitilde\{\}|\\textasciicircum\{\}|\\textbrace(?:left|right)\{\}|\\[&%$#_{}]"
+)
+_REVERSE = {v: k for k, v in _LATEX_SPECIAL.items()} | {r"\textbraceleft{}": "{", r"\textbraceright{}": "}"}
 
 
 def latex_escape(text: str) -> str:
-    """Escape LaTeX's special characters so that `text` is a valid BibTeX/LaTeX value."""
-    return text.translate(_LATEX_TABLE)
+    """Escape LaTeX's special characters so that `text` is a valid BibTeX/LaTeX value (`latex.escape`)."""
+    return escape(text)
 
 
 def latex_unescape(value: str) -> str:
-    """Reverse `latex_escape` (only what it produces; full decoding is `pathbib.latex`)."""
-    rev = {v: k for k, v in _LATEX_SPECIAL.items()}
-    return _UNESCAPE.sub(lambda m: rev[m.group(0)], value)
+    """Reverse `latex_escape` (also the `\\{`/`\\}` it wrote before; full decoding is `pathbib.latex`)."""
+    return _UNESCAPE.sub(lambda m: _REVERSE[m.group(0)], value)
 
 
 def slug(text: str) -> str:
@@ -182,6 +184,6 @@ def bibtex_authors(text: str) -> str:
 
 
 def latex_escape_name(name: str) -> str:
-    """Escape LaTeX specials in a name, keeping its braces and backslashes (they carry BibTeX grouping)."""
-    return "".join(_LATEX_SPECIAL.get(c, c) if c not in "{}\\" else c for c in name)
+    """Escape LaTeX specials in a name, keeping its BibTeX grouping; other commands inert, braces balanced."""
+    return escape(name, keep_markup=True)
 

@@ -73,16 +73,23 @@ def _first_significant(title: str, n: int) -> list[str]:
     return out
 
 
+#: longest citation key pathbib makes or accepts (a 200k-character title never becomes a key)
+MAX_KEY_LENGTH = 64
+_BASE_LENGTH = MAX_KEY_LENGTH - 8  # room for a `-NNNNNNN` de-duplication suffix
+
+
 def base_key(family: str | None, year: str | None, title: str | None) -> str:
     """Return the key before de-duplication (see the module docstring for the scheme)."""
-    fam = _clean(family or "")
+    fam = _clean((family or "")[:1000])
     yr = year if year and _PKY3.fullmatch(year) else ""
-    words = _first_significant(title or "", 2)
+    words = _first_significant((title or "")[:2000], 2)
     if fam:
-        return f"{fam}{yr}{words[0] if words else ''}"
-    if words:
-        return f"{words[0]}{yr}{words[1] if len(words) > 1 else ''}"
-    return f"anon{yr}"
+        key = f"{fam}{yr}{words[0] if words else ''}"
+    elif words:
+        key = f"{words[0]}{yr}{words[1] if len(words) > 1 else ''}"
+    else:
+        key = f"anon{yr}"
+    return key[:_BASE_LENGTH]
 
 
 def unique_key(base: str, taken: Collection[str]) -> str:
@@ -111,6 +118,8 @@ def rename_key(lib: Library, old: str, new: str) -> tuple[Library, list[FieldCha
         raise UsageError(f"no entry with key {old!r}", "check the key (keys are case-sensitive)")
     if not KEY_RE.match(new) or any(c in new for c in ",{}()\"#%'=\\"):
         raise UsageError(f"{new!r} is not a valid citation key", "use letters, digits and - _ : . / +")
+    if len(new) > MAX_KEY_LENGTH:
+        raise UsageError(f"the new key is {len(new)} characters long", f"use at most {MAX_KEY_LENGTH}")
     clash = next((e.key for e in lib.entries if e.key.lower() == new.lower() and e.key != old), None)
     if clash is not None:
         raise UsageError(f"the key {clash!r} already exists", "choose another key")
