@@ -7,6 +7,9 @@ from pathlib import Path
 
 import pytest
 
+#: fixtures shared by tests in several folders (the `seed` of the check tests)
+pytest_plugins = ("support.checkkit",)
+
 ROOT = Path(__file__).resolve().parent.parent
 DATA = Path(__file__).resolve().parent / "data"
 SHARED = Path(os.environ.get("PATHBIB_SHARED", ROOT.parent / "shared"))
