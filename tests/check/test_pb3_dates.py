@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import date
 
+from pathbib.bibio import parse
+from pathbib.check import CheckContext, run_check
 from support.checkkit import E, keys, run
 from support.csl_records import SimpleRecord
 
@@ -74,3 +76,14 @@ def test_pb305_missing_year() -> None:
     assert keys(run([E("article", "a", title="t"), E("article", "b", title="t", year="n.d."),
                      E("article", "c", title="t", year="2024"), E("online", "d", title="t", date="2023-04-01")],
                     "PB305")) == ["a", "b"]
+
+
+# PB306 (moved from tests/test_enrich_dates.py)
+
+
+def test_check_flags_date_year_and_origdate_contradictions() -> None:
+    lib = parse("@article{a, year = {1998}, date = {1997-07}, title = {A}}\n"
+                "@book{b, date = {1990}, origdate = {1995-03}, title = {B}}\n"
+                "@article{c, year = {1997}, date = {1997-07}, origdate = {1990}, title = {C}}\n")
+    found = [f for f in run_check(lib, CheckContext(), select=["PB306"]).findings if f.rule == "PB306"]
+    assert sorted((f.key, f.field) for f in found) == [("a", "date"), ("b", "origdate")]
