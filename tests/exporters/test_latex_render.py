@@ -20,11 +20,11 @@ import unicodedata
 from pathlib import Path
 
 import pytest
+from test_latex_compile import _latex_problems, _missing_author_warnings, _run, _tools_or_skip
 
 from conftest import ROOT
 from pathbib.bibio import parse
 from pathbib.exporters.bibtex import export_bibtex
-from test_latex_compile import _latex_problems, _missing_author_warnings, _run, _tools_or_skip
 
 pytestmark = [pytest.mark.latex, pytest.mark.slow]
 
