@@ -544,6 +544,11 @@ def write_text_atomic(path: str | os.PathLike[str], text: str | bytes, *, bom: b
                 path=str(p),
             ) from None
         raise
+    fsync_dir(directory)
+
+
+def fsync_dir(directory: Path) -> None:
+    """Flush a folder's entries (a rename into it) to disk, where the platform allows it."""
     try:
         dfd = os.open(directory, os.O_RDONLY)
     except OSError:

@@ -23,6 +23,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from .bibio import fsync_dir
 from .errors import ConcurrentModificationError, InputError
 
 if TYPE_CHECKING:
@@ -37,19 +38,6 @@ _TMP_SUFFIX = ".tmp"
 def journal_path(anchor: Path) -> Path:
     """Return the journal file that belongs to `anchor` (the library, or the exports folder)."""
     return anchor.with_name(f".{anchor.name}.journal")
-
-
-def _fsync_dir(directory: Path) -> None:
-    try:
-        dfd = os.open(directory, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(dfd)
-    except OSError:
-        pass
-    finally:
-        os.close(dfd)
 
 
 def _write_temp(target: Path, data: bytes) -> Path:
@@ -83,9 +71,9 @@ def _roll_forward(journal: Path, pairs: Sequence[tuple[Path, Path]]) -> None:
         if tmp.exists():
             os.replace(tmp, target)
     for d in {target.parent for _tmp, target in pairs}:
-        _fsync_dir(d)
+        fsync_dir(d)
     journal.unlink(missing_ok=True)
-    _fsync_dir(journal.parent)
+    fsync_dir(journal.parent)
 
 
 def commit(files: Sequence[tuple[Path, bytes]], journal: Path) -> None:
@@ -100,7 +88,7 @@ def commit(files: Sequence[tuple[Path, bytes]], journal: Path) -> None:
         body = json.dumps([[str(t), str(g)] for t, g in pairs]).encode("utf-8")
         jtmp = _write_temp(journal, body)
         os.replace(jtmp, journal)
-        _fsync_dir(journal.parent)
+        fsync_dir(journal.parent)
     except BaseException as exc:
         for tmp, _target in pairs:
             try:

@@ -181,10 +181,24 @@ def citation_cff(library: Library, settings: Settings) -> str:
     return "\n".join(_yaml(cff_data(library, settings), 0)) + "\n"
 
 
+def _apa_style() -> Any:
+    """The shipped APA 7 style with the shipped en-US locale (citeproc-py reads locales from a global)."""
+    import citeproc.frontend as frontend
+    from citeproc import CitationStylesStyle
+
+    data = resources.files("pathbib.exporters") / "csl"
+    with resources.as_file(data) as folder:
+        saved = frontend.LOCALES_PATH
+        frontend.LOCALES_PATH = str(folder)
+        try:
+            return CitationStylesStyle(str(folder / "apa.csl"), locale="en-US", validate=False)
+        finally:
+            frontend.LOCALES_PATH = saved
+
+
 def apa_reference(library: Library, settings: Settings, *, html: bool = False) -> str:
     """Render the survey in APA 7 with citeproc-py from its CSL-JSON record."""
-    import citeproc.frontend as frontend
-    from citeproc import Citation, CitationItem, CitationStylesBibliography, CitationStylesStyle, formatter
+    from citeproc import Citation, CitationItem, CitationStylesBibliography, formatter
     from citeproc.source.json import CiteProcJSON
 
     from .csl_json import entry_to_csl
@@ -198,14 +212,7 @@ def apa_reference(library: Library, settings: Settings, *, html: bool = False) -
             item[k] = re.sub(r"</?(?:span|i|b|sup|sub)(?:\s[^>]*)?>", "", v)
     item.pop("citation-key", None)  # not a citeproc-py variable
     item["id"] = item["id"].lower()  # citeproc-py lower-cases keys
-    data = resources.files("pathbib.exporters") / "csl"
-    with resources.as_file(data) as folder:
-        saved = frontend.LOCALES_PATH
-        frontend.LOCALES_PATH = str(folder)
-        try:
-            style = CitationStylesStyle(str(folder / "apa.csl"), locale="en-US", validate=False)
-        finally:
-            frontend.LOCALES_PATH = saved
+    style = _apa_style()
     source = CiteProcJSON([item])
     bib = CitationStylesBibliography(style, source, formatter.html if html else formatter.plain)
     bib.register(Citation([CitationItem(item["id"])]))
@@ -218,22 +225,14 @@ def apa_references(library: Library, keys: list[str]) -> dict[str, str]:
     Each entry is a bibliography of its own, so no "2023a"/"2023b" suffix depends on which
     other papers are listed. citeproc-py takes about 10 ms per entry.
     """
-    import citeproc.frontend as frontend
-    from citeproc import Citation, CitationItem, CitationStylesBibliography, CitationStylesStyle, formatter
+    from citeproc import Citation, CitationItem, CitationStylesBibliography, formatter
     from citeproc.source.json import CiteProcJSON
 
     from .csl_json import entry_to_csl
 
     if not keys:
         return {}
-    data = resources.files("pathbib.exporters") / "csl"
-    with resources.as_file(data) as folder:
-        saved = frontend.LOCALES_PATH
-        frontend.LOCALES_PATH = str(folder)
-        try:
-            style = CitationStylesStyle(str(folder / "apa.csl"), locale="en-US", validate=False)
-        finally:
-            frontend.LOCALES_PATH = saved
+    style = _apa_style()
     resolver = Resolver(library)
     by_key = {e.key: e for e in library.entries}
     out: dict[str, str] = {}
