@@ -74,11 +74,11 @@ def test_no_dangerous_control_sequence_survives(value: str) -> None:
 
 
 def _tools() -> None:
-    from test_latex_compile import _tools_or_skip
+    from support.latexkit import _tools_or_skip
 
     _tools_or_skip()
     if shutil.which("pdftotext") is None:
-        from test_latex_compile import os as _os
+        import os as _os
 
         if _os.environ.get("CI") == "true" or _os.environ.get("PATHBIB_REQUIRE_LATEX") == "1":
             pytest.fail("pdftotext missing; CI must install poppler-utils (.ci/run)")
@@ -86,7 +86,7 @@ def _tools() -> None:
 
 
 def _compile_and_inspect(bib: str, tmp: Path, pwned: Path) -> None:
-    from test_latex_compile import _compile_biber, _compile_bibtex
+    from support.latexkit import _compile_biber, _compile_bibtex
 
     for name, compile_ in (("bibtex", _compile_bibtex), ("biber", _compile_biber)):
         d = tmp / name
@@ -127,7 +127,7 @@ def test_the_probe_detects_an_injection_that_is_not_disarmed(tmp_path: Path, hos
     """Control: the same payload, written to a .bib by hand, does read the secret."""
     _tools()
     _project, pwned, payloads = hostile
-    from test_latex_compile import _run
+    from support.latexkit import _run
 
     d = tmp_path / "raw"
     d.mkdir()
