@@ -58,6 +58,14 @@ def test_sanitize_keeps_text_markup_and_disarms_the_rest() -> None:
     assert escape(r"a {b} \c } d") == r"a \textbraceleft{}b\textbraceright{} \textbackslash{}c \textbraceright{} d"
 
 
+def test_the_biblatex_text_commands_the_export_defines_for_bibtex_pass_the_sanitizer() -> None:
+    # the BibTeX export gives classic styles a \providecommand for these; the sanitizer must keep them
+    from pathbib.exporters.bibtex import _BIBLATEX_ONLY
+
+    for word in sorted(_BIBLATEX_ONLY):
+        assert sanitize(rf"a \{word}{{x}} b") == rf"a \{word}{{x}} b", word
+
+
 @pytest.mark.parametrize("value", [
     r"\input{x}", r"\immediate\write18{rm -rf x}", "^^5cinput{x}", r"\csname input\endcsname",
     r"\def\a{b}", r"\catcode`\^^M=13", r"\usepackage{x}", r"\openin1=x", r"\read1 to\x", r"\include{x}",

@@ -42,6 +42,7 @@ TEXT_COMMANDS = frozenset({
     "guillemotleft", "guillemotright", "textless", "textgreater", "textbar", "slash", "textdollar",
     "em", "bf", "it", "sc", "tt", "rm", "sf", "sl", "itshape", "bfseries", "scshape", "upshape", "par",
     "protect", "cite", "mkbibquote", "mkbibemph", "mkbibitalic", "mkbibbold", "enquote", "autocap", "hyphen",
+    "hyph", "mkbibsuperscript", "mkbibsubscript",
     "textquotesingle", "textquotedbl", "textsection", "textparagraph", "textdagger", "textdaggerdbl",
 })
 #: control symbols allowed in text: accents, escaped specials, spacing
