@@ -144,6 +144,7 @@ class _Parsed:
     end: int
 
 
+# over 80 lines on purpose: the scanner's inner loop, one call per entry and none per field
 def _parse_entry(
     text: str, start: int, body: int, etype: str, opener: str, line: int, *, dup_ok: bool = False
 ) -> _Parsed:
