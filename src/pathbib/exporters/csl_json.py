@@ -13,8 +13,9 @@ keys in a fixed order. That keeps the file diffable and lets Python's C JSON enc
 from __future__ import annotations
 
 import json
+import json.encoder
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -472,7 +473,27 @@ def csl_items(library: Library, opts: CslOptions = DEFAULT_OPTIONS) -> list[dict
     return to_csl(library, opts)[0]
 
 
-_ENCODE = json.JSONEncoder(ensure_ascii=False, separators=(", ", ": ")).encode
+def _item_encoder() -> Callable[[dict[str, Any]], str]:
+    """`JSONEncoder(ensure_ascii=False, separators=(", ", ": ")).encode` for one CSL item.
+
+    perf: `encode` builds a new C encoder for every call and tracks circular references;
+    items are acyclic dicts of str/int/list, so one C encoder (same arguments, no markers)
+    made once gives the same text at less cost. Falls back to `encode` without the C module.
+    """
+    base = json.JSONEncoder(ensure_ascii=False, separators=(", ", ": "))
+    make = getattr(json.encoder, "c_make_encoder", None)
+    if make is None:
+        return base.encode
+    c_enc = make(None, base.default, json.encoder.encode_basestring, None, base.key_separator,
+                 base.item_separator, base.sort_keys, base.skipkeys, base.allow_nan)
+
+    def encode(item: dict[str, Any]) -> str:
+        return "".join(c_enc(item, 0))
+
+    return encode
+
+
+_ENCODE = _item_encoder()
 
 
 def dumps_items(items: Iterable[dict[str, Any]]) -> str:
@@ -506,7 +527,7 @@ def export_csl_json_bytes(library: Library, opts: CslOptions = DEFAULT_OPTIONS) 
     One character outside the BMP makes a Python str 4 bytes per character: the text of a
     24k-entry library takes 80 MB as str and 21 MB as UTF-8 (docs/performance.md).
     """
-    enc = json.JSONEncoder(ensure_ascii=False, separators=(", ", ": ")).encode
+    enc = _ENCODE
     lines = [enc(it).encode("utf-8") for it in _iter_items(library, opts)]
     if not lines:
         return b"[]\n"
