@@ -26,8 +26,8 @@ _PARTS: dict[bool, dict[str, dict[str, str] | None]] = {False: {}, True: {}}
 _LISTS: dict[bool, dict[str, tuple[dict[str, str], ...]]] = {False: {}, True: {}}
 _MISS: dict[str, str] = {}
 # two or more words, each starting with an ASCII capital (BibTeX: no von part, the last word is
-# the family name); no comma, brace, backslash or tie
-_PLAIN_NAME = re.compile(r"[A-Z][^\s,{}\\~]*(?: [A-Z][^\s,{}\\~]*)+")
+# the family name); no comma, brace, backslash, tie or `=` (biblatex's extended name format)
+_PLAIN_NAME = re.compile(r"[A-Z][^\s,{}\\~=]*(?: [A-Z][^\s,{}\\~=]*)+")
 
 
 def _name(n: Name, strict: bool) -> dict[str, str] | None:
@@ -64,12 +64,12 @@ def _plain_name(p: str) -> dict[str, str] | None:
     character the LaTeX decoder would change, no suffix: BibTeX's split is the last word as
     family, the rest as given (the fast path of `names.parse_name`), and `plain` keeps both.
     """
-    if "=" in p or _PLAIN_NAME.fullmatch(p) is None or needs_decoding(p):
+    if _PLAIN_NAME.fullmatch(p) is None or needs_decoding(p):
         return None
-    words = p.split()
-    given, family = " ".join(words[:-1]), words[-1]
-    if is_suffix(given) or is_suffix(family[-5:]):
-        return None  # `fix_suffix` has work to do
+    given, _, family = p.rpartition(" ")  # words are separated by single spaces
+    # `fix_suffix`'s test (suffixes start with J, S, I or V; `is_suffix` only when one may be there)
+    if (given[0] in "JSIV" and is_suffix(given)) or (family[-5:][0] in "JjSsIiVv" and is_suffix(family[-5:])):
+        return None
     return {"family": family, "given": given}
 
 
