@@ -116,3 +116,16 @@ def test_item_encoder_equals_json_encoder() -> None:
     lines = [std(it) + "," for it in ITEMS]
     lines[-1] = lines[-1][:-1]
     assert text.split("\n") == ["[", *lines, "]", ""]  # one item per line
+
+
+def test_make_field_gives_the_same_frozen_field() -> None:
+    from dataclasses import FrozenInstanceError
+
+    from pathbib.model import Field, make_field
+
+    for args in (("title", "A {B}", "{"), ("year", "2020", ""), ("note", 'x "y"', '"')):
+        made, plain_field = make_field(*args), Field(*args)  # type: ignore[arg-type]
+        assert made == plain_field and hash(made) == hash(plain_field) and repr(made) == repr(plain_field)
+        assert type(made) is Field
+        with pytest.raises(FrozenInstanceError):
+            made.value = "changed"  # type: ignore[misc]
