@@ -150,6 +150,7 @@ _NOOPSORT = re.compile(r"\\noopsort\s*\{[^{}]*\}")
 _DAY_MONTH = re.compile(r"^\s*(\d{1,2})\W+([A-Za-z]+)\.?\s*$")
 _PAGE_DASH = re.compile(r"\s*(?:-{1,3}|\u2013|\u2014|\\textendash\s*|\{\\textendash\}|\\textemdash\s*)\s*")
 _ARXIV_NEW = re.compile(r"^\d{4}\.\d{4,5}(v\d+)?$")
+_LIST_AND = re.compile(r"\s+and\s+")
 
 
 def _iso_date(value: str) -> dict[str, Any] | None:
@@ -423,13 +424,14 @@ def entry_to_csl(entry: Entry, f: dict[str, str], opts: CslOptions = DEFAULT_OPT
 
 
 def _notes_into(item: dict[str, Any], f: dict[str, str], unmapped: list[str]) -> None:
-    kw = [k.strip() for k in plain(f.get("keywords", "")).split(",") if k.strip()]
-    for sec in f.get("list-section", "").split(","):
-        sec = sec.strip()
-        if sec and sec not in kw:
-            kw.append(sec)
-    if kw:
-        item["keyword"] = ", ".join(kw)
+    if f.get("keywords") or f.get("list-section"):  # perf: most entries have neither
+        kw = [k.strip() for k in plain(f.get("keywords", "")).split(",") if k.strip()]
+        for sec in f.get("list-section", "").split(","):
+            sec = sec.strip()
+            if sec and sec not in kw:
+                kw.append(sec)
+        if kw:
+            item["keyword"] = ", ".join(kw)
     notes = [plain(f["note"])] if f.get("note") else []
     if f.get("addendum"):
         notes.append(plain(f["addendum"]))
@@ -440,7 +442,8 @@ def _notes_into(item: dict[str, Any], f: dict[str, str], unmapped: list[str]) ->
     if notes:
         item["note"] = "\n".join(notes)
     lang = (f.get("langid") or f.get("language") or "").strip()
-    lang = re.split(r"\s+and\s+", lang)[0].strip()  # `language` is a list: the first one
+    if lang:
+        lang = _LIST_AND.split(lang)[0].strip()  # `language` is a list: the first one
     if lang:
         code = _LANG.get(lang.lower().strip("{}"))
         if code:
