@@ -7,6 +7,11 @@ from pathlib import Path
 
 import pytest
 
+#: fixtures shared by tests in several folders (the `seed` of the check tests)
+pytest_plugins = ("support.checkkit",)
+# helpers that assert, outside a test module: keep pytest's assertion messages
+pytest.register_assert_rewrite("support.latexkit")
+
 ROOT = Path(__file__).resolve().parent.parent
 DATA = Path(__file__).resolve().parent / "data"
 SHARED = Path(os.environ.get("PATHBIB_SHARED", ROOT.parent / "shared"))

@@ -1,6 +1,6 @@
 """Enrich never invents or contradicts a date (issue #13 point 1), fed real Crossref shapes
-through the local server; `check` PB306 flags contradictions already in a library; a property
-test over generated records and libraries."""
+through the local server, and a property test over generated records and libraries (`check` PB306, which
+flags contradictions already in a library, is tested in tests/check/test_pb3_dates.py)."""
 
 from __future__ import annotations
 
@@ -11,8 +11,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from pathbib.bibio import parse, read_library
-from pathbib.check import CheckContext, run_check
+from pathbib.bibio import read_library
 from pathbib.dates import disagreement
 from pathbib.enrich import Options, apply, plan
 from pathbib.model import Entry, Field, Library
@@ -106,14 +105,6 @@ def test_every_recorded_crossref_work_dates_by_the_rules() -> None:
             differ += 1
             assert rec.year == str(printed), item["DOI"]
     assert len(works) > 100 and no_date >= 5 and differ >= 8  # the corpus has both shapes (see issue #13)
-
-
-def test_check_flags_date_year_and_origdate_contradictions() -> None:
-    lib = parse("@article{a, year = {1998}, date = {1997-07}, title = {A}}\n"
-                "@book{b, date = {1990}, origdate = {1995-03}, title = {B}}\n"
-                "@article{c, year = {1997}, date = {1997-07}, origdate = {1990}, title = {C}}\n")
-    found = [f for f in run_check(lib, CheckContext(), select=["PB306"]).findings if f.rule == "PB306"]
-    assert sorted((f.key, f.field) for f in found) == [("a", "date"), ("b", "origdate")]
 
 
 # --------------------------------------------------------------------------- property

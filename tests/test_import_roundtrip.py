@@ -1,11 +1,9 @@
-"""End to end on the 16 corpus lists: `pathbib import` into a fresh folder, again, then `pathbib build`.
+"""End to end on the 16 corpus lists, through the CLI: `pathbib import` into a fresh folder, again, then `pathbib build`.
 
-What the reader half of issue 11 guarantees is asserted plainly: the import succeeds, creates
-entries, and every paper the reader found has an entry carrying its title. What depends on the
-identity / merge / build half of issue 11 (importer.py, exporters/markdown.py) — a second import
-creating and updating nothing, one entry per distinct work, every link of every item rendered in
-the rebuilt README — is checked too, and reported with `pytest.xfail` naming that half when it
-does not hold yet, so the test turns green (XPASS → remove the xfail) once that half lands.
+Issue 11: every paper the reader found has an entry carrying its title, unless the import reported
+it as merged into another item of the same work (and then the report names the line); a second
+import creates and updates nothing; every link of every item is in the rebuilt README (as written,
+or with the characters that could end a Markdown link destination percent-encoded, docs/build.md).
 """
 
 from __future__ import annotations
@@ -18,14 +16,13 @@ import pytest
 from conftest import shared_path
 from pathbib.bibio import parse
 from pathbib.cli.app import main
-from pathbib.identifiers import strip_tracking
 from pathbib.importers.markdown import decode_readme, parse_list
 from pathbib.latex import latex_to_unicode
 from pathbib.matching import normalize_title
+from support.corpus import missing_links
 
 LISTS = sorted(p.name for p in (Path(__file__).resolve().parent.parent.parent / "shared" / "corpora" / "awesome-lists")
                .glob("*.md") if p.name != "MANIFEST.md") or ["(corpus absent)"]
-OTHER_HALF = "identity/merge/build half of issue 11 (importer.py, exporters/markdown.py)"
 
 
 def run(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
@@ -52,7 +49,9 @@ def test_import_twice_then_build(name: str, tmp_path: Path, monkeypatch: pytest.
         for f in ("title", "list-title"):
             if e.get(f):
                 titles.add(normalize_title(latex_to_unicode(e.get(f) or "")))
-    lost = [it.title for it in parsed.items if normalize_title(it.title) not in titles]
+    merged_lines = {ln for m in first["merged"] for ln in m["lines"]}
+    lost = [(it.line, it.title) for it in parsed.items
+            if normalize_title(it.title) not in titles and it.line not in merged_lines]
 
     rc, out, err = run(["import", str(src), "--json"], capsys)
     assert rc == 0, err
@@ -60,18 +59,9 @@ def test_import_twice_then_build(name: str, tmp_path: Path, monkeypatch: pytest.
 
     rc, out, err = run(["build"], capsys)
     assert rc == 0, err + out
-    readme = next(iter(sorted(tmp_path.rglob("README.md"))), None)
-    assert readme is not None, "build wrote no README.md"
-    text = readme.read_text(encoding="utf-8")
-    missing = sorted({lk.url for it in parsed.items for lk in (*it.title_links, *(x for f in it.fields for x in f.links))
-                      if lk.url and lk.url not in text and strip_tracking(lk.url)[0] not in text})
+    text = (tmp_path / "exports" / "README.md").read_text(encoding="utf-8")
+    missing = missing_links(parsed.items, text)
 
-    problems = []
-    if lost:
-        problems.append(f"{len(lost)} paper titles have no entry (merged away), e.g. {lost[:2]}")
-    if second["created"] or second["updated"]:
-        problems.append(f"second import created {len(second['created'])}, updated {len(second['updated'])}")
-    if missing:
-        problems.append(f"{len(missing)} item links not in the rebuilt README, e.g. {missing[:2]}")
-    if problems:
-        pytest.xfail(f"{OTHER_HALF}: " + "; ".join(problems))
+    assert not lost, f"{len(lost)} paper titles have no entry and no merge report, e.g. {lost[:2]}"
+    assert not second["created"] and not second["updated"], (second["created"], second["updated"])
+    assert not missing, f"{len(missing)} item links not in the rebuilt README, e.g. {missing[:3]}"

@@ -155,7 +155,11 @@ def test_fast_path_does_not_import_pylatexenc() -> None:
 TABLE_CONTEXTS = ["{}x", " x", "{} x", "}", "", "\n  y"]
 
 
-@pytest.mark.parametrize("word", sorted(latex._WORDS))
+# deliberate differences, listed in the docstring of pathbib.latex
+NOT_PYLATEXENC = {"textbraceleft", "textbraceright"}
+
+
+@pytest.mark.parametrize("word", sorted(set(latex._WORDS) - NOT_PYLATEXENC))
 def test_every_macro_in_the_table_matches_pylatexenc(word: str) -> None:
     for ctx in TABLE_CONTEXTS:
         value = f"a {{\\{word}{ctx}"

@@ -435,7 +435,7 @@ def decode_bytes(data: bytes, path: str = "<input>") -> str:
             "convert the file to UTF-8 (e.g. `iconv -f utf-16 -t utf-8 IN > OUT`) and run again",
             path=path,
         )
-    if b"\x00" in data[:1 << 20]:
+    if b"\x00" in data:  # anywhere, not only near the start
         line = data.count(b"\n", 0, data.index(b"\x00")) + 1
         raise EncodingError(
             f"contains a NUL byte at line {line}: this looks like a binary file, not BibTeX",
@@ -544,6 +544,11 @@ def write_text_atomic(path: str | os.PathLike[str], text: str | bytes, *, bom: b
                 path=str(p),
             ) from None
         raise
+    fsync_dir(directory)
+
+
+def fsync_dir(directory: Path) -> None:
+    """Flush a folder's entries (a rename into it) to disk, where the platform allows it."""
     try:
         dfd = os.open(directory, os.O_RDONLY)
     except OSError:

@@ -14,7 +14,6 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .bibio import write_text_atomic
 from .config import Settings
 from .errors import ConfigError, UsageError
 from .listfields import survey_entry
@@ -218,14 +217,7 @@ def read_exports(out_dir: Path, names: Iterable[str]) -> dict[str, str | None]:
 
 
 def write_exports(out_dir: Path, files: Mapping[str, str]) -> int:
-    """Write the files that differ from what is on disk (atomically); return how many were written."""
-    out_dir.mkdir(parents=True, exist_ok=True)
-    current = read_exports(out_dir, files)
-    written = 0
-    for name, text in files.items():
-        if current[name] == text:
-            continue
-        (out_dir / name).parent.mkdir(parents=True, exist_ok=True)  # site/index.html
-        write_text_atomic(out_dir / name, text)
-        written += 1
-    return written
+    """Write the files that differ from what is on disk, as one set (`export_io`); return how many."""
+    from .export_io import write_exports as write_set
+
+    return write_set(out_dir, files)

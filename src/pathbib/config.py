@@ -180,10 +180,20 @@ def _tuples(d: dict[str, Any]) -> dict[str, Any]:
 
 def parse_settings(text: str, root: Path, path: Path | None = None) -> Settings:
     """Parse the text of a pathbib.toml into `Settings` (pure)."""
+    from .config_check import validate
+
+    text = text.removeprefix("\ufeff")  # a byte-order mark some editors write
+    if "\x00" in text:
+        line = text.count("\n", 0, text.index("\x00")) + 1
+        raise ConfigError(f"contains a NUL character at line {line}", "remove it", path=str(path), line=line)
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"is not valid TOML: {exc}", "fix the syntax of pathbib.toml", path=str(path)) from None
+    except RecursionError:
+        raise ConfigError("is nested too deeply to read", "flatten the arrays or tables of pathbib.toml",
+                          path=str(path)) from None
+    validate(data, Settings, text, path)
     top: dict[str, Any] = {}
     tables = {"list", "scope", "check", "enrich", "site"}
     for k, v in data.items():

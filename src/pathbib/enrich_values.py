@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 
 from .identifiers import normalize_arxiv, normalize_doi
+from .latex import escape, sanitize
 from .matching import normalize_family, normalize_title
 from .names import split_names
 from .record import Record
@@ -23,17 +24,8 @@ FILL_ONLY = {"url", "isbn", "issn", "editor"}
 BOOK_TYPES = ("book", "incollection", "inproceedings", "proceedings", "inbook")
 
 def bib_escape(text: str) -> str:
-    """Plain text -> BibTeX value: escape LaTeX specials, drop unbalanced braces."""
-    text = re.sub(r"(?<!\\)([&%#_$])", r"\\\1", text)
-    depth = 0
-    for ch in text:
-        depth += ch == "{"
-        depth -= ch == "}"
-        if depth < 0:
-            break
-    if depth != 0:
-        text = text.replace("{", "").replace("}", "")
-    return text
+    """Text from a source -> BibTeX value: LaTeX specials escaped, commands outside the allow-list inert."""
+    return escape(text, keep_markup=True)
 
 
 def norm(fname: str, value: str) -> str:
@@ -101,7 +93,8 @@ def record_fields(rec: Record, btype: str, *, preprint_source: bool) -> dict[str
         out = {k: (v if k in NO_ESCAPE else bib_escape(v)) for k, v in out.items()}
         if rec.title_latex:  # already LaTeX: sub/superscripts, italics, TeX math
             out["title"] = rec.title_latex
-    return out
+    # LaTeX from a source (a BibTeX file, a title's markup) keeps only its text commands
+    return {k: (v if k in NO_ESCAPE else sanitize(v)) for k, v in out.items()}
 
 
 _ORDER = {n: i for i, n in enumerate(("author", "title", "journal", "booktitle", "year", "date", "volume", "number",

@@ -11,6 +11,7 @@ class ExitCode(IntEnum):
     USAGE = 2
     NETWORK = 3  # a metadata source failed
     BAD_INPUT = 4  # unreadable or invalid input file
+    LOCKED = 5  # another pathbib was writing the library and did not finish in time (docs/concurrency.md)
     INTERRUPTED = 130  # Ctrl-C (128 + SIGINT, as shells report it)
 
 
@@ -51,6 +52,12 @@ class ConcurrentModificationError(PathbibError):
     """library.bib changed on disk between reading and writing."""
 
     exit_code = ExitCode.BAD_INPUT
+
+
+class LockedError(PathbibError):
+    """Another pathbib holds the library's write lock and the wait timed out (exit 5)."""
+
+    exit_code = ExitCode.LOCKED
 
 
 class ConfigError(PathbibError):

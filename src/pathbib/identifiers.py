@@ -12,6 +12,27 @@ import re
 from collections.abc import Callable
 from urllib.parse import unquote, urlsplit, urlunsplit
 
+# patterns used inside functions, compiled once (not looked up in re's cache per call)
+_PIF1 = re.compile(r"(?i)^arxiv:\s*")
+_PIF2 = re.compile(r"(?i)10\.48550/arxiv\.")
+_PIF3 = re.compile(r"(\d{4})\.(\d{4,5})")
+_PIF4 = re.compile(r"([a-z]+(?:-[a-z]+)?)/(\d{7})")
+_PIF5 = re.compile(r"[-()]")
+_PIF6 = re.compile(r"(v\d+)?(\.full(\.pdf|-text)?|\.abstract|\.article-info|\.supplementary-material)?$")
+_PIF7 = re.compile(r"v\d+$")
+_PIF8 = re.compile(r"/(pdf|meta|ampdf)$")
+_PIF9 = re.compile(r"\.pdf$")
+_PIF10 = re.compile(r"/(full|abstract|pdf|epdf|html|fulltext)$")
+_PIF11 = re.compile(r"(?i)^arxiv:")
+_PIF12 = re.compile(r"(?i)(PMC\d+)")
+_PIF13 = re.compile(r"(?i)(?:pmid:\s*)(\d+)")
+_PIF14 = re.compile(r"(?i)^[a-z][a-z0-9+.-]*://")
+_PIF15 = re.compile(r"^/articles/([A-Za-z0-9._-]+?)(?:\.pdf)?/?$")
+_PIF16 = re.compile(r"(?:^|&)(?:id|noteId)=([A-Za-z0-9_-]+)")
+_PIF17 = re.compile(r"/(?:pubmed/)?(\d{1,9})/?$")
+_PIF18 = re.compile(r"/(?:abstract|article)/MED/(\d+)", re.I)
+_PIF19 = re.compile(r"(?:^|&)(?:doi|DOI)=(10\.[^&]+)")
+
 __all__ = [
     "extract_identifiers",
     "normalize_doi",
@@ -94,8 +115,8 @@ def _valid_new(yymm: str, num: str) -> bool:
 def normalize_arxiv(s: str) -> str | None:
     """Return the arXiv id in `s` (URL, "arXiv:", DOI 10.48550/...) without version, or None."""
     s = s.strip()
-    s = re.sub(r"(?i)^arxiv:\s*", "", s)
-    s = re.sub(r"(?i)10\.48550/arxiv\.", "", s)
+    s = _PIF1.sub("", s)
+    s = _PIF2.sub("", s)
     m = _ARXIV_NEW.search(s)
     if m and _valid_new(m.group(1), m.group(2)):
         return f"{m.group(1)}.{m.group(2)}"
@@ -129,10 +150,10 @@ def arxiv_year_month(s: str) -> tuple[int, int] | None:
 def is_valid_arxiv(s: str) -> bool:
     """True for a bare arXiv id, new (2307.16142) or old style (hep-th/9901001), no version."""
     s = s.strip()
-    m = re.fullmatch(r"(\d{4})\.(\d{4,5})", s)
+    m = _PIF3.fullmatch(s)
     if m:
         return _valid_new(m.group(1), m.group(2))
-    m = re.fullmatch(r"([a-z]+(?:-[a-z]+)?)/(\d{7})", s)
+    m = _PIF4.fullmatch(s)
     return bool(m and m.group(1) in _ARXIV_ARCHIVES)
 
 
@@ -146,7 +167,7 @@ def normalize_pii(s: str) -> str | None:
     m = _PII_RE.search(s)
     if not m:
         return None
-    pii = re.sub(r"[-()]", "", m.group(1)).upper()
+    pii = _PIF5.sub("", m.group(1)).upper()
     return pii if len(pii) == 17 else None
 
 
@@ -165,13 +186,13 @@ def _host(netloc: str) -> str:
 def _strip_doi_suffix(doi: str, host: str) -> str:
     """Remove what publishers append to a DOI in their URLs (versions, views, file names)."""
     if host.endswith(("medrxiv.org", "biorxiv.org")):
-        doi = re.sub(r"(v\d+)?(\.full(\.pdf|-text)?|\.abstract|\.article-info|\.supplementary-material)?$", "", doi)
-        doi = re.sub(r"v\d+$", "", doi)
+        doi = _PIF6.sub("", doi)
+        doi = _PIF7.sub("", doi)
     elif host.endswith("iop.org"):
-        doi = re.sub(r"/(pdf|meta|ampdf)$", "", doi)
+        doi = _PIF8.sub("", doi)
     elif host.endswith("springer.com"):
-        doi = re.sub(r"\.pdf$", "", doi)
-    doi = re.sub(r"/(full|abstract|pdf|epdf|html|fulltext)$", "", doi)
+        doi = _PIF9.sub("", doi)
+    doi = _PIF10.sub("", doi)
     return doi
 
 
@@ -183,12 +204,12 @@ def _bare_identifiers(text: str) -> dict[str, str]:
             if ax := normalize_arxiv(doi):
                 out["arxiv"] = ax
         out["doi"] = doi
-    elif re.match(r"(?i)^arxiv:", text) or is_valid_arxiv(re.sub(r"v\d+$", "", text)):
+    elif _PIF11.match(text) or is_valid_arxiv(_PIF7.sub("", text)):
         if ax := normalize_arxiv(text):
             out["arxiv"] = ax
-    elif m := re.fullmatch(r"(?i)(PMC\d+)", text):
+    elif m := _PIF12.fullmatch(text):
         out["pmcid"] = m.group(1).upper()
-    elif m := re.fullmatch(r"(?i)(?:pmid:\s*)(\d+)", text):
+    elif m := _PIF13.fullmatch(text):
         out["pmid"] = m.group(1)
     elif pii := normalize_pii(text):
         out["pii"] = pii
@@ -201,7 +222,7 @@ def extract_identifiers(url: str) -> dict[str, str]:
     out: dict[str, str] = {}
     if not url:
         return out
-    if not re.match(r"(?i)^[a-z][a-z0-9+.-]*://", url):
+    if not _PIF14.match(url):
         return _bare_identifiers(url)
     parts = urlsplit(url)
     host = _host(parts.netloc)
@@ -223,7 +244,7 @@ def extract_identifiers(url: str) -> dict[str, str]:
                 out["arxiv"] = ax
         return out
     if host == "nature.com" or host.endswith(".nature.com"):
-        m = re.match(r"^/articles/([A-Za-z0-9._-]+?)(?:\.pdf)?/?$", path)
+        m = _PIF15.match(path)
         if m:
             out["doi"] = "10.1038/" + m.group(1).lower()
         return out
@@ -234,14 +255,14 @@ def extract_identifiers(url: str) -> dict[str, str]:
             out["doi"] = doi
         return out
     if host == "openreview.net":
-        m = re.search(r"(?:^|&)(?:id|noteId)=([A-Za-z0-9_-]+)", query)
+        m = _PIF16.search(query)
         if m:
             out["openreview"] = m.group(1)
         return out
     if host.endswith("thecvf.com"):
         m = _CVF_RE.search(path)
         if m:
-            out["cvf"] = re.sub(r"\.pdf$", "", m.group(1))
+            out["cvf"] = _PIF9.sub("", m.group(1))
         return out
     if host.endswith("neurips.cc") or host.endswith("nips.cc"):
         m = _NEURIPS_RE.search(path)
@@ -254,14 +275,14 @@ def extract_identifiers(url: str) -> dict[str, str]:
             out["ieee"] = m.group(1)
         return out
     if host in ("pubmed.ncbi.nlm.nih.gov",) or (host.endswith("ncbi.nlm.nih.gov") and "/pubmed/" in path):
-        m = re.search(r"/(?:pubmed/)?(\d{1,9})/?$", path)
+        m = _PIF17.search(path)
         if m:
             out["pmid"] = m.group(1)
         return out
     if host.endswith("ncbi.nlm.nih.gov") or host.endswith("europepmc.org"):
         if m := _PMC_RE.search(path):
             out["pmcid"] = m.group(1).upper()
-        elif m := re.search(r"/(?:abstract|article)/MED/(\d+)", path, re.I):
+        elif m := _PIF18.search(path):
             out["pmid"] = m.group(1)
         return out
     # generic: a DOI in the path (doi.org-like paths, /doi/, /article/, /chapter/, medRxiv ...)
@@ -270,7 +291,7 @@ def extract_identifiers(url: str) -> dict[str, str]:
         doi = _strip_doi_suffix(m.group(0), host)
         if doi := normalize_doi(doi):
             out["doi"] = doi
-    elif m := re.search(r"(?:^|&)(?:doi|DOI)=(10\.[^&]+)", unquote(query)):
+    elif m := _PIF19.search(unquote(query)):
         if doi := normalize_doi(m.group(1)):
             out["doi"] = doi
     return out

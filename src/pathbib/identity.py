@@ -37,6 +37,9 @@ from .identifiers import (
 from .matching import normalize_title, title_similarity
 from .model import Entry
 
+# patterns used inside functions, compiled once (not looked up in re's cache per call)
+_PID1 = re.compile(r"[^0-9A-Z]")
+
 __all__ = [
     "Ids",
     "Work",
@@ -156,7 +159,7 @@ def entry_identifiers(entry: Entry) -> dict[str, frozenset[str]]:
     if f.get("eprint") and ap in ("arxiv", "") and (a := field_arxiv(" ".join((f.get("eprint") or "").split()))):
         _add(ids, "arxiv", a)
     if pii := " ".join((f.get("pii") or "").split()):
-        _add(ids, "pii", normalize_pii(pii) or re.sub(r"[^0-9A-Z]", "", pii.upper()))
+        _add(ids, "pii", normalize_pii(pii) or _PID1.sub("", pii.upper()))
     for k in _ID_FIELDS:
         if k != "pii" and (v := " ".join((f.get(k) or "").split())):
             _add(ids, k, v.upper() if k == "pmcid" else v.lower() if k == "neurips-hash" else v)

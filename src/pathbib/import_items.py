@@ -28,6 +28,9 @@ from .import_text import bibtex_authors, latex_escape, parse_venue, slug, split_
 from .importers.markdown import Item
 from .model import Field, Finding
 
+# patterns used inside functions, compiled once (not looked up in re's cache per call)
+_PII1 = re.compile(r"([\[\]\\])")
+
 __all__ = ["Group", "ItemLinks", "EXTRA_LINK_KINDS", "item_links", "item_work", "group_items", "group_fields",
            "group_clashes"]
 
@@ -58,7 +61,7 @@ def _other_url(link: str) -> str:
 
 
 def _labelled(label: str, url: str) -> str:
-    label = " ".join(re.sub(r"([\[\]\\])", r"\\\1", label).split()) or "link"
+    label = " ".join(_PII1.sub(r"\\\1", label).split()) or "link"
     return f"[{label}]({url.replace('(', '%28').replace(')', '%29')})"
 
 

@@ -8,7 +8,16 @@ from __future__ import annotations
 import re
 
 from .keys import ascii_fold
+from .latex import escape
 from .names import format_name, parse_name
+
+# patterns used inside functions, compiled once (not looked up in re's cache per call)
+_PIT1 = re.compile(r"[^a-z0-9]+")
+_PIT2 = re.compile(r"(\d{4})[-/.](\d{1,2})(?:[-/.](\d{1,2}))?")
+_PIT3 = re.compile(r"[A-Za-z]+|\d+")
+_PIT4 = re.compile(r"[,\s]*\(?((?:19|20)\d{2})\)?$")
+_PIT5 = re.compile(r"\b((?:19|20)\d{2})\b")
+_PIT6 = re.compile(r",|;|\s&\s|\sand\s")
 
 __all__ = [
     "latex_escape",
@@ -25,24 +34,25 @@ _LATEX_SPECIAL = {
     "\\": r"\textbackslash{}", "&": r"\&", "%": r"\%", "$": r"\$", "#": r"\#", "_": r"\_",
     "{": r"\{", "}": r"\}", "~": r"\textasciitilde{}", "^": r"\textasciicircum{}",
 }
-_LATEX_TABLE = str.maketrans(_LATEX_SPECIAL)
-_UNESCAPE = re.compile(r"\\textbackslash\{\}|\\textasciitilde\{\}|\\textasciicircum\{\}|\\[&%$#_{}]")
+_UNESCAPE = re.compile(
+    r"\\textbackslash\{\}|\\textasciitilde\{\}|\\textasciicircum\{\}|\\textbrace(?:left|right)\{\}|\\[&%$#_{}]"
+)
+_REVERSE = {v: k for k, v in _LATEX_SPECIAL.items()} | {r"\textbraceleft{}": "{", r"\textbraceright{}": "}"}
 
 
 def latex_escape(text: str) -> str:
-    """Escape LaTeX's special characters so that `text` is a valid BibTeX/LaTeX value."""
-    return text.translate(_LATEX_TABLE)
+    """Escape LaTeX's special characters so that `text` is a valid BibTeX/LaTeX value (`latex.escape`)."""
+    return escape(text)
 
 
 def latex_unescape(value: str) -> str:
-    """Reverse `latex_escape` (only what it produces; full decoding is `pathbib.latex`)."""
-    rev = {v: k for k, v in _LATEX_SPECIAL.items()}
-    return _UNESCAPE.sub(lambda m: rev[m.group(0)], value)
+    """Reverse `latex_escape` (also the `\\{`/`\\}` it wrote before; full decoding is `pathbib.latex`)."""
+    return _UNESCAPE.sub(lambda m: _REVERSE[m.group(0)], value)
 
 
 def slug(text: str) -> str:
     """Section id from a heading: lower-case ASCII words joined by '-'."""
-    s = re.sub(r"[^a-z0-9]+", "-", ascii_fold(text).lower()).strip("-")
+    s = _PIT1.sub("-", ascii_fold(text).lower()).strip("-")
     return s or "section"
 
 
@@ -57,7 +67,7 @@ def parse_date(text: str) -> str | None:
     "2022/10", "October 2022", "2022".
     """
     t = " ".join(text.replace("*", "").replace("_", " ").split()).strip(" .")
-    m = re.fullmatch(r"(\d{4})[-/.](\d{1,2})(?:[-/.](\d{1,2}))?", t)
+    m = _PIT2.fullmatch(t)
     if m:
         y, mo, d = int(m.group(1)), int(m.group(2)), m.group(3)
         if not 1 <= mo <= 12:
@@ -65,7 +75,7 @@ def parse_date(text: str) -> str | None:
         if d is None:
             return f"{y:04d}-{mo:02d}"
         return f"{y:04d}-{mo:02d}-{int(d):02d}" if 1 <= int(d) <= 31 else None
-    words = re.findall(r"[A-Za-z]+|\d+", t)
+    words = _PIT3.findall(t)
     day = month = year = None
     for w in words:
         lw = w.lower()
@@ -134,12 +144,12 @@ def parse_venue(label: str, value: str) -> tuple[str, str, str]:
     """
     v = " ".join(value.replace("*", "").split()).strip(" .;")
     year = ""
-    m = re.search(r"[,\s]*\(?((?:19|20)\d{2})\)?$", v)
+    m = _PIT4.search(v)
     if m:
         year = m.group(1)
         name = v[: m.start()].strip(" ,;")
     else:
-        m2 = re.search(r"\b((?:19|20)\d{2})\b", v)
+        m2 = _PIT5.search(v)
         year = m2.group(1) if m2 else ""
         name = v
     lab = label.lower().strip()
@@ -163,7 +173,7 @@ def bibtex_authors(text: str) -> str:
     t = " ".join(text.replace("*", "").split()).strip().rstrip(".").strip()
     if not t:
         return ""
-    parts = [p.strip() for p in re.split(r",|;|\s&\s|\sand\s", t) if p.strip()]
+    parts = [p.strip() for p in _PIT6.split(t) if p.strip()]
     names = []
     for p in parts:
         if p.lower() in ("et al", "et al.", "others"):
@@ -174,6 +184,6 @@ def bibtex_authors(text: str) -> str:
 
 
 def latex_escape_name(name: str) -> str:
-    """Escape LaTeX specials in a name, keeping its braces and backslashes (they carry BibTeX grouping)."""
-    return "".join(_LATEX_SPECIAL.get(c, c) if c not in "{}\\" else c for c in name)
+    """Escape LaTeX specials in a name, keeping its BibTeX grouping; other commands inert, braces balanced."""
+    return escape(name, keep_markup=True)
 

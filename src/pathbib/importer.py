@@ -48,6 +48,9 @@ from .merge import BIBLIO_FIELDS, LIST_FIELDS, TYPE_LOCK, locked_fields, merge_f
 from .model import Entry, Field, FieldChange, Finding, Library
 from .names import split_names
 
+# patterns used inside functions, compiled once (not looked up in re's cache per call)
+_PIM1 = re.compile(r"(?i)^https?://")
+
 __all__ = [
     "ImportReport",
     "MergeNote",
@@ -238,7 +241,7 @@ def _first_family(author: str) -> str:
 def _survey_entry(parsed: ParsedList, path: str, findings: list[Finding]) -> Entry | None:
     fm = parsed.front
     # a review link that is no web address ("please consider [citing](#citation)") names no paper
-    review_url = fm.review_url if re.match(r"(?i)^https?://", fm.review_url) else ""
+    review_url = fm.review_url if _PIM1.match(fm.review_url) else ""
     if fm.review_url and not review_url:
         findings.append(Finding("import-citation", "info", f"the review link {fm.review_url!r} is not a paper's "
                                 "address; no survey entry is made from it", path=path))

@@ -21,6 +21,11 @@ from dataclasses import replace
 from .errors import UsageError
 from .model import Entry, FieldChange, Library
 
+# patterns used inside functions, compiled once (not looked up in re's cache per call)
+_PKY1 = re.compile(r"[^a-z0-9]")
+_PKY2 = re.compile(r"[\s\-–—/:;,.!?()\[\]\"']+")
+_PKY3 = re.compile(r"[0-9]{4}")
+
 __all__ = [
     "make_key", "base_key", "ascii_fold", "significant_words", "STOP_WORDS", "KEY_RE", "unique_key", "rename_key",
 ]
@@ -40,35 +45,51 @@ _LATEX = re.compile(r"\\[a-zA-Z]+\s*|\\.|[{}]")
 
 def ascii_fold(text: str) -> str:
     """Return `text` as ASCII: accents removed, ß → ss, LaTeX commands and braces dropped."""
+    if text.isascii() and "\\" not in text and "{" not in text and "}" not in text:
+        return text  # (nothing below changes plain ASCII without LaTeX commands or braces)
     text = _LATEX.sub("", text).translate(_SPECIAL)
     text = unicodedata.normalize("NFKD", text)
     return text.encode("ascii", "ignore").decode("ascii")
 
 
 def _clean(word: str) -> str:
-    return re.sub(r"[^a-z0-9]", "", ascii_fold(word).lower())
+    return _PKY1.sub("", ascii_fold(word).lower())
 
 
 def significant_words(title: str) -> list[str]:
     """Title words, ASCII-folded and lower-cased, without stop words and pure numbers."""
+    return _first_significant(title, 0)
+
+
+def _first_significant(title: str, n: int) -> list[str]:
+    """The first `n` of `significant_words(title)` (all for n = 0; the rest of a long title is not folded)."""
     out = []
-    for raw in re.split(r"[\s\-–—/:;,.!?()\[\]\"']+", title):
+    for raw in _PKY2.split(title):
         w = _clean(raw)
         if w and w not in STOP_WORDS and not w.isdigit():
             out.append(w)
+            if len(out) == n:
+                break
     return out
+
+
+#: longest citation key pathbib makes or accepts (a 200k-character title never becomes a key)
+MAX_KEY_LENGTH = 64
+_BASE_LENGTH = MAX_KEY_LENGTH - 8  # room for a `-NNNNNNN` de-duplication suffix
 
 
 def base_key(family: str | None, year: str | None, title: str | None) -> str:
     """Return the key before de-duplication (see the module docstring for the scheme)."""
-    fam = _clean(family or "")
-    yr = year if year and re.fullmatch(r"[0-9]{4}", year) else ""
-    words = significant_words(title or "")
+    fam = _clean((family or "")[:1000])
+    yr = year if year and _PKY3.fullmatch(year) else ""
+    words = _first_significant((title or "")[:2000], 2)
     if fam:
-        return f"{fam}{yr}{words[0] if words else ''}"
-    if words:
-        return f"{words[0]}{yr}{words[1] if len(words) > 1 else ''}"
-    return f"anon{yr}"
+        key = f"{fam}{yr}{words[0] if words else ''}"
+    elif words:
+        key = f"{words[0]}{yr}{words[1] if len(words) > 1 else ''}"
+    else:
+        key = f"anon{yr}"
+    return key[:_BASE_LENGTH]
 
 
 def unique_key(base: str, taken: Collection[str]) -> str:
@@ -97,6 +118,8 @@ def rename_key(lib: Library, old: str, new: str) -> tuple[Library, list[FieldCha
         raise UsageError(f"no entry with key {old!r}", "check the key (keys are case-sensitive)")
     if not KEY_RE.match(new) or any(c in new for c in ",{}()\"#%'=\\"):
         raise UsageError(f"{new!r} is not a valid citation key", "use letters, digits and - _ : . / +")
+    if len(new) > MAX_KEY_LENGTH:
+        raise UsageError(f"the new key is {len(new)} characters long", f"use at most {MAX_KEY_LENGTH}")
     clash = next((e.key for e in lib.entries if e.key.lower() == new.lower() and e.key != old), None)
     if clash is not None:
         raise UsageError(f"the key {clash!r} already exists", "choose another key")

@@ -26,6 +26,8 @@ deliberate differences (each is checked by tests/test_latex.py over every corpus
   entry" -> "A book entry", not "A  entry"); ``\\LaTeX``, ``\\TeX`` and ``\\BibTeX`` give their
   names instead of nothing; ``\\href{url}{text}`` gives "text <url>" instead of raising.
 - A value that still makes pylatexenc raise is returned with its braces stripped.
+- ``\\textbraceleft`` and ``\\textbraceright`` give ``{`` and ``}`` (pylatexenc drops them): `escape`
+  writes them for an unpaired brace, which BibTeX would count even as ``\\{``.
 
 Math (``$...$``) is handed to pylatexenc in its default "text" mode: Greek letters and
 symbols become Unicode (``$\\alpha$`` -> "α"), ``^``/``_`` and operands stay as written
@@ -39,7 +41,12 @@ import unicodedata
 from functools import lru_cache
 from typing import Any
 
+from .latex_safe import MATH_COMMANDS, TEXT_COMMANDS, escape, sanitize, sanitize_report  # noqa: F401
+
 __all__ = [
+    "escape",
+    "sanitize",
+    "sanitize_report",
     "latex_to_unicode",
     "latex_to_unicode_with_nocase",
     "strip_braces",
@@ -67,6 +74,7 @@ _WORDS: dict[str, str] = {
     "textasciitilde": "~", "textbackslash": "\\", "textdegree": "°", "texttrademark": "™",
     "textregistered": "®", "dots": "…", "ldots": "…", "textellipsis": "…",
     "guillemotleft": "«", "guillemotright": "»",
+    "textbraceleft": "{", "textbraceright": "}",  # what `escape` writes for an unpaired brace
     # formatting commands: their argument (or the following group) is plain text
     "emph": "", "textbf": "", "textit": "", "textsc": "", "texttt": "", "textrm": "",
     "textsf": "", "textsl": "", "textup": "", "textmd": "", "textnormal": "", "mbox": "",

@@ -192,7 +192,14 @@ def merge_fields(old: Entry, new_fields: Iterable[Field], source: str) -> MergeR
 
 def _same_text(a: str, b: str) -> bool:
     """The same title up to LaTeX escaping of special characters (case counts: it is the list's wording)."""
-    def bare(s: str) -> str:
-        return re.sub(r"\\textbackslash\{\}|\\textasciitilde\{\}|\\textasciicircum\{\}|\\([&%$#_{}])",
-                      lambda m: m.group(1) or "", s)
-    return bare(a) == bare(b)
+    return _BARE.sub(_bare_char, a) == _BARE.sub(_bare_char, b)
+
+
+# escaped specials -> the character (`\{` is the form written before `\textbraceleft{}`); the three
+# text commands without an ASCII twin read as nothing, as before
+_BARE_WORDS = {"textbraceleft": "{", "textbraceright": "}"}
+_BARE = re.compile(r"\\(textbackslash|textasciitilde|textasciicircum|textbraceleft|textbraceright)\{\}|\\([&%$#_{}])")
+
+
+def _bare_char(m: re.Match[str]) -> str:
+    return m.group(2) or _BARE_WORDS.get(m.group(1), "")

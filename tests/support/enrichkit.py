@@ -1,4 +1,4 @@
-"""Helpers shared by tests/test_enrich.py, tests/test_sources.py and benchmarks/bench_enrich.py:
+"""Helpers shared by tests/test_enrich.py, tests/sources/test_sources.py and benchmarks/bench_enrich.py:
 fixture loading, a seed library built from the README the way `pathbib import` reads it,
 and a settings object with short intervals for the local server."""
 

@@ -94,3 +94,28 @@ def rule_bad_key(lib: Library, ctx: CheckContext) -> list[Finding]:
                           "use letters, digits and - _ : . / only", lib=lib))
     return out
 
+
+
+@_rule("PB505", "latex-command", "warning",
+       "A field holds LaTeX that is not plain text markup: a command outside the allow-list (`\\input`, "
+       "`\\write18`, `\\catcode`, `\\def`, `\\csname`, ...), `^^` character codes, a trailing backslash or an "
+       "unpaired brace. The BibTeX export prints such commands instead of running them.",
+       "A bibliography is compiled inside the reader's LaTeX build: a command there can read files or run "
+       "programs on their machine. Only text commands (accents, `\\emph`, `\\textit`, `\\&`, simple math) "
+       "are exported as commands.",
+       "Remove the command, or write what it should print in plain text (Unicode is fine).")
+def rule_latex_command(lib: Library, ctx: CheckContext) -> list[Finding]:
+    from ..exporters.bibtex import VERBATIM_FIELDS
+    from ..latex import sanitize_report
+
+    out = []
+    for e in lib.entries:
+        for f in e.fields:
+            if f.name in VERBATIM_FIELDS or f.name.startswith("list-"):
+                continue
+            _clean, neutralised = sanitize_report(f.value)
+            if neutralised:
+                what = ", ".join(dict.fromkeys(neutralised))
+                out.append(_f("PB505", f"{f.name} has LaTeX the export makes inert: {what}", e, f.name,
+                              "remove it or write plain text", lib=lib))
+    return out

@@ -24,7 +24,7 @@ app = typer.Typer(
         "Manage a curated paper list whose single source of truth is library.bib: "
         "import the awesome-list Markdown, enrich from Crossref/arXiv, check, and build exports.\n\n"
         "Exit codes: 0 ok, 1 findings at error level or stale files, 2 usage or config error, "
-        "3 network/source failure, 4 unreadable or invalid input."
+        "3 network/source failure, 4 unreadable or invalid input, 5 another pathbib is writing the library (locked)."
     ),
     no_args_is_help=True,
     add_completion=False,
@@ -45,6 +45,7 @@ class State:
     debug: bool = False
     env: dict[str, str] = field(default_factory=lambda: dict(os.environ))
     _settings: Settings | None = None
+    allow_outside_paths: bool = False
 
     def settings(self) -> Settings:
         """Load pathbib.toml once; -C/--library overrides its library path."""
@@ -52,6 +53,10 @@ class State:
             from ..config import load_settings
 
             s = load_settings(self.config)
+            if not self.allow_outside_paths:
+                from ..config_check import check_paths_inside
+
+                check_paths_inside(s)
             if self.library is not None:
                 from dataclasses import replace
 
@@ -106,6 +111,10 @@ def _root(
         None, "--config", help="pathbib.toml to use (default: found in the current folder or its parents)."
     ),
     debug: bool = typer.Option(False, "--debug", help="Show the full traceback on errors."),
+    allow_outside_paths: bool = typer.Option(
+        False, "--allow-outside-paths",
+        help="Let pathbib.toml name a library, exports folder, template or cache outside its own folder.",
+    ),
     version: bool = typer.Option(
         False, "--version", callback=_version, is_eager=True, help="Print the version and exit."
     ),
@@ -114,3 +123,4 @@ def _root(
     st.library = library
     st.config = config
     st.debug = debug
+    st.allow_outside_paths = allow_outside_paths

@@ -9,6 +9,7 @@ import typer
 
 from ..errors import ExitCode
 from .base import app, check_option, err, state
+from .locking import lock_library
 
 if TYPE_CHECKING:
     from ..model import Library
@@ -33,6 +34,8 @@ def build_command(
     from ..errors import InputError
 
     settings = state(ctx).settings()
+    if not check:  # one build at a time, never between a library write and its sidecar
+        lock_library(ctx, settings.library)
     lib, _ = read_library(settings.library)
     lib, recovered = first_value_wins(lib)  # as BibTeX and biber read a repeated field
     for fb in recovered:

@@ -11,6 +11,7 @@ import typer
 
 from ..errors import ExitCode
 from .base import app, err, json_option, state
+from .locking import lock_library
 
 if TYPE_CHECKING:
     from ..check import CheckResult
@@ -138,6 +139,8 @@ def check_command(
     st = state(ctx)
     settings = st.settings()
     path = settings.library
+    if fix:
+        lock_library(ctx, path)
     lib, snap = read_library(path)
     readme_text = _read_readme(readme) if readme is not None else None
     cctx = CheckContext(settings=settings, today=now, lookup=record_lookup(records, settings.cache_path, err),

@@ -13,6 +13,7 @@ import typer
 
 from ..errors import ExitCode
 from .base import app, dry_run_option, err, json_option, state
+from .locking import lock_library
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -25,7 +26,17 @@ SOURCES_HELP = "crossref, arxiv or file:PATH (CSL-JSON or BibTeX); repeatable. D
 
 
 def _mailto(st: State) -> str:
-    return (st.env.get("PATHBIB_MAILTO") or st.settings().enrich.mailto or "").strip()
+    import re
+
+    from ..config_check import CONSTRAINTS
+    from ..errors import UsageError
+
+    env = st.env.get("PATHBIB_MAILTO", "").strip()
+    rule = CONSTRAINTS["enrich.mailto"]
+    if env and isinstance(rule, str) and not re.fullmatch(rule, env):  # pathbib.toml's value is checked on load
+        raise UsageError(f"PATHBIB_MAILTO={env!r} is not an e-mail address in ASCII",
+                         "set it to an address such as you@example.org, or unset it")
+    return (env or st.settings().enrich.mailto or "").strip()
 
 
 def _open(st: State, sources: list[str], offline: bool, refresh: bool,
@@ -37,7 +48,7 @@ def _open(st: State, sources: list[str], offline: bool, refresh: bool,
     sess = open_session(
         s.enrich, sources or ["crossref", "arxiv"], mailto=mailto, offline=offline, refresh=refresh,
         cache_path=s.cache_path, clock=time.monotonic, wall=time.time, sleep=time.sleep,
-        progress=progress or (lambda n: None),
+        progress=progress or (lambda n: None), warn=err,
     )
     if sess.public_pool and not offline:
         err("note: no contact address set: using Crossref's public pool (slower). "
@@ -45,20 +56,22 @@ def _open(st: State, sources: list[str], offline: bool, refresh: bool,
     return sess
 
 
-def _write_provenance(path: Path, p: Plan) -> None:
-    """Merge the plan's provenance into the sidecar at `path` (`Settings.provenance_path`)."""
-    from ..bibio import write_text_atomic
+def _provenance_sidecar(path: Path, p: Plan) -> list[tuple[Path, str]]:
+    """The sidecar at `path` (`Settings.provenance_path`) merged with the plan's provenance: its
+    new text, written together with the library (`journal.write_library_unit`)."""
     from ..enrich import merge_provenance, render_provenance
 
     if not p.provenance:
-        return
+        return []
     existing: Any = {}
     if path.exists():
         try:
             existing = json.loads(path.read_text(encoding="utf-8"))
         except ValueError:
             existing = {}
-    write_text_atomic(path, render_provenance(merge_provenance(existing, p)))
+    if not isinstance(existing, dict):
+        existing = {}
+    return [(path, render_provenance(merge_provenance(existing, p)))]
 
 
 def _show_diff(p: Plan) -> None:
@@ -114,15 +127,18 @@ def enrich_command(
     no_search: bool = typer.Option(False, "--no-search", help="Resolve identifiers only; no bibliographic search."),
 ) -> int:
     """Complete entries from Crossref, arXiv or a local metadata file (conflicts keep the library's value)."""
-    from ..bibio import read_library, write_library
+    from ..bibio import read_library
     from ..enrich import Options, apply, changes_as_json, plan
     from ..errors import UsageError
+    from ..journal import write_library_unit
 
     if offline and refresh:
         raise UsageError("--offline and --refresh contradict each other", "use one of them")
     st = state(ctx)
     s = st.settings()
     path = s.library
+    if not dry_run:
+        lock_library(ctx, path)
     lib, snap = read_library(path)
     opts = Options(
         prefer_remote=frozenset(prefer_remote or ()), locked=frozenset(s.enrich.locked), only=frozenset(only or ()),
@@ -157,8 +173,7 @@ def enrich_command(
         _show_diff(p)
         _findings(p)
     if not dry_run and p.applied:
-        write_library(apply(lib, p), snap, path)
-        _write_provenance(s.provenance_path, p)
+        write_library_unit(apply(lib, p), snap, path, _provenance_sidecar(s.provenance_path, p))
     if not as_json:
         _summary(p, sess.requests)
         if dry_run:
@@ -177,12 +192,15 @@ def add_command(
 ) -> int:
     """Create a complete entry from a DOI, arXiv id or URL and append it to library.bib."""
     from ..add import add_entry, parse_identifier, refuse_known
-    from ..bibio import format_entry, read_library, write_library
+    from ..bibio import format_entry, read_library
     from ..enrich import Plan
+    from ..journal import write_library_unit
 
     st = state(ctx)
     s = st.settings()
     ids = parse_identifier(identifier)  # usage errors before any source is opened
+    if not dry_run:
+        lock_library(ctx, s.library)
     lib, snap = read_library(s.library, missing_ok=True)
     refuse_known(lib, ids)
     sess = _open(st, list(source or ()), offline, False)
@@ -193,7 +211,9 @@ def add_command(
     if dry_run:
         typer.echo(format_entry(added.entry))
         return ExitCode.OK
-    write_library(lib.add(added.entry), snap, s.library)
-    _write_provenance(s.provenance_path, Plan(added.plan.changes, added.plan.findings, added.plan.results, added.provenance))
+    sidecar = _provenance_sidecar(
+        s.provenance_path, Plan(added.plan.changes, added.plan.findings, added.plan.results, added.provenance)
+    )
+    write_library_unit(lib.add(added.entry), snap, s.library, sidecar)
     typer.echo(f"added {added.entry.key} ({added.matched}{'; published: ' + added.published if added.published else ''})")
     return ExitCode.OK

@@ -6,6 +6,7 @@ import typer
 
 from ..errors import ExitCode
 from .base import app, check_option, err, state
+from .locking import lock_library
 
 
 @app.command("fmt")
@@ -19,6 +20,8 @@ def fmt_command(
 
     st = state(ctx)
     path = st.settings().library
+    if not check:
+        lock_library(ctx, path)
     lib, snap = read_library(path)
     res = format_text(lib)
     for fb in lib.failed:

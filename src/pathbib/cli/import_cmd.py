@@ -9,6 +9,7 @@ import typer
 
 from ..errors import ExitCode
 from .base import app, dry_run_option, err, json_option, state
+from .locking import lock_library
 
 if TYPE_CHECKING:
     from ..config import Settings
@@ -30,9 +31,10 @@ def import_command(
     import difflib
     import json
 
-    from ..bibio import read_library, render, write_library, write_text_atomic
+    from ..bibio import read_library, render
     from ..importer import import_list
     from ..importers.markdown import decode_readme, parse_list
+    from ..journal import write_library_unit
 
     st = state(ctx)
     settings = st.settings()
@@ -40,6 +42,8 @@ def import_command(
     parsed = parse_list(decode_readme(_read_readme(readme), src), src, empty_section=settings.list.empty_section)
 
     lib_path = settings.library
+    if not dry_run:
+        lock_library(ctx, lib_path)
     lib, snap = read_library(lib_path, missing_ok=True)
     res = import_list(parsed, lib, settings, path=src, prune=prune)
     rep = res.report
@@ -50,11 +54,10 @@ def import_command(
     config_text = _new_config(res, settings) if write_config else ""
 
     wrote = False
-    if not dry_run:
-        if new_text != old_text or not lib_path.exists():
-            wrote = write_library(res.library, snap, lib_path)
-        if write_config:
-            write_text_atomic(config_path, config_text)
+    if not dry_run:  # library.bib and a new pathbib.toml as one unit (docs/concurrency.md)
+        sidecars = [(config_path, config_text)] if write_config else []
+        if new_text != old_text or not lib_path.exists() or sidecars:
+            wrote = write_library_unit(res.library, snap, lib_path, sidecars)
 
     if as_json:
         out = rep.to_json() | {

@@ -6,6 +6,7 @@ import typer
 
 from ..errors import ExitCode
 from .base import app, dry_run_option, state
+from .locking import lock_library
 
 
 @app.command("rename-key")
@@ -16,12 +17,15 @@ def rename_key_command(
     dry_run: bool = dry_run_option("Write nothing; list what would change."),
 ) -> int:
     """Rename a citation key on purpose (keys never change on their own); references follow."""
-    from ..bibio import read_library, write_library, write_text_atomic
+    from ..bibio import read_library
     from ..config import rename_survey_key
+    from ..journal import write_library_unit
     from ..keys import rename_key
 
     st = state(ctx)
     settings = st.settings()
+    if not dry_run:
+        lock_library(ctx, settings.library)
     lib, snap = read_library(settings.library)
     new_lib, changes = rename_key(lib, old, new)
     config_text = None
@@ -38,7 +42,7 @@ def rename_key_command(
             typer.echo(f"{'would change' if dry_run else 'changed'} {settings.path}: survey = {new!r}")
     if dry_run:
         return ExitCode.OK
-    write_library(new_lib, snap, settings.library)
-    if config_text is not None and settings.path is not None:
-        write_text_atomic(settings.path, config_text)
+    # the library and pathbib.toml's `survey` key change together (docs/concurrency.md)
+    sidecars = [(settings.path, config_text)] if config_text is not None and settings.path is not None else []
+    write_library_unit(new_lib, snap, settings.library, sidecars)
     return ExitCode.OK

@@ -41,7 +41,7 @@ def month_number(value: str) -> int | None:
     v = value.strip().strip("{}").strip().rstrip(".").lower()
     if not v:
         return None
-    if v.isdigit():
+    if v.isascii() and v.isdigit():  # `²` and `٣` are digits to str.isdigit
         n = int(v)
         return n if 1 <= n <= 12 else None
     if v in _MONTH_NAMES:
@@ -107,7 +107,7 @@ class Resolver:
                 out.append(part[1:-1])
             elif part[0] == '"' and part[-1] == '"' and len(part) > 1:
                 out.append(part[1:-1])
-            elif part.isdigit():
+            elif part.isascii() and part.isdigit():
                 out.append(part)
             else:
                 val = self.string(part)

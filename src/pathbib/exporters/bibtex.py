@@ -30,6 +30,7 @@ import re
 from collections.abc import Iterable
 
 from ..bibio import format_entry
+from ..latex import sanitize
 from ..model import Entry, Field, Library, Preamble
 from ..names import fix_suffix, format_name, is_extended_name, parse_name, parse_name_any, split_authors
 from ._preprint import preprint_server
@@ -380,7 +381,7 @@ def _latex_field(name: str, value: str, words: tuple[str, ...], ascii: bool) -> 
             return Field("month", MONTHS[mo - 1], "")
     if name in VERBATIM_FIELDS:
         return Field(name, value.strip(), "{")
-    v = " ".join(value.split())
+    v = sanitize(" ".join(value.split()))  # only text commands reach a reader's LaTeX build
     if "\\" in v:
         v = _DOTLESS.sub(lambda m: m.group(1) + "{" + (m.group(2) or m.group(3)) + "}", v)
     if name in TITLE_FIELDS:

@@ -108,7 +108,7 @@ def cff_data(library: Library, settings: Settings) -> dict[str, Any]:
     for src, dst in (("volume", "volume"), ("number", "issue"), ("issue", "issue")):
         if f.get(src) and dst not in ref:
             v = plain(f[src])
-            ref[dst] = int(v) if v.isdigit() else v
+            ref[dst] = int(v) if v.isascii() and v.isdigit() else v  # never `٣` -> 3
     pages = plain(f.get("pages", ""))
     if pages:
         m = re.match(r"^\s*(\w+)\s*[-\u2013\u2014]+\s*(\w+)\s*$", pages)
@@ -117,8 +117,8 @@ def cff_data(library: Library, settings: Settings) -> dict[str, Any]:
         else:
             ref["start"] = pages
     date = f.get("date", "").strip()
-    dm = re.match(r"^(\d{4})(?:-(\d{1,2}))?", date)
-    year = dm.group(1) if dm else (re.search(r"\d{4}", plain(f.get("year", ""))) or [None])[0]
+    dm = re.match(r"^([0-9]{4})(?:-([0-9]{1,2}))?", date)
+    year = dm.group(1) if dm else (re.search(r"[0-9]{4}", plain(f.get("year", ""))) or [None])[0]
     month = int(dm.group(2)) if dm and dm.group(2) else month_number(plain(f.get("month", "")))
     if year:
         ref["year"] = int(year)
@@ -164,12 +164,16 @@ def _yaml(value: Any, indent: int) -> list[str]:
     return lines
 
 
+_YAML_UNPRINTABLE = re.compile("[\x7f-\x9f\u2028\u2029\ud800-\udfff\ufffe\uffff]")  # NEL and LS/PS fold as line breaks
+
+
 def _scalar(v: Any) -> str:
     if isinstance(v, bool):
         return "true" if v else "false"
     if isinstance(v, int):
         return str(v)
-    return json.dumps(str(v), ensure_ascii=False)
+    # JSON escapes C0 controls; YAML also forbids DEL, C1 controls, surrogates and U+FFFE/U+FFFF
+    return _YAML_UNPRINTABLE.sub(lambda m: f"\\u{ord(m.group()):04x}", json.dumps(str(v), ensure_ascii=False))
 
 
 def citation_cff(library: Library, settings: Settings) -> str:
@@ -177,10 +181,24 @@ def citation_cff(library: Library, settings: Settings) -> str:
     return "\n".join(_yaml(cff_data(library, settings), 0)) + "\n"
 
 
+def _apa_style() -> Any:
+    """The shipped APA 7 style with the shipped en-US locale (citeproc-py reads locales from a global)."""
+    import citeproc.frontend as frontend
+    from citeproc import CitationStylesStyle
+
+    data = resources.files("pathbib.exporters") / "csl"
+    with resources.as_file(data) as folder:
+        saved = frontend.LOCALES_PATH
+        frontend.LOCALES_PATH = str(folder)
+        try:
+            return CitationStylesStyle(str(folder / "apa.csl"), locale="en-US", validate=False)
+        finally:
+            frontend.LOCALES_PATH = saved
+
+
 def apa_reference(library: Library, settings: Settings, *, html: bool = False) -> str:
     """Render the survey in APA 7 with citeproc-py from its CSL-JSON record."""
-    import citeproc.frontend as frontend
-    from citeproc import Citation, CitationItem, CitationStylesBibliography, CitationStylesStyle, formatter
+    from citeproc import Citation, CitationItem, CitationStylesBibliography, formatter
     from citeproc.source.json import CiteProcJSON
 
     from .csl_json import entry_to_csl
@@ -194,14 +212,7 @@ def apa_reference(library: Library, settings: Settings, *, html: bool = False) -
             item[k] = re.sub(r"</?(?:span|i|b|sup|sub)(?:\s[^>]*)?>", "", v)
     item.pop("citation-key", None)  # not a citeproc-py variable
     item["id"] = item["id"].lower()  # citeproc-py lower-cases keys
-    data = resources.files("pathbib.exporters") / "csl"
-    with resources.as_file(data) as folder:
-        saved = frontend.LOCALES_PATH
-        frontend.LOCALES_PATH = str(folder)
-        try:
-            style = CitationStylesStyle(str(folder / "apa.csl"), locale="en-US", validate=False)
-        finally:
-            frontend.LOCALES_PATH = saved
+    style = _apa_style()
     source = CiteProcJSON([item])
     bib = CitationStylesBibliography(style, source, formatter.html if html else formatter.plain)
     bib.register(Citation([CitationItem(item["id"])]))
@@ -214,22 +225,14 @@ def apa_references(library: Library, keys: list[str]) -> dict[str, str]:
     Each entry is a bibliography of its own, so no "2023a"/"2023b" suffix depends on which
     other papers are listed. citeproc-py takes about 10 ms per entry.
     """
-    import citeproc.frontend as frontend
-    from citeproc import Citation, CitationItem, CitationStylesBibliography, CitationStylesStyle, formatter
+    from citeproc import Citation, CitationItem, CitationStylesBibliography, formatter
     from citeproc.source.json import CiteProcJSON
 
     from .csl_json import entry_to_csl
 
     if not keys:
         return {}
-    data = resources.files("pathbib.exporters") / "csl"
-    with resources.as_file(data) as folder:
-        saved = frontend.LOCALES_PATH
-        frontend.LOCALES_PATH = str(folder)
-        try:
-            style = CitationStylesStyle(str(folder / "apa.csl"), locale="en-US", validate=False)
-        finally:
-            frontend.LOCALES_PATH = saved
+    style = _apa_style()
     resolver = Resolver(library)
     by_key = {e.key: e for e in library.entries}
     out: dict[str, str] = {}

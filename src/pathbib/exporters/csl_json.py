@@ -145,9 +145,9 @@ _TYPE_KEYS = {
     "techreport": "Technical report", "resreport": "Research report", "software": "Computer software",
     "datacd": "CD-ROM", "audiocd": "Audio CD", "patent": "Patent",
 }
-_YEAR = re.compile(r"(?<!\d)\d{4}(?!\d)")
+_YEAR = re.compile(r"(?<!\d)\d{4}(?!\d)", re.ASCII)
 _NOOPSORT = re.compile(r"\\noopsort\s*\{[^{}]*\}")
-_DAY_MONTH = re.compile(r"^\s*(\d{1,2})\W+([A-Za-z]+)\.?\s*$")
+_DAY_MONTH = re.compile(r"^\s*(\d{1,2})\W+([A-Za-z]+)\.?\s*$", re.ASCII)
 _PAGE_DASH = re.compile(r"\s*(?:-{1,3}|\u2013|\u2014|\\textendash\s*|\{\\textendash\}|\\textemdash\s*)\s*")
 _ARXIV_NEW = re.compile(r"^\d{4}\.\d{4,5}(v\d+)?$")
 _LIST_AND = re.compile(r"\s+and\s+")
@@ -169,7 +169,7 @@ def _issued(f: dict[str, str]) -> dict[str, Any] | None:
         return None
     # `{\noopsort{1973b}}1973`: the argument only steers sorting
     y = plain(_NOOPSORT.sub("", year)) if "noopsort" in year else plain(year)
-    if y.isdigit():
+    if y.isascii() and y.isdigit():  # `٢٠٢٠` is not silently 2020
         parts = [int(y)]
     else:
         found = _YEAR.search(y)
@@ -186,7 +186,7 @@ def _issued(f: dict[str, str]) -> dict[str, Any] | None:
             day = m.group(1)
     if mo:
         parts.append(mo)
-        if day.isdigit() and 1 <= int(day) <= 31:
+        if day.isascii() and day.isdigit() and 1 <= int(day) <= 31:
             parts.append(int(day))
     return {"date-parts": [parts]}
 

@@ -16,9 +16,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from importlib import resources
+from pathlib import Path
 from typing import Any
 
 from ..config import Section, Settings, Subsection
+from ..errors import ConfigError
 from ..identity import Work, count_works
 from ..listfields import SlugCounter, entry_sections, github_slug, is_excluded
 from ..model import Entry, Library
@@ -400,8 +402,6 @@ def render_readme(
     The citation block and APA line are made from the survey entry unless given. `timeline`
     is the relative path of the timeline picture shown under the introduction ("" = none).
     """
-    from jinja2 import Environment, StrictUndefined
-
     if survey_entry(library, settings) is None and not settings.survey:
         citation_bibtex, citation_apa = "", ""
     if citation_bibtex is None or citation_apa is None:
@@ -410,17 +410,45 @@ def render_readme(
         if citation_apa is None:
             citation_apa = apa_reference(library, settings)
 
-    env = Environment(
-        autoescape=False,
-        keep_trailing_newline=True,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        undefined=StrictUndefined,
+    ctx = list_context(library, settings, citation_bibtex=citation_bibtex, citation_apa=citation_apa)
+    ctx["timeline"] = timeline
+    text = render_template(template if template is not None else default_template(), ctx,
+                           settings.template_path if template is not None else None)
+    text = re.sub(r"\n{3,}", "\n\n", text)
+    return text.rstrip("\n") + "\n"
+
+
+def render_template(source: str, context: dict[str, Any], path: Path | None = None) -> str:
+    """Render Jinja2 `source` in a sandbox; a template error is a `ConfigError` naming file and line.
+
+    The sandbox refuses attribute access to internals (`lipsum.__globals__`, `__class__`, ...), so a
+    template edited in a pull request cannot run code during `build`.
+    """
+    from jinja2 import StrictUndefined, TemplateError, TemplateSyntaxError
+    from jinja2.sandbox import SandboxedEnvironment
+
+    env = SandboxedEnvironment(
+        autoescape=False, keep_trailing_newline=True, trim_blocks=True, lstrip_blocks=True, undefined=StrictUndefined,
     )
     env.filters["md"] = md_escape
     env.filters["slug"] = github_slug
-    ctx = list_context(library, settings, citation_bibtex=citation_bibtex, citation_apa=citation_apa)
-    ctx["timeline"] = timeline
-    text = env.from_string(template if template is not None else default_template()).render(**ctx)
-    text = re.sub(r"\n{3,}", "\n\n", text)
-    return text.rstrip("\n") + "\n"
+    where = str(path) if path is not None else "the README template"
+    try:
+        return env.from_string(source).render(**context)
+    except TemplateSyntaxError as exc:
+        raise ConfigError(f"template syntax error: {exc.message}", "fix the template, or remove `[list] template` "
+                          "from pathbib.toml to use the shipped one", path=where, line=exc.lineno) from None
+    except (TemplateError, RecursionError, TypeError, ValueError, ArithmeticError, LookupError) as exc:
+        raise ConfigError(f"template error: {exc}", "fix the template (pathbib's variables are listed in "
+                          "docs/build.md), or remove `[list] template`", path=where, line=_template_line(exc)) from None
+
+
+def _template_line(exc: BaseException) -> int | None:
+    """The template line where `exc` was raised (Jinja2 maps template frames to `<template>`)."""
+    import traceback
+
+    line = None
+    for fs in traceback.extract_tb(exc.__traceback__):
+        if fs.filename == "<template>":
+            line = fs.lineno
+    return line

@@ -17,6 +17,12 @@ from .inline import Line, read_inline
 from .records import FrontMatter, Heading, Item, Link
 from .walker import HeadRec, RawItem
 
+# patterns used inside functions, compiled once (not looked up in re's cache per call)
+_PFR1 = re.compile(r"\s*\[[^\]]*\]\(#[^)]*\)\s*")
+_PFR2 = re.compile(r"\(.*\)", re.S)
+_PFR3 = re.compile(r"(?i)\b(review|survey|paper|cite|citing)\b")
+_PFR4 = re.compile(r"^\s+")
+
 __all__ = ["Sections", "build_sections", "front_matter", "placed_items"]
 
 
@@ -99,7 +105,7 @@ def _is_toc(tokens: list[Token], start: int, end: int) -> bool:
 
 
 def _is_return_link(src: str) -> bool:
-    return bool(re.fullmatch(r"\s*\[[^\]]*\]\(#[^)]*\)\s*", src))
+    return bool(_PFR1.fullmatch(src))
 
 
 def _html_only(inline: Token) -> bool:
@@ -159,7 +165,7 @@ def front_matter(secs: Sections, tokens: list[Token], lines: list[str],
         if secs.start <= idx < secs.end:
             if tok.type == "html_block" or _is_toc(tokens, idx, end) or _is_return_link(src):
                 continue
-            if tok.type == "paragraph_open" and re.fullmatch(r"\(.*\)", src.strip(), re.S) and not front.get("order_note"):
+            if tok.type == "paragraph_open" and _PFR2.fullmatch(src.strip()) and not front.get("order_note"):
                 front["order_note"] = src.strip()
                 continue
             if tok.type == "paragraph_open" and _html_only(tokens[idx + 1]):
@@ -214,12 +220,12 @@ def _front_block(front: dict[str, Any], tok: Token, tokens: list[Token], idx: in
             front["badges"].extend(ln.strip() for ln in src.split("\n") if ln.strip())
             return
         text_plain, links = _plain_links(inline)
-        if links and not front.get("review_url") and re.search(r"(?i)\b(review|survey|paper|cite|citing)\b", text_plain):
+        if links and not front.get("review_url") and _PFR3.search(text_plain):
             lk = links[0]
             pre, sep, post = _split_around_link(src, lk)
             if sep:
                 # the suffix keeps its leading space (" :heart:"): it is printed right after the link
-                suffix = re.sub(r"^\s+", " ", post.rstrip()) if post.strip() else ""
+                suffix = _PFR4.sub(" ", post.rstrip()) if post.strip() else ""
                 front.update(review_line=pre.strip(), review_text=lk.text, review_url=lk.url,
                              review_suffix=suffix, review_source=src.strip())
                 return

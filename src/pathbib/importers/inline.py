@@ -60,10 +60,26 @@ def unmark(marked: str, pieces: list[Piece]) -> str:
     return _MARKS.sub(sub, marked)
 
 
+#: A URL that markdown-it's `normalizeLink` returns unchanged: http(s), a lower-case ASCII host name
+#: (labels of 1-63 letters, digits, hyphens), then only characters `mdurl.encode` keeps as they are
+#: (letters, digits, `;/?:@&=+$,-_.!~*'()#`, and `%` followed by two hex digits).
+_PLAIN_URL = re.compile(r"https?://[a-z0-9-]{1,63}(?:\.[a-z0-9-]{1,63})*"
+                        r"(?:/(?:[A-Za-z0-9;/?:@&=+$,\-_.!~*'()#]|%[0-9A-Fa-f]{2})*)?")
+
+
+class _MarkdownIt(MarkdownIt):
+    """markdown-it with a fast path in `normalizeLink` (most links of a paper list need no encoding)."""
+
+    def normalizeLink(self, url: str) -> str:
+        if len(url) < 2000 and _PLAIN_URL.fullmatch(url):
+            return url  # (the general path parses, re-encodes and formats it back to the same string)
+        return super().normalizeLink(url)
+
+
 @lru_cache(maxsize=1)
 def md() -> MarkdownIt:
     """The Markdown parser: CommonMark plus GitHub pipe tables."""
-    return MarkdownIt("commonmark").enable("table")
+    return _MarkdownIt("commonmark").enable("table")
 
 
 class _TagReader(HTMLParser):
@@ -209,10 +225,13 @@ def inline_plain(tok: Token) -> str:
 
 
 _SHORTCODE = re.compile(r":[a-z0-9_+-]+:")
+_PLAIN_START = frozenset("\x01\x02\x03\x04\x05\x06[(\"'*_“")
 
 
 def split_lead(text: str) -> tuple[str, str]:
     """Split leading emoji / symbols / shortcodes off `text`: (lead, rest)."""
+    if not text or (text[0].isalnum() and text[0] < "\U0001f000") or text[0] in _PLAIN_START:
+        return "", text  # (the common case: no lead; none of these characters is skipped below)
     i = 0
     n = len(text)
     while i < n:

@@ -10,9 +10,22 @@ publisher) — the evidence that makes a titled item a paper.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from urllib.parse import urlsplit
 
 from ..identifiers import extract_identifiers
+
+# patterns used inside functions, compiled once (not looked up in re's cache per call)
+
+# patterns used inside functions, compiled once (not looked up in re's cache per call)
+_PLB1 = re.compile(r"[*_`]")
+_PLB2 = re.compile(r":([a-z_]+):")
+_PLB3 = re.compile(r"paper|poster|/virtual/|/media/|\.pdf$")
+_PLB4 = re.compile(r"[\[\]()*_`:!|]")
+_PLB5 = re.compile(r"/badge/([^?]+)")
+_PLB6 = re.compile(r"(?<!-)-(?!-)")
+_PLB7 = re.compile(r"[^\w\s\-]")
+_PLB8 = re.compile(r"\([^)]*\)")
 
 __all__ = ["classify_label", "emoji_kind", "link_kind", "is_scholarly", "is_label_text", "shields_label", "EMOJI_KIND"]
 
@@ -40,9 +53,10 @@ _LABEL_KIND: list[tuple[re.Pattern[str], str]] = [
 ]
 
 
+@lru_cache(maxsize=8192)  # pure, and asked again for the same text per item and per pass
 def classify_label(label: str) -> str | None:
     """Return the kind of a sub-bullet label ("Journal" → "venue"), or None."""
-    lab = " ".join(re.sub(r"[*_`]", "", label).lower().split()).rstrip(":. ")
+    lab = " ".join(_PLB1.sub("", label).lower().split()).rstrip(":. ")
     for pat, kind in _LABEL_KIND:
         if pat.search(lab):
             return kind
@@ -64,7 +78,7 @@ def emoji_kind(lead: str) -> str | None:
     for c in lead:
         if c in EMOJI_KIND:
             return EMOJI_KIND[c]
-    m = re.search(r":([a-z_]+):", lead)
+    m = _PLB2.search(lead)
     if m:
         for words, kind in _SHORTCODE_KIND:
             if m.group(1) in words:
@@ -113,6 +127,7 @@ def _host(url: str) -> str:
     return h.lower().removeprefix("www.")
 
 
+@lru_cache(maxsize=8192)  # pure, and asked again for the same text per item and per pass
 def is_scholarly(url: str) -> bool:
     """True when `url` points at a paper: an identifier, a publisher or proceedings host, or a .pdf."""
     u = url.strip()
@@ -121,7 +136,7 @@ def is_scholarly(url: str) -> bool:
     h = _host(u)
     path = urlsplit(u).path.lower()
     if h in _CONFERENCE_SITES:  # a conference's own site: only its paper / poster pages
-        return bool(re.search(r"paper|poster|/virtual/|/media/|\.pdf$", path))
+        return bool(_PLB3.search(path))
     if any(h == p or h.endswith("." + p) for p in _PUBLISHER_HOSTS):
         return True
     if path.endswith(".pdf") and "github.com" not in h:
@@ -130,7 +145,7 @@ def is_scholarly(url: str) -> bool:
 
 
 def _words(text: str) -> str:
-    t = re.sub(r"[\[\]()*_`:!|]", " ", text.lower())
+    t = _PLB4.sub(" ", text.lower())
     return " ".join(t.split())
 
 
@@ -142,10 +157,10 @@ def _shields_words(src: str) -> str:
     path = urlsplit(src).path
     if "/github/stars/" in path or "/github/forks/" in path:
         return "github stars"
-    m = re.search(r"/badge/([^?]+)", path)
+    m = _PLB5.search(path)
     if not m:
         return ""
-    parts = re.split(r"(?<!-)-(?!-)", m.group(1).rsplit(".", 1)[0])
+    parts = _PLB6.split(m.group(1).rsplit(".", 1)[0])
     return _words(" ".join(parts[:2]).replace("%20", " ").replace("_", " "))
 
 
@@ -165,9 +180,10 @@ def shields_label(src: str) -> str:
     return _shields_words(src)
 
 
+@lru_cache(maxsize=8192)  # pure, and asked again for the same text per item and per pass
 def is_label_text(text: str) -> bool:
     """True when a link text is a label ("[paper]", "Code", "📄 Paper", "Project Page"), not a title."""
-    w = _words(re.sub(r"[^\w\s\-]", " ", re.sub(r"\([^)]*\)", " ", text))).split()
+    w = _words(_PLB7.sub(" ", _PLB8.sub(" ", text))).split()
     return not w or (len(w) <= 4 and all(x in _LABEL_WORDS for x in w))
 
 
@@ -195,6 +211,7 @@ def _kind_by_target(url: str) -> str:
     return "link"
 
 
+@lru_cache(maxsize=8192)  # pure, and asked again for the same text per item and per pass
 def link_kind(text: str, url: str, alt: str = "", src: str = "") -> str:
     """Classify one link by its text / badge (alt text, shields label), then by its target."""
     for label in (text, alt, _shields_words(src)):

@@ -126,6 +126,10 @@ def decode_readme(data: bytes, path: str = "<input>") -> str:
             "pass the awesome-list README (a Markdown text file)",
             path=path,
         )
+    if b"\x00" in data:  # a NUL past the sample: still not Markdown
+        line = data.count(b"\n", 0, data.index(b"\x00")) + 1
+        raise InputError(f"contains a NUL byte at line {line}: not a Markdown text file",
+                         "remove the NUL bytes, or pass the right file", path=path, line=line)
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:

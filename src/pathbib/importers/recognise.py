@@ -17,10 +17,38 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from .inline import EM, LINK, STRONG, Line, Piece, split_lead, unmark
 from .labels import classify_label, emoji_kind, is_label_text, is_scholarly, link_kind, shields_label
 from .records import Link, SubField
+
+# patterns used inside functions, compiled once (markers: \x01…\x02 strong, \x03…\x04 emphasis, \x05N\x06 link N; see inline.py)
+_ET_AL_WORD = re.compile(r"\bet\.? al\b")
+_EMPTY_LINK = re.compile(r"\[+[^\]]*\]+\(\s*\)?")
+_LEAD_PREPOSITION = re.compile(r"^(in|at|on)(\s+|$)")
+_PAREN_YEAR = re.compile(r"\(\s*((?:19|20)\d\d)\s*\)")
+_ET_AL = re.compile(r"\bet\.? al\.?")
+_PARENTHESISED = re.compile(r"\([^()]*\)")
+_LINK_REF = re.compile(r"\x05(\d+)\x06")
+_LINK_REF_ANY = re.compile(r"\x05\d+\x06")
+_SEPARATORS = re.compile(r"[\s·•|/,]*")
+_LABEL_PREFIX = re.compile(r"[\x01\x03]?[^\x05:]{1,40}[\x02\x04]?\s*:")
+_BULLET = re.compile(r"^\s*[-*+]\s+")
+_BARE_URL = re.compile(r"https?://\S+")
+_STRONG_SPAN = re.compile(r"\x01(.*?)\x02", re.S)
+_COLON = re.compile(r"\s*:")
+_LINK_REF_SPACED = re.compile(r"\s*\x05(\d+)\x06\s*")
+_COLON_QUOTED = re.compile(r"\s*:?\s*[\"“](.+?)[\"”]")
+_QUOTED = re.compile(r"\s*[\"“](.+?)[\"”]")
+_STRONG_OPEN = re.compile(r"\x01")
+_STRONG_LABEL = re.compile(r"\x01[^\x02]*\x02\s*:")
+_PAREN_YEAR_END = re.compile(r"\(\s*((?:19|20)\d\d)\s*\)\.?$")
+_LINK_REF_LEAD = re.compile(r"\s*\x05(\d+)\x06")
+_TRAILING_COLON = re.compile(r":\s*$")
+_NAME_SEPARATORS = re.compile(r",|;| and | & ")
+_LAST_COMMA_PART = re.compile(r",\s*([^,]{2,30})$")
+_INITIALS_AUTHORS = re.compile(r",\s*((?:[A-Z]\.\s?)+[A-Z][\w'’-]+(?:(?:,| and | & )\s*(?:[A-Z]\.\s?)+[A-Z][\w'’-]+)*\.?)$")
 
 __all__ = ["Head", "link_field", "read_head", "read_field_line", "meta_fields", "is_paper", "venue_like", "find_year"]
 
@@ -49,6 +77,7 @@ _QUOTE = re.compile(r"[\"“”](?:\x01)?([^\"“”\x01\x02]{6,}?)(?:\x02)?[.,]
 _LABELLED = re.compile(r"^([^:\[\]()\x05]{1,40}?)\s*:\s*(?!//)(.*)$", re.S)
 
 
+@lru_cache(maxsize=8192)  # pure, and asked again for the same text per item and per pass
 def find_year(text: str) -> str:
     """A four-digit year in `text`, else one written `'24` / `24'` (→ "2024"), else ""."""
     m = _YEAR.search(text)
@@ -61,16 +90,18 @@ def find_year(text: str) -> str:
     return ""
 
 
+@lru_cache(maxsize=8192)  # pure, and asked again for the same text per item and per pass
 def venue_like(text: str) -> bool:
     """True when `text` names a venue (a conference or journal acronym or word)."""
     return bool(_VENUE.search(text) or _VENUE_WORDS.search(text))
 
 
+@lru_cache(maxsize=8192)  # pure, and asked again for the same text per item and per pass
 def _names_like(text: str) -> bool:
     t = text.strip(" .,;")
     if not t or any(c.isdigit() for c in t) or len(t) > 600:
         return False
-    if re.search(r"\bet\.? al\b", t):
+    if _ET_AL_WORD.search(t):
         return True
     return bool(_NAMES.match(t)) and len(t.split()) >= 2
 
@@ -101,17 +132,17 @@ def _text_fields(text: str, line: int, em: bool = False, strong: bool = False) -
         u = url.rstrip(").,;")
         out.append(SubField(link_kind("", u), "", "", (Link("", u),), line))
         t = t.replace(url, " ")
-    t = re.sub(r"\[+[^\]]*\]+\(\s*\)?", " ", t)  # what is left of a link whose URL was bare text
-    t = re.sub(r"^(in|at|on)(\s+|$)", "", " ".join(t.split()).strip(" ,;|/-–—[]·•").lstrip("."))
+    t = _EMPTY_LINK.sub(" ", t)  # what is left of a link whose URL was bare text
+    t = _LEAD_PREPOSITION.sub("", " ".join(t.split()).strip(" ,;|/-–—[]·•").lstrip("."))
     if not t.strip(" ."):
         return out
     if _DATE.match(t):
         return [*out, SubField("date", "", t.strip("() ."), (), line)]
-    m = re.search(r"\(\s*((?:19|20)\d\d)\s*\)", t)
+    m = _PAREN_YEAR.search(t)
     if m and not venue_like(t):
         out.append(SubField("year", "", m.group(1), (), line))
         t = (t[: m.start()] + " " + t[m.end():]).strip(" ,;")
-    m = re.search(r"\bet\.? al\.?", t)
+    m = _ET_AL.search(t)
     if m and not strong:
         out.append(SubField("authors", "", t[: m.end()].strip(" ,"), (), line))  # keeps "et al."
         t = t[m.end():]
@@ -125,7 +156,7 @@ def _text_fields(text: str, line: int, em: bool = False, strong: bool = False) -
         if who and venue_like(where) and not venue_like(who) and _names_like(who):  # "A and B, Arxiv 2021"
             out.append(SubField("authors", "", who.strip(), (), line))
             t = where.strip()
-        out.append(SubField("venue", "", t[1:-1] if re.fullmatch(r"\([^()]*\)", t) else t, (), line))
+        out.append(SubField("venue", "", t[1:-1] if _PARENTHESISED.fullmatch(t) else t, (), line))
     elif _names_like(t) or _ONE_NAME.fullmatch(t) or (em and _EM_NAME.fullmatch(t)):
         out.append(SubField("authors", "", t, (), line))  # "A, B and C"; "R. Girshick"; "*Calvin Luo*"
     elif _YEAR.fullmatch(t.strip("() ")):
@@ -153,10 +184,10 @@ def meta_fields(marked: str, pieces: list[Piece], line: int) -> list[SubField]:
                 out.append(link_field(p, line))
         else:
             inner = m.group(2) if m.group(2) is not None else m.group(3)
-            for lm in re.finditer(r"\x05(\d+)\x06", inner):
+            for lm in _LINK_REF.finditer(inner):
                 if pieces[int(lm.group(1))].url or pieces[int(lm.group(1))].src:
                     out.append(link_field(pieces[int(lm.group(1))], line))
-            inner_text = re.sub(r"\x05\d+\x06", " ", inner)
+            inner_text = _LINK_REF_ANY.sub(" ", inner)
             out.extend(_text_fields(unmark(inner_text, pieces), line, em=m.group(3) is not None,
                                     strong=m.group(2) is not None))
     out.extend(_text_fields(unmark(marked[pos:], pieces), line))
@@ -180,7 +211,7 @@ def _labelled(ln: Line) -> SubField | None:
     if kind is None and not label and links:
         kinds = {classify_label(lk.text) for lk in links}  # "[GitHub](…)": the link text is the label
         if len(kinds) == 1 and None not in kinds and (
-                len(links) == 1 or re.fullmatch(r"[\s·•|/,]*", re.sub(r"\x05\d+\x06", "", split_lead(ln.marked)[1]))):
+                len(links) == 1 or _SEPARATORS.fullmatch(_LINK_REF_ANY.sub("", split_lead(ln.marked)[1]))):
             kind = kinds.pop()
         elif len(links) > 1:
             return None  # "[📄 Paper](…) | [💻 Code](…)": each link is classified on its own
@@ -206,7 +237,7 @@ def _labelled(ln: Line) -> SubField | None:
 
 def _unknown_label(label: str, value: str, links: list[Link], ln: Line) -> SubField | None:
     """`Comment: text`, `Homeoage: url` — a label pathbib does not know, written at the line's start."""
-    if not label or not value or not re.match(r"[\x01\x03]?[^\x05:]{1,40}[\x02\x04]?\s*:", split_lead(ln.marked)[1]):
+    if not label or not value or not _LABEL_PREFIX.match(split_lead(ln.marked)[1]):
         return None
     if not links:
         links = [Link("", u.rstrip(").,")) for u in _URL.findall(value)]
@@ -217,7 +248,7 @@ def _unknown_label(label: str, value: str, links: list[Link], ln: Line) -> SubFi
 
 def read_field_line(ln: Line) -> list[SubField]:
     """One sub-bullet / continuation line / body paragraph line → its fields."""
-    marked = re.sub(r"^\s*[-*+]\s+", "", ln.marked)
+    marked = _BULLET.sub("", ln.marked)
     if not marked.strip():
         return []
     sf = _labelled(Line(marked, ln.line, ln.pieces))
@@ -249,45 +280,48 @@ def _prefix(s: str, pieces: list[Piece], head: Head, line: int) -> str:
     return s
 
 
+# one alternation: its leftmost match is the earliest match of any of the cut points
+_CUT = re.compile("|".join((
+    r"\x05", r"\x03", r",\s+in\s+", r"\s\|\s", r"\s-\s\x03", r"\s\((?:19|20)\d\d\)",
+    r"\s\[{1,2}[^\]\x05]{0,40}\]{1,2}\(", r"https?://")))  # (a link left unclosed; a bare URL)
+
+
 def _cut_title(s: str) -> tuple[str, str]:
     """Split plain-text title from the rest: at the first link, emphasis, `, in ` or ` | `."""
-    cut = len(s)
-    for pat in (r"\x05", r"\x03", r",\s+in\s+", r"\s\|\s", r"\s-\s\x03", r"\s\((?:19|20)\d\d\)",
-                r"\s\[{1,2}[^\]\x05]{0,40}\]{1,2}\(", r"https?://"):  # (a link left unclosed; a bare URL)
-        m = re.search(pat, s)
-        if m and m.start() < cut:
-            cut = m.start()
+    m = _CUT.search(s)
+    cut = m.start() if m else len(s)
     return s[:cut], s[cut:]
 
 
+@lru_cache(maxsize=8192)  # pure, and asked again for the same text per item and per pass
 def _title_ok(title: str) -> bool:
     t = title.strip()
     return any(c.isalpha() for c in t) and not is_label_text(t) and \
-        not re.fullmatch(r"https?://\S+", t)
+        not _BARE_URL.fullmatch(t)
 
 
 def _bold_head(s: str, pieces: list[Piece], head: Head, line: int) -> str | None:
     """Title from a leading bold run; returns the rest of the line, or None when it is not a title."""
-    m = re.match(r"\x01(.*?)\x02", s, re.S)
+    m = _STRONG_SPAN.match(s)
     if m is None:
         return None
     inner, after = m.group(1), s[m.end():]
     plain = " ".join(unmark(inner, pieces).split())
-    if (re.match(r"\s*:", after) and classify_label(plain)) or _DATE.match(plain):
+    if (_COLON.match(after) and classify_label(plain)) or _DATE.match(plain):
         return None  # a labelled line (`**Authors**: …`) or a dated news line (`**March 30, 2024**: …`)
-    only_link = re.fullmatch(r"\s*\x05(\d+)\x06\s*", inner)
+    only_link = _LINK_REF_SPACED.fullmatch(inner)
     if only_link:
         p = pieces[int(only_link.group(1))]
         head.title, head.shape = p.text, "bold linked title"
         head.title_links.append(Link(p.text, p.url))
         return after
-    q = re.match(r"\s*:?\s*[\"“](.+?)[\"”]", after)
+    q = _COLON_QUOTED.match(after)
     if q:  # `**Abbr**: "Title"` or `**Abbr** "Title"`
         head.title, head.title_note, head.shape = unmark(q.group(1), pieces).strip(" ,."), plain, "abbr + quoted title"
         return after[q.end():]
-    if re.match(r"\s*:", after):
+    if _COLON.match(after):
         a2 = after.lstrip(" :")
-        q = re.match(r"\s*[\"“](.+?)[\"”]", a2)
+        q = _QUOTED.match(a2)
         if q:
             head.title, head.title_note, head.shape = unmark(q.group(1), pieces).strip(" ,."), plain, "abbr + quoted title"
             return a2[q.end():]
@@ -314,12 +348,12 @@ def _head_line(ln: Line, head: Head) -> str | None:
         s = rest
     if head.title:
         return rest
-    if re.match(r"\x01", s) and rest is None and re.match(r"\x01[^\x02]*\x02\s*:", s):
+    if _STRONG_OPEN.match(s) and rest is None and _STRONG_LABEL.match(s):
         return None
     q = _QUOTE.search(s)
     if q and len(unmark(q.group(1), pieces).split()) >= 2 and "\x05" not in s[: q.start()]:
         before = unmark(s[: q.start()], pieces).strip(" ,")
-        y = re.search(r"\(\s*((?:19|20)\d\d)\s*\)\.?$", before)
+        y = _PAREN_YEAR_END.search(before)
         if y:  # "Authors (2015). "Title""
             head.fields.append(SubField("year", "", y.group(1), (), ln.line))
             before = before[: y.start()].strip(" ,")
@@ -327,7 +361,7 @@ def _head_line(ln: Line, head: Head) -> str | None:
             head.fields.append(SubField("authors", "", before, (), ln.line))
         head.title, head.shape = unmark(q.group(1), pieces).strip(" ,.\x01\x02"), "quoted title"
         return s[q.end():]
-    m = re.match(r"\s*\x05(\d+)\x06", s)
+    m = _LINK_REF_LEAD.match(s)
     if m:
         p = pieces[int(m.group(1))]
         if p.url and _title_ok(p.text):
@@ -338,15 +372,15 @@ def _head_line(ln: Line, head: Head) -> str | None:
     text, rest = _cut_title(s)
     title = " ".join(unmark(text, pieces).split()).strip(" ,;:|-–[(")
     lm = _LABELLED.match(title)
-    if (lm and classify_label(lm.group(1))) or re.search(r":\s*$", unmark(text, pieces)):
+    if (lm and classify_label(lm.group(1))) or _TRAILING_COLON.search(unmark(text, pieces)):
         return None
-    if _names_like(title) and (len(re.findall(r",|;| and | & ", title)) >= 3 or re.search(r"\bet\.? al\b", title)):
+    if _names_like(title) and (len(_NAME_SEPARATORS.findall(title)) >= 3 or _ET_AL_WORD.search(title)):
         return None  # an author line ("A. One, B. Two, C. Three. *CVPR 2019*"), not a title
-    m = re.search(r",\s*([^,]{2,30})$", title)
+    m = _LAST_COMMA_PART.search(title)
     if m and venue_like(m.group(1)) and find_year(m.group(1)):  # "Title, AISTATS'21"
         head.fields.append(SubField("venue", "", m.group(1).strip(), (), ln.line))
         title = title[: m.start()]
-    m = re.search(r",\s*((?:[A-Z]\.\s?)+[A-Z][\w'’-]+(?:(?:,| and | & )\s*(?:[A-Z]\.\s?)+[A-Z][\w'’-]+)*\.?)$", title)
+    m = _INITIALS_AUTHORS.search(title)
     if m:  # "Title, M. Luong and C. Manning": the authors, written with initials
         head.fields.append(SubField("authors", "", m.group(1).strip(), (), ln.line))
         title = title[: m.start()]
@@ -357,7 +391,7 @@ def _head_line(ln: Line, head: Head) -> str | None:
 def read_head(lines: list[Line]) -> Head | None:
     """Recognise the title line of a candidate; later lines become fields. None: no title here."""
     k = 0
-    while k < len(lines) and not unmark(re.sub(r"\x05\d+\x06", "", lines[k].marked), []).strip() and \
+    while k < len(lines) and not unmark(_LINK_REF_ANY.sub("", lines[k].marked), []).strip() and \
             all(p.src for p in lines[k].pieces):
         k += 1  # lines of badges only (a table cell's star badge, then `<br>`, then the title)
     if k == len(lines):

@@ -23,6 +23,12 @@ from .labels import is_label_text, is_scholarly
 from .recognise import Head, find_year, is_paper, link_field, read_field_line, read_head, venue_like
 from .records import Link, SubField
 
+# patterns used inside functions, compiled once (not looked up in re's cache per call)
+_PWK1 = re.compile(r"(#{1,6})([^#\s].*)")
+_PWK2 = re.compile(r"\x05\d+\x06")
+_PWK3 = re.compile(r"(?<!\d)(19|20)\d\d(?!\d)")
+_PWK4 = re.compile(r"\d{4}\D+\d")
+
 __all__ = ["Walk", "RawItem", "HeadRec", "block_ends"]
 
 #: (token index, level, title, line); level is 2 × the Markdown level, +1 for a sub-section written at its
@@ -123,7 +129,25 @@ class Walk:
         self.pending: _Pending | None = None
         self.html = HtmlReader()
         self.header: list[str] = []
+        # memos (nested lists are looked at by the parent item and again when walked themselves):
+        self._inline: dict[int, list[Line]] = {}  # token index → its lines
+        self._first_paper: dict[int, bool] = {}  # token index → its first line is a paper on its own
+        self._fields: dict[int, tuple[Line, list[SubField]]] = {}  # id(line) → (line kept alive, its fields)
         self.run()
+
+    def lines_of(self, k: int) -> list[Line]:
+        """`read_inline(tokens[k])`, read once (the lists returned are not mutated by the walker)."""
+        got = self._inline.get(k)
+        if got is None:
+            got = self._inline[k] = read_inline(self.tokens[k])
+        return got
+
+    def fields_of(self, ln: Line) -> list[SubField]:
+        """`read_field_line(ln)`, read once per line object."""
+        got = self._fields.get(id(ln))
+        if got is None or got[0] is not ln:
+            got = self._fields[id(ln)] = (ln, read_field_line(ln))
+        return got[1]
 
     # ------------------------------------------------------------------ driver
     def run(self) -> None:
@@ -223,7 +247,7 @@ class Walk:
     # ------------------------------------------------------------------ paragraphs
     def paragraph(self, i: int, t: Token, end: int) -> None:
         inline = self.tokens[i + 1]
-        m = re.fullmatch(r"(#{1,6})([^#\s].*)", inline.content.strip())
+        m = _PWK1.fullmatch(inline.content.strip())
         if m and "\n" not in inline.content.strip():  # "#2 Deep Learning Method": a heading without its space
             self.heading(i, len(m.group(1)), read_inline(inline), (t.map[0] + 1) if t.map else 0)
             self.headings[-1] = (i, self.headings[-1][1], " ".join(m.group(2).split()).rstrip(":"), self.headings[-1][3])
@@ -313,7 +337,7 @@ class Walk:
             shape = "table-of-contents link"
         elif head is not None:
             shape = "no scholarly link, venue or year"
-        elif pieces and not unmark(re.sub(r"\x05\d+\x06", "", "".join(ln.marked for ln in lines)), []).strip():
+        elif pieces and not unmark(_PWK2.sub("", "".join(ln.marked for ln in lines)), []).strip():
             shape = "links or badges only"
         else:
             shape = "labelled line" if ":" in plain[:40] else "no title"
@@ -340,7 +364,7 @@ class Walk:
                 if len(title.split()) <= 6:
                     if venue_like(title):
                         f = SubField("venue", "section", title, (), rec[3])
-                    elif find_year(title) and re.search(r"(?<!\d)(19|20)\d\d(?!\d)", title):
+                    elif find_year(title) and _PWK3.search(title):
                         f = SubField("year", "section", find_year(title), (), rec[3])
                 self.context_cache[rec] = f
             if f is not None:
@@ -378,15 +402,15 @@ class Walk:
             k = j + 1
             head_lines: list[Line] = []
             if k < li_end and tokens[k].type == "paragraph_open":
-                head_lines = read_inline(tokens[k + 1])
+                head_lines = self.lines_of(k + 1)
                 k = self.ends[k]
             body, sub_lists = self.item_body(k, li_end - 1)
             all_lines.extend(head_lines)
             all_lines.extend(ln for _s, _e, lines in sub_lists for ln in lines)
             link_bearing = any(p.url and not p.url.startswith("#") for ln in head_lines for p in ln.pieces)
             self.list_indices.add(j)
-            fields = [f for ln in body for f in read_field_line(ln)]
-            sub_fields = [f for _s, _e, lines in sub_lists for ln in lines for f in read_field_line(ln)]
+            fields = [f for ln in body for f in self.fields_of(ln)]
+            sub_fields = [f for _s, _e, lines in sub_lists for ln in lines for f in self.fields_of(ln)]
             number = (li.info or "") if ordered else ""
             own = read_head(head_lines) if head_lines else None
             taken = False
@@ -408,8 +432,11 @@ class Walk:
         for x in range(start, end):
             t = self.tokens[x]
             if t.type == "inline" and self.tokens[x - 1].type == "paragraph_open":
-                h = read_head(read_inline(t)[:1])
-                if h is not None and is_paper(h.title, h.fields, h.title_links):
+                known = self._first_paper.get(x)
+                if known is None:
+                    h = read_head(self.lines_of(x)[:1])
+                    known = self._first_paper[x] = h is not None and is_paper(h.title, h.fields, h.title_links)
+                if known:
                     return True
         return False
 
@@ -422,10 +449,10 @@ class Walk:
             t = tokens[k]
             e = self.ends[k]
             if t.type == "paragraph_open":
-                body.extend(read_inline(tokens[k + 1]))
+                body.extend(self.lines_of(k + 1))
             elif t.type in ("bullet_list_open", "ordered_list_open"):
                 subs.append((k, e, [ln for x in range(k, e) if tokens[x].type == "inline"
-                                    for ln in read_inline(tokens[x])]))
+                                    for ln in self.lines_of(x)]))
             elif t.type in ("code_block", "fence"):
                 # over-indented sub-bullets become a code block: read them as Markdown
                 off = (t.map[0] + (1 if t.type == "fence" else 0)) if t.map else 0
@@ -476,14 +503,14 @@ class Walk:
             role = roles.get(k, "")
             label = header[k] if k < len(header) else ""
             for ln in cell:
-                text = " ".join(unmark(re.sub(r"\x05\d+\x06", " ", ln.marked), ln.pieces).split()).strip(" -/|")
+                text = " ".join(unmark(_PWK2.sub(" ", ln.marked), ln.pieces).split()).strip(" -/|")
                 body.extend(link_field(p, ln.line) for p in ln.pieces if p.url or p.src)
                 if not text:
                     continue
                 if role == "venue" and (venue_like(text) or find_year(text)):
                     body.append(SubField("venue", label, text, (), ln.line))
                 elif role == "date":
-                    body.append(SubField("date" if re.search(r"\d{4}\D+\d", text) else "year", label, text, (),
+                    body.append(SubField("date" if _PWK4.search(text) else "year", label, text, (),
                                          ln.line))
                 else:
                     body.append(SubField("note", label, text, (), ln.line))

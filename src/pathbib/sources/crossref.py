@@ -57,6 +57,7 @@ FIELD_MAP: dict[str, tuple[str, ...]] = {
     "publisher": ("publisher",),
     "url": ("resource.primary.URL",),  # the landing page; `URL` is the DOI resolver's
 }
+_ASCII_DIGITS = re.compile(r"[0-9]+")
 _RESOLVER = re.compile(r"^https?://(dx\.)?doi\.org/", re.I)
 
 # Publication dates, in the order they are preferred. A record that gives a volume, issue or
@@ -105,8 +106,8 @@ def _iso(item: dict[str, Any], key: str) -> str:
         return ""
     p: list[int] = []
     for x in parts[0][:3]:
-        if isinstance(x, bool) or not isinstance(x, (int, str)) or not str(x).strip().isdigit():
-            break
+        if isinstance(x, bool) or not isinstance(x, (int, str)) or not _ASCII_DIGITS.fullmatch(str(x).strip()):
+            break  # `²` and `٣` are digits to str.isdigit, not years
         p.append(int(x))
     if not p or not 1000 <= p[0] <= 2999:
         return ""
@@ -229,7 +230,8 @@ def _relations(item: dict[str, Any]) -> tuple[tuple[str, str, str], ...]:
     out: list[tuple[str, str, str]] = []
     if isinstance(rel, dict):
         for name in RELATIONS:
-            for r in rel.get(name) or ():
+            got = rel.get(name) or ()
+            for r in got if isinstance(got, list) else ():
                 if isinstance(r, dict) and r.get("id"):
                     idt = str(r.get("id-type", "")).lower()
                     rid = str(r["id"]).strip()
@@ -250,6 +252,15 @@ def _titles(item: dict[str, Any]) -> tuple[str, tuple[str, ...], str]:
         alt = (title, *alt)
         title = join_subtitle(title, subtitle)
     return title, alt, latex
+
+
+def _parse_or_fail(item: dict[str, Any]) -> Record:
+    """`parse_work`, with a record pathbib cannot read reported as a bad response (not a traceback)."""
+    try:
+        return parse_work(item)
+    except (ValueError, TypeError, AttributeError, KeyError, RecursionError) as exc:
+        raise BadResponse(f"Crossref answered a work pathbib cannot read ({type(exc).__name__}: {exc})",
+                          "the entry is left as it is; report the DOI if this persists") from None
 
 
 def parse_work(item: dict[str, Any]) -> Record:
@@ -336,10 +347,17 @@ def parse_response(body: bytes | str | dict[str, Any], status: int = 200) -> lis
         raise BadResponse(f"Crossref rejected the request: {detail}", "report this as a pathbib bug")
     msg = data.get("message")
     if mtype == "work" and isinstance(msg, dict):
-        return [parse_work(msg)]
+        return [_parse_or_fail(msg)]
     if mtype == "work-list":
         items = msg.get("items", []) if isinstance(msg, dict) else []
-        return [parse_work(i) for i in items if isinstance(i, dict) and i.get("DOI")]
+        out = []
+        for i in items if isinstance(items, list) else ():
+            if isinstance(i, dict) and i.get("DOI"):
+                try:
+                    out.append(parse_work(i))
+                except (ValueError, TypeError, AttributeError, KeyError, RecursionError):
+                    continue  # one unreadable work of a list is left out; the others are used
+        return out
     if "DOI" in data and "type" in data and mtype is None:  # content-negotiated CSL-JSON
         return [parse_csl_item(data, source=SOURCE)]
     raise BadResponse(f"unsupported Crossref message-type {mtype!r}", "pathbib reads work and work-list messages")

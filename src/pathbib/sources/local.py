@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -69,8 +69,13 @@ def _s(v: Any) -> str:
 def _csl_date(v: Any) -> tuple[str, str]:
     if isinstance(v, dict):
         parts = v.get("date-parts")
-        if parts and parts[0] and parts[0][0] not in (None, ""):
-            p = [int(x) for x in parts[0] if x not in (None, "")]
+        p: list[int] = []
+        if isinstance(parts, list) and parts and isinstance(parts[0], list):
+            for x in parts[0][:3]:  # numbers or digit strings only; a bad part ends the date
+                if isinstance(x, bool) or not isinstance(x, (int, str)) or not re.fullmatch(r"[0-9]+", str(x).strip()):
+                    break
+                p.append(int(x))
+        if p and 1 <= p[0] <= 9999 and all(1 <= x <= 31 for x in p[1:]) and (len(p) < 2 or p[1] <= 12):
             return str(p[0]), "-".join([f"{p[0]:04d}", *[f"{x:02d}" for x in p[1:3]]])
         raw = _s(v.get("raw") or v.get("literal"))
         m = re.match(r"(\d{4})", raw)
@@ -152,14 +157,27 @@ def parse_csl_item(item: dict[str, Any], source: str = "file") -> Record:
     )
 
 
-def parse_csl(data: Any, source: str = "file") -> list[Record]:
-    """Convert a CSL-JSON document (a list of items, or {"items": [...]}) to records."""
+def parse_csl(data: Any, source: str = "file", warn: Callable[[str], None] = lambda message: None) -> list[Record]:
+    """Convert a CSL-JSON document (a list of items, or {"items": [...]}) to records.
+
+    An item that cannot be read is left out with a warning naming it: one bad record never
+    ends the run.
+    """
     items = data.get("items") if isinstance(data, dict) and "items" in data else data
     if isinstance(items, dict):
         items = [items]
     if not isinstance(items, list):
         raise InputError("is not CSL-JSON (expected a list of items)", "export CSL-JSON from your reference manager")
-    return [parse_csl_item(i, source) for i in items if isinstance(i, dict)]
+    out = []
+    for n, i in enumerate(items, 1):
+        if not isinstance(i, dict):
+            warn(f"warning: {source}: item {n} is not a JSON object; left out")
+            continue
+        try:
+            out.append(parse_csl_item(i, source))
+        except (ValueError, TypeError, AttributeError, KeyError, RecursionError) as exc:
+            warn(f"warning: {source}: item {n} ({_s(i.get('id'))[:40] or 'no id'}) cannot be read ({exc}); left out")
+    return out
 
 
 def parse_bibtex(text: str, source: str = "file") -> list[Record]:
@@ -198,7 +216,7 @@ def parse_bibtex(text: str, source: str = "file") -> list[Record]:
     return out
 
 
-def read_local(path: str | Path) -> list[Record]:
+def read_local(path: str | Path, warn: Callable[[str], None] = lambda message: None) -> list[Record]:
     """Read a CSL-JSON (.json) or BibTeX (.bib) metadata file."""
     p = Path(path)
     try:
@@ -212,7 +230,9 @@ def read_local(path: str | Path) -> list[Record]:
         data = json.loads(text)
     except ValueError as exc:
         raise InputError(f"is not valid JSON: {exc}", "give a CSL-JSON or BibTeX file", path=str(p)) from None
-    return parse_csl(data, source)
+    except RecursionError:
+        raise InputError("is nested too deeply to be CSL-JSON", "give a CSL-JSON or BibTeX file", path=str(p)) from None
+    return parse_csl(data, source, warn)
 
 
 @dataclass

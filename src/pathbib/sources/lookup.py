@@ -326,6 +326,7 @@ def open_session(
     sleep: Callable[[float], None],
     rng: Random | None = None,
     progress: Callable[[int], None] = lambda n: None,
+    warn: Callable[[str], None] = lambda message: None,
 ) -> Session:
     """Build the lookup for `sources` ("crossref", "arxiv", "file:PATH") from EnrichSettings."""
     import random
@@ -338,7 +339,7 @@ def open_session(
     net = set()
     for s in sources:
         if s.startswith("file:"):
-            files.append(FileLookup(LocalIndex(read_local(s[5:]))))
+            files.append(FileLookup(LocalIndex(read_local(s[5:], warn))))
         elif s in ("crossref", "arxiv"):
             net.add(s)
         else:
@@ -348,7 +349,7 @@ def open_session(
     parts: list[Lookup] = list(files)
     if net:
         rng = rng or random.Random()
-        cache = Cache(cache_path, max_age_days=settings.cache_days, now=wall, refresh=refresh)
+        cache = Cache(cache_path, max_age_days=settings.cache_days, now=wall, refresh=refresh, warn=warn)
         def policy(interval: float) -> Policy:
             return Policy(interval=interval, timeout=settings.timeout, retries=settings.retries,
                           backoff=settings.backoff, breaker_threshold=settings.breaker_threshold)

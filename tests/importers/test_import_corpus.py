@@ -8,7 +8,7 @@ more than 3% — so junk is caught too. A hand-checked sample of 30 papers per l
 (tests/data/import_samples/<list>.json: title + paper link, checked against the source lines)
 must come out with exactly those titles and links.
 
-Run `pytest tests/test_import_corpus.py -s` to see the table (list, expected, imported, skipped, s).
+Run `pytest tests/importers/test_import_corpus.py -s` to see the table (list, expected, imported, skipped, s).
 """
 
 from __future__ import annotations

@@ -7,7 +7,7 @@ the bibliographic facts and the style's known format: the authorless article, an
 medRxiv preprint, the conference paper with a track number, a particle (van Eck), and an
 authored entry with a name suffix, math, italics, biblatex quotes and \\hyph.
 The only warning allowed is plainnat's "empty author" for the article whose authors are
-unknown (see test_latex_compile._missing_author_warnings). Needs pdflatex, bibtex, biber and
+unknown (see support.latexkit._missing_author_warnings). Needs pdflatex, bibtex, biber and
 pdftotext (poppler-utils).
 """
 
@@ -24,7 +24,7 @@ import pytest
 from conftest import ROOT
 from pathbib.bibio import parse
 from pathbib.exporters.bibtex import export_bibtex
-from test_latex_compile import _latex_problems, _missing_author_warnings, _run, _tools_or_skip
+from support.latexkit import _latex_problems, _missing_author_warnings, _run, _tools_or_skip
 
 pytestmark = [pytest.mark.latex, pytest.mark.slow]
 
