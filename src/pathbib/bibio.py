@@ -28,7 +28,7 @@ from pathlib import Path
 
 from .bibrender import CANONICAL_FIELD_ORDER, format_entry, render
 from .errors import ConcurrentModificationError, EncodingError, InputError
-from .model import Block, Comment, Delim, Entry, FailedBlock, Field, Library, Preamble, StringDef
+from .model import Block, Comment, Delim, Entry, FailedBlock, Field, Library, Preamble, StringDef, make_field
 
 __all__ = [
     "parse",
@@ -183,11 +183,11 @@ def _parse_entry(
                 else:
                     seen[name] = sm.start(1)
                 if braced is not None:
-                    fields.append(Field(name, braced, "{"))
+                    fields.append(make_field(name, braced, "{"))
                 elif quoted is not None:
-                    fields.append(Field(name, quoted, '"'))
+                    fields.append(make_field(name, quoted, '"'))
                 else:
-                    fields.append(Field(name, bare, ""))
+                    fields.append(make_field(name, bare, ""))
                 pos = sm.end()
                 if sep == ",":
                     continue

@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from ..latex import RichPiece, latex_to_csl_pieces
+from ..latex import RichPiece, latex_to_csl_pieces, needs_decoding
 
 __all__ = ["csl_title", "is_title_case", "ENGLISH"]
 
@@ -81,6 +81,17 @@ def is_title_case(pieces: list[RichPiece], words: frozenset[str] = frozenset()) 
             caps += c
             total += c + low
         first = False
+    return total >= 2 and caps * 4 >= total * 3
+
+
+def _plain_title_case(text: str) -> bool:
+    """`is_title_case([("t", text)])`: the same counts for one unprotected piece at the start."""
+    if ":" in text or "?" in text or "!" in text:
+        starts = len(_START_CAP.findall(text))
+    else:
+        starts = 1 if _START_CAP.match(text) else 0
+    caps = len(_CAP_WORD.findall(text)) - starts
+    total = caps + len(_LOW_SIG.findall(text))
     return total >= 2 and caps * 4 >= total * 3
 
 
@@ -154,9 +165,17 @@ def csl_title(value: str, *, sentence: bool = True, words: Iterable[str] = ()) -
     r = _MEMO.get(memo_key)
     if r is not None:
         return r
+    if value and not needs_decoding(value):
+        # perf: nothing to decode and no markup, the common case: `latex_to_csl_pieces` would
+        # give the one text piece `value`; `_plain_title_case` is `is_title_case` on it
+        lower = sentence and _plain_title_case(value)
+        r = _case_text(value, lower, True, wset)[0] if sentence else value
+        r = r if "  " not in r and r.isprintable() and r == r.strip() else " ".join(r.split())
+        _MEMO[memo_key] = r
+        return r
     pieces = latex_to_csl_pieces(value)
     lower = sentence and is_title_case(pieces, wset)
-    if len(pieces) == 1 and pieces[0][0] == "t":  # perf: plain text, the common case
+    if len(pieces) == 1 and pieces[0][0] == "t":  # perf: plain text after decoding
         r = _case_text(pieces[0][1], lower, True, wset)[0] if sentence else pieces[0][1]
         r = r if "  " not in r and r.isprintable() and r == r.strip() else " ".join(r.split())
         _MEMO[memo_key] = r
