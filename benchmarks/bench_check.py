@@ -41,13 +41,17 @@ def bibtex_tidy(explicit: Path | None = None) -> list[str] | None:
     if local.exists():
         return [str(local)]
     if shutil.which("npx"):
-        probe = subprocess.run(["npx", "--no-install", "bibtex-tidy", "--version"], capture_output=True, text=True)
+        probe = subprocess.run(
+            ["npx", "--no-install", "bibtex-tidy", "--version"], capture_output=True, text=True
+        )
         if probe.returncode == 0:
             return ["npx", "--no-install", "bibtex-tidy"]
     return None
 
 
-def timed(cmd: list[str], cwd: Path, repeat: int, setup=None) -> tuple[float, subprocess.CompletedProcess[str]]:
+def timed(
+    cmd: list[str], cwd: Path, repeat: int, setup=None
+) -> tuple[float, subprocess.CompletedProcess[str]]:
     times = []
     proc = None
     for _ in range(repeat):
@@ -77,7 +81,9 @@ def main() -> int:
         (d / "pathbib.toml").write_text('library = "library.bib"\n', encoding="utf-8")
         n = len(re.findall(r"(?m)^@", text))
         py = [sys.executable, "-m", "pathbib"]
-        dup_t, dup = timed(py + ["check", "--select", "PB101,PB102,PB502", "--json", "--today", "2026-06-01"], d, args.repeat)
+        dup_t, dup = timed(
+            py + ["check", "--select", "PB101,PB102,PB502", "--json", "--today", "2026-06-01"], d, args.repeat
+        )
         all_t, full = timed(py + ["check", "--json", "--today", "2026-06-01"], d, args.repeat)
         print(f"input: {n} entries, {len(text) / 1e6:.1f} MB")
         print(f"pathbib check --select PB101,PB102,PB502: {dup_t:6.2f} s  (exit {dup.returncode})")
@@ -93,7 +99,9 @@ def main() -> int:
             shutil.copyfile(src, tidy)
 
         # `--duplicates` takes an optional list: give it explicitly so it does not swallow the file name
-        peer_t, p = timed(peer + [str(tidy), "--duplicates=doi,key,abstract,citation"], d, args.repeat, setup=fresh)
+        peer_t, p = timed(
+            peer + [str(tidy), "--duplicates=doi,key,abstract,citation"], d, args.repeat, setup=fresh
+        )
         print(f"bibtex-tidy --duplicates           : {peer_t:6.2f} s  (exit {p.returncode})")
         if p.returncode != 0 or "Successfully tidied" not in p.stdout + p.stderr:
             print("bibtex-tidy did not finish normally:", (p.stdout + p.stderr)[-500:])

@@ -25,11 +25,13 @@ from pathbib.enrich import Options, plan
 from pathbib.model import Entry, Field, Library
 from pathbib.sources.lookup import open_session
 
-WORDS = ("slide tissue stain tumour graph patch vision language model survival grading mitosis nuclei gland "
-         "prostate breast colon lung kidney liver transformer contrastive attention multiple instance learning "
-         "segmentation detection retrieval zero shot prompt foundation scale gigapixel whole cohort biopsy "
-         "immunohistochemistry spatial transcriptomics genomic prognosis benchmark dataset annotation weakly "
-         "supervised self distillation masked autoencoder diffusion generative report caption").split()
+WORDS = (
+    "slide tissue stain tumour graph patch vision language model survival grading mitosis nuclei gland "
+    "prostate breast colon lung kidney liver transformer contrastive attention multiple instance learning "
+    "segmentation detection retrieval zero shot prompt foundation scale gigapixel whole cohort biopsy "
+    "immunohistochemistry spatial transcriptomics genomic prognosis benchmark dataset annotation weakly "
+    "supervised self distillation masked autoencoder diffusion generative report caption"
+).split()
 
 
 def title(i: int) -> str:
@@ -45,15 +47,31 @@ def synthetic(n: int) -> tuple[list[dict], list[dict], Library]:
         t, fam = title(i), f"Author{i}"
         kind = i % 5  # 2/5 DOI, 1/5 arXiv with DOI, 1/5 arXiv without, 1/5 title only
         doi = f"10.5555/bench.{i}"
-        works.append({"DOI": doi, "type": "journal-article", "title": [t], "container-title": ["Journal of Benchmarks"],
-                      "author": [{"given": "Ann", "family": fam}], "issued": {"date-parts": [[2023]]}, "volume": str(i)})
+        works.append(
+            {
+                "DOI": doi,
+                "type": "journal-article",
+                "title": [t],
+                "container-title": ["Journal of Benchmarks"],
+                "author": [{"given": "Ann", "family": fam}],
+                "issued": {"date-parts": [[2023]]},
+                "volume": str(i),
+            }
+        )
         fields = [Field("title", t), Field("year", "2023")]
         if kind in (0, 1):
             fields.append(Field("doi", doi))
         elif kind in (2, 3):
             aid = f"2301.{i:05d}"
-            arxiv.append({"id": aid, "title": t, "published": "2023-01-01T00:00:00Z", "authors": [f"Ann {fam}"],
-                          **({"doi": doi} if kind == 2 else {})})
+            arxiv.append(
+                {
+                    "id": aid,
+                    "title": t,
+                    "published": "2023-01-01T00:00:00Z",
+                    "authors": [f"Ann {fam}"],
+                    **({"doi": doi} if kind == 2 else {}),
+                }
+            )
             fields += [Field("eprint", aid), Field("archiveprefix", "arXiv")]
         entries.append(Entry("misc", f"e{i}", tuple(fields)))
     return works, arxiv, Library(tuple(entries))
@@ -68,9 +86,17 @@ def main() -> None:
     intervals = {"crossref": 0.2 * a.scale, "arxiv": 3.0 * a.scale}
     works, arxiv, lib = synthetic(a.entries)
     with FakeServer(works, arxiv, latency=a.latency, min_spacing=intervals) as srv:
-        settings = fast_settings(srv, crossref_interval=intervals["crossref"], arxiv_interval=intervals["arxiv"], timeout=5.0)
-        sess = open_session(settings, ["crossref", "arxiv"], cache_path=None, clock=time.monotonic, wall=time.time,
-                            sleep=time.sleep)
+        settings = fast_settings(
+            srv, crossref_interval=intervals["crossref"], arxiv_interval=intervals["arxiv"], timeout=5.0
+        )
+        sess = open_session(
+            settings,
+            ["crossref", "arxiv"],
+            cache_path=None,
+            clock=time.monotonic,
+            wall=time.time,
+            sleep=time.sleep,
+        )
         t0 = time.monotonic()
         p = plan(lib, sess.lookup, Options())
         wall = time.monotonic() - t0
@@ -83,12 +109,18 @@ def main() -> None:
     naive = {"crossref": n - len(arxiv), "arxiv": len(arxiv)}
     naive_floor = sum(max(0, naive[r] - 1) * intervals[r] + naive[r] * a.latency for r in intervals)
     filled = sum(1 for r in p.results if r.status == "filled")
-    print(f"entries: {n}  filled: {filled}  requests: crossref {hits['crossref']}, arxiv {hits['arxiv']}  (429s: {throttled})")
+    print(
+        f"entries: {n}  filled: {filled}  requests: crossref {hits['crossref']}, arxiv {hits['arxiv']}  (429s: {throttled})"
+    )
     print(f"requests per entry: {sum(hits.values()) / n:.3f}   (naive: 1.000)")
     floor_lat = floor + sum(hits.values()) * a.latency
-    print(f"wall time: {wall:.2f} s; rate-limit floor for these requests: {floor:.2f} s (ratio {wall / floor:.2f}); "
-          f"floor + server latency: {floor_lat:.2f} s (ratio {wall / floor_lat:.2f})")
-    print(f"naive one-request-per-entry floor (+latency): {naive_floor:.2f} s; pathbib takes {wall / naive_floor:.2f}x of it")
+    print(
+        f"wall time: {wall:.2f} s; rate-limit floor for these requests: {floor:.2f} s (ratio {wall / floor:.2f}); "
+        f"floor + server latency: {floor_lat:.2f} s (ratio {wall / floor_lat:.2f})"
+    )
+    print(
+        f"naive one-request-per-entry floor (+latency): {naive_floor:.2f} s; pathbib takes {wall / naive_floor:.2f}x of it"
+    )
 
 
 if __name__ == "__main__":

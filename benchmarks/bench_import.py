@@ -62,7 +62,9 @@ def _cpu() -> float:
 
 
 def pandoc() -> str | None:
-    local = next(iter(sorted((HERE / ".peers").rglob("pandoc"))), None) if (HERE / ".peers").exists() else None
+    local = (
+        next(iter(sorted((HERE / ".peers").rglob("pandoc"))), None) if (HERE / ".peers").exists() else None
+    )
     if local is not None and local.is_file():
         return str(local)
     return shutil.which("pandoc")
@@ -84,17 +86,28 @@ def main() -> int:
     res = import_list(parsed, Library(), path=str(args.readme))
 
     t_read = median_time(lambda: parse_list(decode_readme(data, "x"), "x"), args.repeat)
-    t_import = median_time(lambda: import_list(parse_list(decode_readme(data, "x"), "x"), Library(), path="x"),
-                           args.repeat)
+    t_import = median_time(
+        lambda: import_list(parse_list(decode_readme(data, "x"), "x"), Library(), path="x"), args.repeat
+    )
     t_md = median_time(lambda: md.parse(text), args.repeat)
-    rows = [("read (decode + parse_list)", t_read), ("read + import_list", t_import), ("peer: markdown-it-py parse", t_md)]
+    rows = [
+        ("read (decode + parse_list)", t_read),
+        ("read + import_list", t_import),
+        ("peer: markdown-it-py parse", t_md),
+    ]
     pd = pandoc()
     if pd:
-        t_pd = median_time(lambda: subprocess.run([pd, "-f", "gfm", "-t", "json", str(args.readme)],
-                                                  capture_output=True, check=True), args.repeat)
+        t_pd = median_time(
+            lambda: subprocess.run(
+                [pd, "-f", "gfm", "-t", "json", str(args.readme)], capture_output=True, check=True
+            ),
+            args.repeat,
+        )
         rows.append(("peer: pandoc -f gfm -t json (process)", t_pd))
-    print(f"{args.readme.name}: {len(data) / 1024:.0f} KB, {len(parsed.items)} papers, "
-          f"{len(res.report.created)} entries created, median CPU time of {args.repeat} runs")
+    print(
+        f"{args.readme.name}: {len(data) / 1024:.0f} KB, {len(parsed.items)} papers, "
+        f"{len(res.report.created)} entries created, median CPU time of {args.repeat} runs"
+    )
     for name, t in rows:
         print(f"  {name:<40} {t * 1000:8.1f} ms")
     print(f"  ratio read / markdown-it-py parse        {t_read / t_md:8.2f}x")

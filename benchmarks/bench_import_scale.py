@@ -39,8 +39,10 @@ from pathbib.importer import import_list  # noqa: E402
 from pathbib.importers.markdown import parse_list  # noqa: E402
 from pathbib.model import Library  # noqa: E402
 
-WORDS = ("pathology slide tissue gland nucleus foundation model transformer contrastive stain cancer survival "
-         "graph attention multiple instance learning segmentation detection grading prognosis atlas").split()
+WORDS = (
+    "pathology slide tissue gland nucleus foundation model transformer contrastive stain cancer survival "
+    "graph attention multiple instance learning segmentation detection grading prognosis atlas"
+).split()
 
 
 def title(i: int) -> str:
@@ -97,8 +99,9 @@ def cli_time(text: str) -> tuple[float, float]:
         Path(d, "README.md").write_text(text, encoding="utf-8")
         before = resource.getrusage(resource.RUSAGE_CHILDREN)
         t0 = time.perf_counter()
-        proc = subprocess.run([sys.executable, "-m", "pathbib", "import", "README.md"], cwd=d,
-                              capture_output=True, text=True)
+        proc = subprocess.run(
+            [sys.executable, "-m", "pathbib", "import", "README.md"], cwd=d, capture_output=True, text=True
+        )
         took = time.perf_counter() - t0
         after = resource.getrusage(resource.RUSAGE_CHILDREN)
         assert proc.returncode == 0, proc.stderr[-2000:]
@@ -120,9 +123,11 @@ def run(n: int, repeat: int) -> dict[str, float]:
     t_peer, parsed = median_time(lambda: bibtexparser.parse_string(bib), repeat)
     n_entries = len(lib.entries)
     assert len(parsed.entries) == n_entries  # type: ignore[attr-defined]
-    print(f"items {n:>6}: entries {n_entries:>6} | read Markdown {t_parse:6.2f} s + import_list {t_merge:6.2f} s "
-          f"= {t_import:6.2f} s | re-import_list {t_again:6.2f} s | bibtexparser parse {t_peer:6.2f} s | "
-          f"import_list / peer {t_merge / t_peer:5.2f}, whole import / peer {t_import / t_peer:5.2f}")
+    print(
+        f"items {n:>6}: entries {n_entries:>6} | read Markdown {t_parse:6.2f} s + import_list {t_merge:6.2f} s "
+        f"= {t_import:6.2f} s | re-import_list {t_again:6.2f} s | bibtexparser parse {t_peer:6.2f} s | "
+        f"import_list / peer {t_merge / t_peer:5.2f}, whole import / peer {t_import / t_peer:5.2f}"
+    )
     return {"import": t_import, "merge": t_merge, "parse": t_parse, "again": t_again, "peer": t_peer}
 
 
@@ -130,27 +135,35 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--items", type=int, default=20000)
     ap.add_argument("--repeat", type=int, default=3)
-    ap.add_argument("--cli-only", action="store_true", help="only time `pathbib import` end to end (--repeat runs)")
+    ap.add_argument(
+        "--cli-only", action="store_true", help="only time `pathbib import` end to end (--repeat runs)"
+    )
     args = ap.parse_args()
     if args.cli_only:
         runs = [cli_time(readme(args.items)) for _ in range(args.repeat)]
         for wall, cpu in runs:
             print(f"`pathbib import` of {args.items} items: wall {wall:.2f} s, CPU {cpu:.2f} s")
         wall = statistics.median(w for w, _c in runs)
-        print(f"{'PASS' if wall < 10 else 'FAIL'}: median wall {wall:.2f} s, median CPU "
-              f"{statistics.median(c for _w, c in runs):.2f} s (target < 10 s)")
+        print(
+            f"{'PASS' if wall < 10 else 'FAIL'}: median wall {wall:.2f} s, median CPU "
+            f"{statistics.median(c for _w, c in runs):.2f} s (target < 10 s)"
+        )
         return 0 if wall < 10 else 1
     small = run(args.items // 4, args.repeat)
     big = run(args.items, args.repeat)
     names = {"merge": "import_list", "again": "re-import_list", "parse": "read Markdown"}
     for part, name in names.items():
         per_small, per_big = small[part] / (args.items // 4), big[part] / args.items
-        print(f"{name}: time per item at N/4 and N: "
-              f"{per_small * 1e6:.0f} us, {per_big * 1e6:.0f} us (ratio {per_big / per_small:.2f}; "
-              "1.0 = linear, 4.0 = quadratic)")
+        print(
+            f"{name}: time per item at N/4 and N: "
+            f"{per_small * 1e6:.0f} us, {per_big * 1e6:.0f} us (ratio {per_big / per_small:.2f}; "
+            "1.0 = linear, 4.0 = quadratic)"
+        )
     cli, cpu = cli_time(readme(args.items))
-    print(f"`pathbib import` of {args.items} items, end to end (read, merge, write library.bib): {cli:.2f} s "
-          f"(CPU {cpu:.2f} s) = {cli / big['peer']:.2f} x bibtexparser parsing the result")
+    print(
+        f"`pathbib import` of {args.items} items, end to end (read, merge, write library.bib): {cli:.2f} s "
+        f"(CPU {cpu:.2f} s) = {cli / big['peer']:.2f} x bibtexparser parsing the result"
+    )
     verdict = "PASS" if cli < 10 else "FAIL"
     print(f"{verdict}: {args.items} items imported in {cli:.2f} s (target < 10 s)")
     return 0 if verdict == "PASS" else 1

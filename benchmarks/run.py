@@ -107,8 +107,9 @@ def measure(argv: Sequence[str], cwd: Path, env: dict[str, str], log: Path) -> R
     cmd = [GNU_TIME, "-f", "%M %U %S", "-o", str(stats), *argv] if GNU_TIME else list(argv)
     with open(log, "wb") as err:
         t0 = time.perf_counter()
-        proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdin=subprocess.DEVNULL,
-                                stdout=subprocess.DEVNULL, stderr=err)
+        proc = subprocess.Popen(
+            cmd, cwd=cwd, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=err
+        )
         _pid, status, usage = os.wait4(proc.pid, 0)
         wall = time.perf_counter() - t0
     proc.returncode = rc = os.waitstatus_to_exitcode(status)
@@ -122,8 +123,9 @@ def measure(argv: Sequence[str], cwd: Path, env: dict[str, str], log: Path) -> R
     return Run(round(wall, 4), round(cpu, 4), round(rss_kb / 1024, 1), rc)
 
 
-def run_task(task: str, inp: Path, entries: int, tools: list[Tool], runs: int, warmup: int,
-             work: Path, out_suffix: str) -> list[Result]:
+def run_task(
+    task: str, inp: Path, entries: int, tools: list[Tool], runs: int, warmup: int, work: Path, out_suffix: str
+) -> list[Result]:
     """Run every tool `runs` times on `inp`, interleaved; keep the last output of each tool."""
     results = {t.name: Result(task, str(inp), entries, t.name) for t in tools}
     outs = {t.name: work / f"{task}-{t.name}{out_suffix}" for t in tools}
@@ -166,19 +168,26 @@ def ensure_peers(install: bool) -> dict[str, Any]:
     """Locate the peers (installing them into benchmarks/.peers when allowed); return versions."""
     info: dict[str, Any] = {}
     if install and _pandoc() is None:
-        subprocess.run([PY, "-m", "pip", "install", "-q", "--target", str(PEERS / "pypandoc"), "pypandoc_binary"],
-                       check=False)
+        subprocess.run(
+            [PY, "-m", "pip", "install", "-q", "--target", str(PEERS / "pypandoc"), "pypandoc_binary"],
+            check=False,
+        )
     node, npm = shutil.which("node"), shutil.which("npm")
     if install and node and npm and not all((_node_modules() / p).exists() for p in NPM_PACKAGES):
-        subprocess.run([npm, "install", "--prefix", str(PEERS / "node"), "--no-audit", "--no-fund", *NPM_PACKAGES],
-                       check=False, stdout=subprocess.DEVNULL)
+        subprocess.run(
+            [npm, "install", "--prefix", str(PEERS / "node"), "--no-audit", "--no-fund", *NPM_PACKAGES],
+            check=False,
+            stdout=subprocess.DEVNULL,
+        )
     pandoc = _pandoc()
     if pandoc:
         first = subprocess.run([pandoc, "--version"], capture_output=True, text=True).stdout.splitlines()
         info["pandoc"] = {"path": pandoc, "version": first[0] if first else "?"}
     if node:
-        info["node"] = {"path": node, "version": subprocess.run([node, "--version"], capture_output=True,
-                                                                text=True).stdout.strip()}
+        info["node"] = {
+            "path": node,
+            "version": subprocess.run([node, "--version"], capture_output=True, text=True).stdout.strip(),
+        }
         for pkg in NPM_PACKAGES:
             pj = _node_modules() / pkg / "package.json"
             if pj.exists():
@@ -292,8 +301,13 @@ def bench(args: argparse.Namespace) -> dict[str, Any]:
                 tools.append(node_tool("citation-js", "citationjs_csl.js"))
             if not args.no_peers and "pandoc" in info:
                 pandoc = info["pandoc"]["path"]
-                tools.append(Tool("pandoc", lambda i, o, p=pandoc: [p, "-f", "bibtex", "-t", "csljson", str(i), "-o", str(o)],
-                                  max_runs=min(runs, 3)))
+                tools.append(
+                    Tool(
+                        "pandoc",
+                        lambda i, o, p=pandoc: [p, "-f", "bibtex", "-t", "csljson", str(i), "-o", str(o)],
+                        max_runs=min(runs, 3),
+                    )
+                )
             res = run_task("csl", inp, n, tools, runs, warm, work, ".json")
             for r in res:
                 if r.ok:
@@ -303,7 +317,11 @@ def bench(args: argparse.Namespace) -> dict[str, Any]:
             say(f"rw: {tag}")
             tools = [Tool("pathbib", lambda i, o: [PY, str(SCRIPTS / "pathbib_rw.py"), str(i), str(o)])]
             if not args.no_peers:
-                tools.append(Tool("bibtexparser", lambda i, o: [PY, str(SCRIPTS / "bibtexparser_rw.py"), str(i), str(o)]))
+                tools.append(
+                    Tool(
+                        "bibtexparser", lambda i, o: [PY, str(SCRIPTS / "bibtexparser_rw.py"), str(i), str(o)]
+                    )
+                )
                 if has_tidy(info):
                     tools.append(node_tool("bibtex-tidy", "bibtextidy.js"))
             res = run_task("rw", inp, n, tools, runs, warm, work, ".bib")
@@ -368,9 +386,16 @@ def bench(args: argparse.Namespace) -> dict[str, Any]:
     checks = acceptance(results)
     meta = {
         "date": time.strftime("%Y-%m-%d %H:%M:%S %z"),
-        "machine": {"cpus": os.cpu_count(), "platform": platform.platform(), "python": platform.python_version(),
-                    "loadavg_at_end": os.getloadavg()},
-        "runs": runs, "warmup": warm, "quick": args.quick, "peers": info,
+        "machine": {
+            "cpus": os.cpu_count(),
+            "platform": platform.platform(),
+            "python": platform.python_version(),
+            "loadavg_at_end": os.getloadavg(),
+        },
+        "runs": runs,
+        "warmup": warm,
+        "quick": args.quick,
+        "peers": info,
         "rss_source": "GNU time %M" if GNU_TIME else "wait4 ru_maxrss (includes the runner's RSS)",
         "command": " ".join([Path(sys.argv[0]).name, *sys.argv[1:]]),
     }
@@ -384,7 +409,12 @@ def bench(args: argparse.Namespace) -> dict[str, Any]:
 
 def _find(results: list[Result], task: str, tool: str, input_name: str | None = None) -> Result | None:
     for r in results:
-        if r.task == task and r.tool == tool and (input_name is None or Path(r.input).name == input_name) and r.ok:
+        if (
+            r.task == task
+            and r.tool == tool
+            and (input_name is None or Path(r.input).name == input_name)
+            and r.ok
+        ):
             return r
     return None
 
@@ -418,7 +448,11 @@ def acceptance(results: list[Result]) -> list[dict[str, Any]]:
         valid = {x.tool: x.notes.get("valid") for x in outs}
         same = len(set(counts.values())) == 1 and None not in counts.values()
         add("csl dblp: same item count", counts, same)
-        add("csl dblp: valid CSL-JSON", valid, all(v is True for v in valid.values()) if None not in valid.values() else None)
+        add(
+            "csl dblp: valid CSL-JSON",
+            valid,
+            all(v is True for v in valid.values()) if None not in valid.values() else None,
+        )
     rw, bp = _find(results, "rw", "pathbib", dblp), _find(results, "rw", "bibtexparser", dblp)
     r = _ratio(rw, bp)
     add("rw dblp: wall pathbib/bibtexparser <= 1.5", r, None if r is None else r <= 1.5)
@@ -431,8 +465,11 @@ def acceptance(results: list[Result]) -> list[dict[str, Any]]:
     h, t = _find(results, "startup", "pathbib --help"), _find(results, "startup", "import typer")
     r = _ratio(h, t)
     add("startup: wall pathbib --help / import typer <= 1.5", r, None if r is None else r <= 1.5)
-    mem = sorted((x.entries, max(y.rss_mb for y in x.runs)) for x in results
-                 if x.task.startswith("memory-") and x.tool == "pathbib" and x.ok)
+    mem = sorted(
+        (x.entries, max(y.rss_mb for y in x.runs))
+        for x in results
+        if x.task.startswith("memory-") and x.tool == "pathbib" and x.ok
+    )
     if len(mem) >= 3:
         xs, ys = [m[0] for m in mem], [m[1] for m in mem]
         mx, my = statistics.fmean(xs), statistics.fmean(ys)
@@ -442,30 +479,61 @@ def acceptance(results: list[Result]) -> list[dict[str, Any]]:
         ss_res = sum((y - (icept + slope * x)) ** 2 for x, y in zip(xs, ys, strict=True))
         ss_tot = sum((y - my) ** 2 for y in ys) or 1.0
         r2 = 1 - ss_res / ss_tot
-        add("memory linear in entries (R^2 >= 0.98)",
-            {"points": mem, "MB_per_1k": round(slope * 1000, 2), "base_MB": round(icept, 1), "r2": round(r2, 4)},
-            r2 >= 0.98)
+        add(
+            "memory linear in entries (R^2 >= 0.98)",
+            {
+                "points": mem,
+                "MB_per_1k": round(slope * 1000, 2),
+                "base_MB": round(icept, 1),
+                "r2": round(r2, 4),
+            },
+            r2 >= 0.98,
+        )
     return out
 
 
 def table(report: dict[str, Any]) -> str:
-    rows = [("task", "input", "entries", "tool", "wall s", "cpu s", "peak MB", "wall ratio", "cpu ratio", "notes")]
+    rows = [
+        ("task", "input", "entries", "tool", "wall s", "cpu s", "peak MB", "wall ratio", "cpu ratio", "notes")
+    ]
     res = report["results"]
     for r in res:
-        pathbib = next((x for x in res if x["task"] == r["task"] and x["input"] == r["input"]
-                        and x["tool"].startswith("pathbib") and x["ok"]), None)
+        pathbib = next(
+            (
+                x
+                for x in res
+                if x["task"] == r["task"]
+                and x["input"] == r["input"]
+                and x["tool"].startswith("pathbib")
+                and x["ok"]
+            ),
+            None,
+        )
         wr = cr = ""
-        if r["ok"] and pathbib and pathbib is not r and not r["tool"].startswith("pathbib") and r["wall_median"]:
+        if (
+            r["ok"]
+            and pathbib
+            and pathbib is not r
+            and not r["tool"].startswith("pathbib")
+            and r["wall_median"]
+        ):
             wr = f"{pathbib['wall_median'] / r['wall_median']:.2f}"
             cr = f"{pathbib['cpu_median'] / r['cpu_median']:.2f}" if r["cpu_median"] else ""
         notes = r["error"] or ", ".join(f"{k}={v}" for k, v in r["notes"].items() if k != "output")
-        rows.append((
-            r["task"], Path(r["input"]).name[:28], str(r["entries"] or ""), r["tool"],
-            f"{r['wall_median']:.3f}" if r["wall_median"] is not None else "-",
-            f"{r['cpu_median']:.3f}" if r["cpu_median"] is not None else "-",
-            f"{r['rss_mb_max']:.0f}" if r["rss_mb_max"] is not None else "-",
-            wr, cr, notes[:70],
-        ))
+        rows.append(
+            (
+                r["task"],
+                Path(r["input"]).name[:28],
+                str(r["entries"] or ""),
+                r["tool"],
+                f"{r['wall_median']:.3f}" if r["wall_median"] is not None else "-",
+                f"{r['cpu_median']:.3f}" if r["cpu_median"] is not None else "-",
+                f"{r['rss_mb_max']:.0f}" if r["rss_mb_max"] is not None else "-",
+                wr,
+                cr,
+                notes[:70],
+            )
+        )
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
     lines = ["  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip() for row in rows]
     lines.insert(1, "  ".join("-" * w for w in widths))
@@ -479,15 +547,23 @@ def table(report: dict[str, Any]) -> str:
 
 
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
-    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0], formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--quick", action="store_true", help="1 round, no warm-up, dblp only, memory at 1k/5k/10k.")
+    ap = argparse.ArgumentParser(
+        description=__doc__.split("\n\n")[0], formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    ap.add_argument(
+        "--quick", action="store_true", help="1 round, no warm-up, dblp only, memory at 1k/5k/10k."
+    )
     ap.add_argument("--runs", type=int, default=None, help="timed rounds per tool (default 5, quick 1).")
     ap.add_argument("--warmup", type=int, default=None, help="untimed rounds first (default 1, quick 0).")
-    ap.add_argument("--input", action="append", help="input .bib (repeatable; default: the dblp and BBT files).")
+    ap.add_argument(
+        "--input", action="append", help="input .bib (repeatable; default: the dblp and BBT files)."
+    )
     ap.add_argument("--tasks", help="comma-separated subset: csl,rw,fmt,check,build,startup,memory.")
     ap.add_argument("--sizes", default=None, help="memory series sizes (default 1000,5000,10000,23802).")
     ap.add_argument("--build-size", type=int, default=10000, help="entries of the `pathbib build` library.")
-    ap.add_argument("--no-peers", action="store_true", help="measure pathbib only (no pandoc/node/bibtexparser).")
+    ap.add_argument(
+        "--no-peers", action="store_true", help="measure pathbib only (no pandoc/node/bibtexparser)."
+    )
     ap.add_argument("--no-install", action="store_true", help="do not pip/npm-install missing peers.")
     ap.add_argument("--no-validate", action="store_true", help="skip CSL schema validation of outputs.")
     ap.add_argument("--memory-peers", action="store_true", help="also run citation-js in the memory series.")

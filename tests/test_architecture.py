@@ -22,7 +22,7 @@ INDEPENDENT = ("importers", "exporters", "sources")
 
 def read_layers(text: str) -> dict[str, int]:
     """{module prefix: layer} from the table between the layers markers of docs/architecture.md."""
-    block = text[text.index("<!-- layers:start"): text.index("<!-- layers:end -->")]
+    block = text[text.index("<!-- layers:start") : text.index("<!-- layers:end -->")]
     layers: dict[str, int] = {}
     for row in block.splitlines():
         m = re.match(r"\|\s*(\d+)\b[^|]*\|(.*)\|\s*$", row)
@@ -135,8 +135,13 @@ def cycles(graph: Mapping[str, Iterable[str]]) -> list[list[str]]:
 
 def test_the_checker_sees_upward_imports_and_cycles() -> None:
     layers = {"model": 0, "check": 3, "cli": 4, "importers": 2, "exporters": 2}
-    g = {"pathbib.model": {"pathbib.check"}, "pathbib.check": {"pathbib.model"}, "pathbib.cli": {"pathbib.check"},
-         "pathbib.importers.a": {"pathbib.exporters.b"}, "pathbib.exporters.b": set()}
+    g = {
+        "pathbib.model": {"pathbib.check"},
+        "pathbib.check": {"pathbib.model"},
+        "pathbib.cli": {"pathbib.check"},
+        "pathbib.importers.a": {"pathbib.exporters.b"},
+        "pathbib.exporters.b": set(),
+    }
     assert upward_imports(g, layers) == [
         "pathbib.importers.a imports pathbib.exporters.b: importers and exporters are independent",
         "pathbib.model (layer 0) imports pathbib.check (layer 3)",
@@ -201,12 +206,18 @@ def test_functions_over_80_lines_say_why() -> None:
                 length = node.end_lineno - node.lineno + 1
                 first = min([node.lineno] + [d.lineno for d in node.decorator_list])
                 above = lines[first - 2].strip() if first >= 2 else ""
-                if length > 80 and not above.startswith("#") and f"{rel}:{node.name}" not in LONG_FUNCTIONS_ALLOWED:
+                if (
+                    length > 80
+                    and not above.startswith("#")
+                    and f"{rel}:{node.name}" not in LONG_FUNCTIONS_ALLOWED
+                ):
                     bad.append(f"{rel}:{node.lineno} {node.name} has {length} lines")
     assert bad == []
 
 
 def test_no_module_over_600_lines() -> None:
-    sizes = {p.relative_to(SRC / "pathbib").as_posix(): len(p.read_text(encoding="utf-8").splitlines())
-             for p in (SRC / "pathbib").rglob("*.py")}
+    sizes = {
+        p.relative_to(SRC / "pathbib").as_posix(): len(p.read_text(encoding="utf-8").splitlines())
+        for p in (SRC / "pathbib").rglob("*.py")
+    }
     assert {name: n for name, n in sizes.items() if n > 600 and name not in LONG_FILES_ALLOWED} == {}

@@ -33,7 +33,9 @@ def _big_library(n: int = 6000) -> str:
     rnd = random.Random(7)
     out = []
     for i in range(n):
-        words = " ".join(rnd.choice(["Foundation", "Model", "Pathology", "{WSI}", "Ünïcode", "Slide"]) for _ in range(8))
+        words = " ".join(
+            rnd.choice(["Foundation", "Model", "Pathology", "{WSI}", "Ünïcode", "Slide"]) for _ in range(8)
+        )
         out.append(
             f"@article{{key{i},\n  author = {{Family{i}, Given and Other, A.}},\n  title = {{{words}}},\n"
             f"  journal = {{Journal {i % 50}}},\n  year = {{{2000 + i % 25}}},\n  doi = {{10.1000/x{i}}},\n}}\n"
@@ -42,7 +44,9 @@ def _big_library(n: int = 6000) -> str:
 
 
 @pytest.mark.slow
-def test_killed_writer_leaves_the_complete_old_or_new_file(tmp_path: Path, request: pytest.FixtureRequest) -> None:
+def test_killed_writer_leaves_the_complete_old_or_new_file(
+    tmp_path: Path, request: pytest.FixtureRequest
+) -> None:
     a = _big_library()
     lib = parse(a)
     b = render(lib.update_entries({e.key: e.set("note", f"edited {e.key}") for e in lib.entries[::3]}))
@@ -59,7 +63,10 @@ def test_killed_writer_leaves_the_complete_old_or_new_file(tmp_path: Path, reque
     def run(other: Path, kill_after: float | None) -> str:
         proc = subprocess.Popen(
             [sys.executable, "-c", WRITER, str(target), str(other)],
-            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            env=env,
         )
         assert proc.stdout is not None
         line = proc.stdout.readline()  # "writing": read and parse are done
@@ -88,7 +95,9 @@ def test_killed_writer_leaves_the_complete_old_or_new_file(tmp_path: Path, reque
     current = "old"
     iterations = 30
     # random points over the whole write; the first two are "at once" and "surely after the rename"
-    delays = [0.0, write_time * 3] + [rnd.uniform(0, min(write_time, 0.5) * 1.5) for _ in range(iterations - 2)]
+    delays = [0.0, write_time * 3] + [
+        rnd.uniform(0, min(write_time, 0.5) * 1.5) for _ in range(iterations - 2)
+    ]
     for delay in delays:
         other = "new" if current == "old" else "old"
         killed += run(files[other], delay) == "killed"

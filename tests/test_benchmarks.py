@@ -16,18 +16,41 @@ TINY = DATA / "bench" / "tiny.bib"
 def test_benchmark_quick_smoke(tmp_path: Path) -> None:
     results = tmp_path / "results"
     proc = subprocess.run(
-        [sys.executable, str(RUN), "--quick", "--no-peers", "--no-install", "--input", str(TINY),
-         "--sizes", "1,2,3", "--build-size", "3", "--results", str(results)],
-        capture_output=True, text=True, timeout=300, cwd=tmp_path,
+        [
+            sys.executable,
+            str(RUN),
+            "--quick",
+            "--no-peers",
+            "--no-install",
+            "--input",
+            str(TINY),
+            "--sizes",
+            "1,2,3",
+            "--build-size",
+            "3",
+            "--results",
+            str(results),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        cwd=tmp_path,
     )
     assert proc.returncode == 0, proc.stdout + proc.stderr
     report = json.loads((results / "latest.json").read_text(encoding="utf-8"))
     by = {(r["task"], r["tool"]): r for r in report["results"]}
     expected = [
-        ("csl", "pathbib"), ("rw", "pathbib"), ("fmt", "pathbib"), ("check", "pathbib"),
-        ("build", "pathbib build"), ("build", "pathbib csl"),
-        ("startup", "pathbib --help"), ("startup", "import typer"),
-        ("memory-1", "pathbib"), ("memory-2", "pathbib"), ("memory-3", "pathbib"),
+        ("csl", "pathbib"),
+        ("rw", "pathbib"),
+        ("fmt", "pathbib"),
+        ("check", "pathbib"),
+        ("build", "pathbib build"),
+        ("build", "pathbib csl"),
+        ("startup", "pathbib --help"),
+        ("startup", "import typer"),
+        ("memory-1", "pathbib"),
+        ("memory-2", "pathbib"),
+        ("memory-3", "pathbib"),
     ]
     for key in expected:
         r = by[key]
@@ -53,8 +76,12 @@ def test_csl_bytes_export_equals_text_export() -> None:
     from pathbib.bibio import parse
     from pathbib.exporters.csl_json import export_csl_json, export_csl_json_bytes
 
-    texts = [TINY.read_text(encoding="utf-8"), "", "@comment{nothing}\n",
-             "@misc{astral, title = {A $\\mathscr{l}$ and \U0001d4c1 title}}\n"]
+    texts = [
+        TINY.read_text(encoding="utf-8"),
+        "",
+        "@comment{nothing}\n",
+        "@misc{astral, title = {A $\\mathscr{l}$ and \U0001d4c1 title}}\n",
+    ]
     texts.append(shared_path("corpora/bib-samples/biblatex-examples.bib").read_text(encoding="utf-8"))
     for text in texts:
         lib = parse(text)

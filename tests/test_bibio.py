@@ -108,12 +108,16 @@ def test_corpus_round_trip_is_byte_identical_and_loses_no_entry(rel: str, report
         assert lines[fb.line - 1].lstrip().startswith("@"), fb
         assert fb.reason
     failed_desc = ", ".join(f"line {b.line} {b.key or '?'}: {b.reason}" for b in failed_entries) or "none"
-    report.append(f"{name}: entries in {n_in}, out {n_out} ({len(again.entries)} parsed + "
-                  f"{len(failed_again)} failed); failed blocks: {failed_desc}")
+    report.append(
+        f"{name}: entries in {n_in}, out {n_out} ({len(again.entries)} parsed + "
+        f"{len(failed_again)} failed); failed blocks: {failed_desc}"
+    )
 
 
 @pytest.mark.slow  # large corpora
-@pytest.mark.parametrize("rel", [r for r in CORPUS if "large-bib" in r], ids=lambda r: r.rsplit("/", 1)[-1][:40])
+@pytest.mark.parametrize(
+    "rel", [r for r in CORPUS if "large-bib" in r], ids=lambda r: r.rsplit("/", 1)[-1][:40]
+)
 def test_large_bib_matches_manifest(rel: str) -> None:
     name = rel.rsplit("/", 1)[-1]
     manifest = json.loads(shared_path("corpora/large-bib/manifest.json").read_text())[name]
@@ -137,7 +141,9 @@ def _known_divergence(name: str, bp_block: object) -> str | None:
     if type(bp_block).__name__ == "DuplicateBlockKeyBlock" and raw.lstrip().lower().startswith("@string"):
         return "a repeated @string redefines the macro in BibTeX; pathbib keeps it as a StringDef"
     if name == "biblatex-apa-test-references.bib" and "10.1:18" in raw:
-        return "bibtexparser reads the `%@ARTICLE{10.1:18,` comment lines as an entry; biber and pathbib do not"
+        return (
+            "bibtexparser reads the `%@ARTICLE{10.1:18,` comment lines as an entry; biber and pathbib do not"
+        )
     return None
 
 
@@ -237,8 +243,7 @@ def test_editing_one_field_of_dblp_changes_exactly_that_entry(report: list[str])
     while pre < min(len(old_lines), len(new_lines)) and old_lines[pre] == new_lines[pre]:
         pre += 1
     suf = 0
-    while (suf < min(len(old_lines), len(new_lines)) - pre
-           and old_lines[-1 - suf] == new_lines[-1 - suf]):
+    while suf < min(len(old_lines), len(new_lines)) - pre and old_lines[-1 - suf] == new_lines[-1 - suf]:
         suf += 1
     i1, i2 = pre, len(old_lines) - suf  # the changed old lines, 0-based half-open
     j1, j2 = pre, len(new_lines) - suf
@@ -284,7 +289,7 @@ def test_added_entry_is_separated_by_one_blank_line() -> None:
 
 
 def test_removed_and_changed_entries_keep_neighbours_verbatim() -> None:
-    text = "% head\n@misc{a,title={A}}\n\n@misc{ b ,\ttitle = \"B\" }\n@misc{c,title={C}}\n"
+    text = '% head\n@misc{a,title={A}}\n\n@misc{ b ,\ttitle = "B" }\n@misc{c,title={C}}\n'
     lib = parse(text)
     out = render(lib.replace_entry("b", lib.get("b").set("year", "2020")))  # type: ignore[union-attr]
     assert out.startswith("% head\n@misc{a,title={A}}\n\n")

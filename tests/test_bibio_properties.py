@@ -34,7 +34,9 @@ def _balanced(text: st.SearchStrategy[str]) -> st.SearchStrategy[str]:
 BRACED = _balanced(TEXT)
 # inside quotes, braces nest and may contain quotes; a quote at depth 0 would end the value
 QUOTED = st.lists(st.one_of(QTEXT, BRACED.map(lambda s: "{" + s + "}")), max_size=4).map("".join)
-SPECIAL = st.sampled_from(["@ {CREPE:} Models", "{{GaN}}@ {{SiO2}}", "a % not a comment", "x # y", "\\@ifundefined{url}"])
+SPECIAL = st.sampled_from(
+    ["@ {CREPE:} Models", "{{GaN}}@ {{SiO2}}", "a % not a comment", "x # y", "\\@ifundefined{url}"]
+)
 MACRO = st.from_regex(r"[a-z][a-z0-9_]{0,6}", fullmatch=True).filter(lambda s: not s.isdigit())
 NUMBER = st.from_regex(r"[0-9]{1,5}", fullmatch=True)
 KEY = st.from_regex(r"[A-Za-z][A-Za-z0-9:_\-./+]{0,12}", fullmatch=True)
@@ -120,7 +122,18 @@ def library(draw: st.DrawFn) -> Gen:
         if it in ("string", "preamble", "comment", "free") and it not in keys:
             if it == "string":
                 src, _v, _d = draw(value())
-                blocks.append("@string" + draw(WS) + "{" + draw(MACRO) + draw(WS) + "=" + draw(WS) + src + draw(WS) + "}")
+                blocks.append(
+                    "@string"
+                    + draw(WS)
+                    + "{"
+                    + draw(MACRO)
+                    + draw(WS)
+                    + "="
+                    + draw(WS)
+                    + src
+                    + draw(WS)
+                    + "}"
+                )
                 n_strings += 1
             elif it == "preamble":
                 blocks.append('@preamble{"' + draw(QUOTED) + '"}')
@@ -154,7 +167,9 @@ def _normalised(recs: list[tuple[str, str, list[tuple[str, str, str]]]]) -> list
     """The documented fmt normalisations: "..." -> {...}; bare numbers -> {n}."""
     out: list[object] = []
     for t, k, fields in recs:
-        out.append((t, k, sorted((n, v, "{" if d == '"' or (d == "" and v.isdigit()) else d) for n, v, d in fields)))
+        out.append(
+            (t, k, sorted((n, v, "{" if d == '"' or (d == "" and v.isdigit()) else d) for n, v, d in fields))
+        )
     return out
 
 
@@ -169,8 +184,10 @@ def test_parse_then_render_is_the_identity(g: Gen) -> None:
     assert not lib.failed, [(b.line, b.reason) for b in lib.failed]
     expected = g.entries
     if "\r\n" in g.text:
-        expected = [(t, k, [(n, v.replace("\n", "\r\n").replace("\r\r\n", "\r\n"), d) for n, v, d in f])
-                    for t, k, f in expected]
+        expected = [
+            (t, k, [(n, v.replace("\n", "\r\n").replace("\r\r\n", "\r\n"), d) for n, v, d in f])
+            for t, k, f in expected
+        ]
     got = _values(lib)
     # values as the generator wrote them (CRLF files: newlines inside values are CRLF too)
     assert [(t, k) for t, k, _ in got] == [(t, k) for t, k, _ in g.entries]
@@ -193,8 +210,12 @@ def test_fmt_is_idempotent_and_changes_layout_only(g: Gen) -> None:
     assert not lib1.failed
     assert _normalised(_values(lib1)) == _normalised(_values(lib))
     # field order aside, the order of entries and the non-entry blocks are kept
-    kinds = [type(b).__name__ for b in lib.blocks if not isinstance(b, Comment) or (b.raw or "").startswith("@")]
-    kinds1 = [type(b).__name__ for b in lib1.blocks if not isinstance(b, Comment) or (b.raw or "").startswith("@")]
+    kinds = [
+        type(b).__name__ for b in lib.blocks if not isinstance(b, Comment) or (b.raw or "").startswith("@")
+    ]
+    kinds1 = [
+        type(b).__name__ for b in lib1.blocks if not isinstance(b, Comment) or (b.raw or "").startswith("@")
+    ]
     assert kinds1 == kinds
     assert once.endswith(lib.newline) or not once
     # exactly one blank line between blocks, at most one inside free text
@@ -206,7 +227,13 @@ def test_fmt_is_idempotent_and_changes_layout_only(g: Gen) -> None:
 
 
 @SETTINGS
-@given(st.lists(st.tuples(KEY, st.lists(st.tuples(FNAME, value()), max_size=4)), max_size=4, unique_by=lambda t: t[0].lower()))
+@given(
+    st.lists(
+        st.tuples(KEY, st.lists(st.tuples(FNAME, value()), max_size=4)),
+        max_size=4,
+        unique_by=lambda t: t[0].lower(),
+    )
+)
 def test_parenthesised_entries(items: list[tuple[str, list[tuple[str, tuple[str, str, str]]]]]) -> None:
     text = ""
     for key, fields in items:
@@ -246,4 +273,7 @@ def test_any_edit_leaves_other_blocks_verbatim(g: Gen, data: st.DataObject) -> N
 
 
 def _values_one(e: Entry) -> list[tuple[str, str, str]]:
-    return [(f.name, f.value, "{" if f.delim == '"' or (f.delim == "" and f.value.isdigit()) else f.delim) for f in e.fields]
+    return [
+        (f.name, f.value, "{" if f.delim == '"' or (f.delim == "" and f.value.isdigit()) else f.delim)
+        for f in e.fields
+    ]

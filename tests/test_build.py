@@ -73,7 +73,9 @@ def test_check_fails_after_library_change(project: Path, capsys: pytest.CaptureF
 
 def test_unparseable_block_stops_the_build(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
     bib = project / "sample.bib"
-    bib.write_text(bib.read_text(encoding="utf-8") + "\n@article{broken, title = {no end}\n", encoding="utf-8")
+    bib.write_text(
+        bib.read_text(encoding="utf-8") + "\n@article{broken, title = {no end}\n", encoding="utf-8"
+    )
     capsys.readouterr()
     assert _run(project, "build") == 4
     err = capsys.readouterr().err
@@ -99,7 +101,9 @@ def test_check_fails_when_exports_missing(project: Path) -> None:
         ("apa", "Molaei, A., Aminimehr, A."),
     ],
 )
-def test_export_formats_to_stdout(project: Path, capsys: pytest.CaptureFixture[str], fmt: str, needle: str) -> None:
+def test_export_formats_to_stdout(
+    project: Path, capsys: pytest.CaptureFixture[str], fmt: str, needle: str
+) -> None:
     assert _run(project, "export", fmt) == 0
     assert needle in capsys.readouterr().out
 
@@ -126,7 +130,10 @@ def test_unknown_format_is_usage_error(project: Path, capsys: pytest.CaptureFixt
 
 def test_missing_survey_key_is_input_error(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
     cfg = project / "pathbib.toml"
-    cfg.write_text(cfg.read_text(encoding="utf-8").replace('survey = "molaei2023implicit"', 'survey = "nobody"'), encoding="utf-8")
+    cfg.write_text(
+        cfg.read_text(encoding="utf-8").replace('survey = "molaei2023implicit"', 'survey = "nobody"'),
+        encoding="utf-8",
+    )
     assert _run(project, "build") == 4
     err = capsys.readouterr().err
     assert "nobody" in err and "hint:" in err
@@ -136,14 +143,20 @@ def test_missing_survey_key_is_input_error(project: Path, capsys: pytest.Capture
 def test_template_override_from_settings(project: Path) -> None:
     (project / "mine.md.j2").write_text("{{ count }} papers\n", encoding="utf-8")
     cfg = project / "pathbib.toml"
-    cfg.write_text(cfg.read_text(encoding="utf-8").replace("[list]\n", '[list]\ntemplate = "mine.md.j2"\n'), encoding="utf-8")
+    cfg.write_text(
+        cfg.read_text(encoding="utf-8").replace("[list]\n", '[list]\ntemplate = "mine.md.j2"\n'),
+        encoding="utf-8",
+    )
     assert _run(project, "build") == 0
     assert (project / "exports" / "README.md").read_text(encoding="utf-8") == "11 papers\n"
 
 
 def test_missing_template_is_config_error(project: Path) -> None:
     cfg = project / "pathbib.toml"
-    cfg.write_text(cfg.read_text(encoding="utf-8").replace("[list]\n", '[list]\ntemplate = "nope.j2"\n'), encoding="utf-8")
+    cfg.write_text(
+        cfg.read_text(encoding="utf-8").replace("[list]\n", '[list]\ntemplate = "nope.j2"\n'),
+        encoding="utf-8",
+    )
     assert _run(project, "build") == 2
 
 

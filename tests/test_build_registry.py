@@ -25,11 +25,35 @@ def project(tmp_path: Path) -> Path:
 
 
 def test_names_aliases_and_files() -> None:
-    assert list(EXPORTERS) == ["markdown", "csl-json", "bibtex", "survey-bib", "cff", "apa", "timeline", "site"]
-    assert EXPORT_FILES == ("README.md", "library.json", "library.bib", "survey.bib", "CITATION.cff",
-                            "timeline.svg", "site/index.html")
-    for alias, name in (("MD", "markdown"), ("readme", "markdown"), ("json", "csl-json"), ("csl", "csl-json"),
-                        ("bib", "bibtex"), (" cff ", "cff"), ("svg", "timeline"), ("html", "site")):
+    assert list(EXPORTERS) == [
+        "markdown",
+        "csl-json",
+        "bibtex",
+        "survey-bib",
+        "cff",
+        "apa",
+        "timeline",
+        "site",
+    ]
+    assert EXPORT_FILES == (
+        "README.md",
+        "library.json",
+        "library.bib",
+        "survey.bib",
+        "CITATION.cff",
+        "timeline.svg",
+        "site/index.html",
+    )
+    for alias, name in (
+        ("MD", "markdown"),
+        ("readme", "markdown"),
+        ("json", "csl-json"),
+        ("csl", "csl-json"),
+        ("bib", "bibtex"),
+        (" cff ", "cff"),
+        ("svg", "timeline"),
+        ("html", "site"),
+    ):
         assert find_exporter(alias)[0] == name
     with pytest.raises(UsageError) as exc:
         find_exporter("xml")
@@ -44,13 +68,17 @@ def test_export_prints_the_bytes_build_writes(project: Path, capsys: pytest.Capt
         if exp.filename is None:
             continue
         assert main([*cfg, "export", name]) == 0
-        assert capsys.readouterr().out == (project / "exports" / exp.filename).read_text(encoding="utf-8"), name
+        assert capsys.readouterr().out == (project / "exports" / exp.filename).read_text(encoding="utf-8"), (
+            name
+        )
 
 
 def _modules_after_export(project: Path, fmt: str) -> set[str]:
-    code = ("import sys; from pathbib.cli import main\n"
-            f"rc = main(['--config', {str(project / 'pathbib.toml')!r}, 'export', {fmt!r}])\n"
-            "print('MODULES:' + ' '.join(sorted(sys.modules)), 'RC:%d' % rc)\n")
+    code = (
+        "import sys; from pathbib.cli import main\n"
+        f"rc = main(['--config', {str(project / 'pathbib.toml')!r}, 'export', {fmt!r}])\n"
+        "print('MODULES:' + ' '.join(sorted(sys.modules)), 'RC:%d' % rc)\n"
+    )
     r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, cwd=project)
     assert r.returncode == 0, r.stderr
     last = r.stdout.strip().splitlines()[-1]
@@ -61,7 +89,7 @@ def _modules_after_export(project: Path, fmt: str) -> set[str]:
 def test_export_renders_only_the_format_asked_for(project: Path) -> None:
     # without a survey, the README needs neither the CSL-JSON nor the APA renderer
     toml = project / "pathbib.toml"
-    toml.write_text(re.sub(r'(?m)^survey = .*\n', "", toml.read_text(encoding="utf-8")), encoding="utf-8")
+    toml.write_text(re.sub(r"(?m)^survey = .*\n", "", toml.read_text(encoding="utf-8")), encoding="utf-8")
     bib = project / "sample.bib"
     bib.write_text(bib.read_text(encoding="utf-8").replace("list-survey = {yes},", ""), encoding="utf-8")
     md = _modules_after_export(project, "markdown")

@@ -63,8 +63,11 @@ def _build(text: str) -> tuple[str, Library, Settings, object]:
 
 
 def _headings(md: str) -> list[tuple[int, str]]:
-    return [(len(m.group(1)), m.group(2)) for m in re.finditer(r"(?m)^(#{2,6}) (.+)$", md)
-            if m.group(2) not in ("Citation",)]
+    return [
+        (len(m.group(1)), m.group(2))
+        for m in re.finditer(r"(?m)^(#{2,6}) (.+)$", md)
+        if m.group(2) not in ("Citation",)
+    ]
 
 
 def test_sections_nest_as_deep_as_the_list_and_round_trip_through_pathbib_toml() -> None:
@@ -72,12 +75,29 @@ def test_sections_nest_as_deep_as_the_list_and_round_trip_through_pathbib_toml()
     tree = settings.list.sections
     assert [s.title for s in tree] == ["Models", "Datasets"]
     assert tree[0].subsections[0].subsections[0].subsections[0].title == "CVPR"  # four levels deep
-    assert _headings(md) == [(2, "Models"), (3, "Vision"), (4, "2024"), (5, "CVPR"), (4, "2023"), (3, "Language"),
-                             (2, "Datasets")]
+    assert _headings(md) == [
+        (2, "Models"),
+        (3, "Vision"),
+        (4, "2024"),
+        (5, "CVPR"),
+        (4, "2023"),
+        (3, "Language"),
+        (2, "Datasets"),
+    ]
     # each paper under its own heading, in the list's order
-    body = md[md.index("## Models"):]
-    order = [body.index(t) for t in ("##### CVPR", "Deep paper one", "#### 2023", "Paper two", "### Language",
-                                     "Paper three", "## Datasets")]
+    body = md[md.index("## Models") :]
+    order = [
+        body.index(t)
+        for t in (
+            "##### CVPR",
+            "Deep paper one",
+            "#### 2023",
+            "Paper two",
+            "### Language",
+            "Paper three",
+            "## Datasets",
+        )
+    ]
     assert order == sorted(order)
     assert body.count("Deep paper one about glands") == 2  # listed in two sections
 
@@ -86,14 +106,21 @@ def test_toc_lists_every_level_and_every_anchor_resolves() -> None:
     md, *_ = _build(NESTED)
     toc = re.findall(r"(?m)^( *)- \[([^\]]+)\]\(#([^)]+)\)$", md)
     assert [(len(indent) // 2, title) for indent, title, _ in toc] == [
-        (0, "Models"), (1, "Vision"), (2, "2024"), (3, "CVPR"), (2, "2023"), (1, "Language"), (0, "Datasets")]
+        (0, "Models"),
+        (1, "Vision"),
+        (2, "2024"),
+        (3, "CVPR"),
+        (2, "2023"),
+        (1, "Language"),
+        (0, "Datasets"),
+    ]
     anchors = {github_slug(t) for _, t in _headings(md)}
     assert all(slug in anchors for _, _, slug in toc)
 
 
 def test_no_placeholder_for_parents_whose_papers_live_in_children() -> None:
     md, *_ = _build(NESTED + "\n## Empty section\n")
-    blocks = re.split(r"(?m)^#{2,6} ", md[md.index("## Models"):])
+    blocks = re.split(r"(?m)^#{2,6} ", md[md.index("## Models") :])
     placeholders = [b.splitlines()[0] for b in blocks if PLACEHOLDER in b]
     assert placeholders == ["Empty section"]
 
@@ -108,7 +135,8 @@ def test_one_count_import_build_and_check_agree() -> None:
     wrong = md.replace("a sum of `3`", "a sum of `4`")
     result = run_check(Library(), CheckContext(settings=settings, readme=wrong), select=("PB703",))
     assert [f.message for f in result.findings] == [
-        "states 4 papers but the list has 3 (distinct papers, a repeated item counted once)"]
+        "states 4 papers but the list has 3 (distinct papers, a repeated item counted once)"
+    ]
 
 
 def _entry(**fields: str) -> Entry:
@@ -116,22 +144,38 @@ def _entry(**fields: str) -> Entry:
 
 
 def test_every_stored_link_is_rendered_with_its_label() -> None:
-    e = _entry(title="A paper", year="2024", url="https://arxiv.org/abs/2401.00001", list_section="s",
-               list_links="https://example.org/paper.pdf https://www.medrxiv.org/content/10.1101/x",
-               list_code="https://github.com/a/b", list_project="https://a.github.io/b",
-               list_dataset="https://zenodo.org/record/1", list_demo="https://huggingface.co/spaces/a/b",
-               list_video="https://youtube.com/watch?v=x",
-               list_other="[bibtex](https://example.org/cite.bib) [Blog \\[post\\]](https://blog.example.org/a_%28b%29) "
-                          "https://bare.example.org/x",
-               list_note="Dataset size: 10,000 slides")
+    e = _entry(
+        title="A paper",
+        year="2024",
+        url="https://arxiv.org/abs/2401.00001",
+        list_section="s",
+        list_links="https://example.org/paper.pdf https://www.medrxiv.org/content/10.1101/x",
+        list_code="https://github.com/a/b",
+        list_project="https://a.github.io/b",
+        list_dataset="https://zenodo.org/record/1",
+        list_demo="https://huggingface.co/spaces/a/b",
+        list_video="https://youtube.com/watch?v=x",
+        list_other="[bibtex](https://example.org/cite.bib) [Blog \\[post\\]](https://blog.example.org/a_%28b%29) "
+        "https://bare.example.org/x",
+        list_note="Dataset size: 10,000 slides",
+    )
     from pathbib.config import ListSettings, Section
 
     settings = Settings(list=ListSettings(sections=(Section("S", "s"),)))
     md = render_readme(Library((e,)), settings)
-    for url in ("https://arxiv.org/abs/2401.00001", "https://example.org/paper.pdf",
-                "https://www.medrxiv.org/content/10.1101/x", "https://github.com/a/b", "https://a.github.io/b",
-                "https://zenodo.org/record/1", "https://huggingface.co/spaces/a/b", "https://youtube.com/watch?v=x",
-                "https://example.org/cite.bib", "https://blog.example.org/a_%28b%29", "https://bare.example.org/x"):
+    for url in (
+        "https://arxiv.org/abs/2401.00001",
+        "https://example.org/paper.pdf",
+        "https://www.medrxiv.org/content/10.1101/x",
+        "https://github.com/a/b",
+        "https://a.github.io/b",
+        "https://zenodo.org/record/1",
+        "https://huggingface.co/spaces/a/b",
+        "https://youtube.com/watch?v=x",
+        "https://example.org/cite.bib",
+        "https://blog.example.org/a_%28b%29",
+        "https://bare.example.org/x",
+    ):
         assert f"({url})" in md, url
     assert "[medRxiv](https://www.medrxiv.org/content/10.1101/x)" in md
     assert "[example.org](https://example.org/paper.pdf)" in md
@@ -145,9 +189,14 @@ def test_every_stored_link_is_rendered_with_its_label() -> None:
 def test_relative_links_are_kept_as_written_and_schemes_other_than_http_are_not() -> None:
     from pathbib.config import ListSettings, Section
 
-    e = _entry(title="A paper", list_section="s", url="arxiv.org/pdf/2402.00525.pdf",
-               list_code="./code/x", list_other="[bibtex](./refs.bib#L1-L7) [bad](javascript:alert(1)) "
-                                                  "[far](//evil.example/x) [data](data:text/html,x)")
+    e = _entry(
+        title="A paper",
+        list_section="s",
+        url="arxiv.org/pdf/2402.00525.pdf",
+        list_code="./code/x",
+        list_other="[bibtex](./refs.bib#L1-L7) [bad](javascript:alert(1)) "
+        "[far](//evil.example/x) [data](data:text/html,x)",
+    )
     settings = Settings(list=ListSettings(sections=(Section("S", "s"),)))
     md = render_readme(Library((e,)), settings)
     assert "📄 [PDF](arxiv.org/pdf/2402.00525.pdf)" in md

@@ -52,9 +52,22 @@ def server():
         yield srv
 
 
-def run_plan(srv: FakeServer, lib: Library, cache: Path | None, sources: tuple[str, ...] = ("crossref", "arxiv"), **kw: object):
-    sess = open_session(fast_settings(srv), list(sources), cache_path=cache, clock=time.monotonic,
-                        wall=time.time, sleep=time.sleep, **kw)  # type: ignore[arg-type]
+def run_plan(
+    srv: FakeServer,
+    lib: Library,
+    cache: Path | None,
+    sources: tuple[str, ...] = ("crossref", "arxiv"),
+    **kw: object,
+):
+    sess = open_session(
+        fast_settings(srv),
+        list(sources),
+        cache_path=cache,
+        clock=time.monotonic,
+        wall=time.time,
+        sleep=time.sleep,
+        **kw,
+    )  # type: ignore[arg-type]
     try:
         return plan(lib, sess.lookup, Options(today="2026-01-01")), sess.requests
     finally:
@@ -73,7 +86,9 @@ def seed_ids(seed: list[dict]) -> dict[str, set[str]]:
 # --------------------------------------------------------------------------- acceptance: seed library
 
 
-def test_seed_library_precision_recall_and_decoys(server: FakeServer, seed: list[dict], seed_lib: Library, tmp_path: Path) -> None:
+def test_seed_library_precision_recall_and_decoys(
+    server: FakeServer, seed: list[dict], seed_lib: Library, tmp_path: Path
+) -> None:
     lib = Library(seed_lib.blocks + (ARXIV_TWIN,))
     p, _ = run_plan(server, lib, tmp_path / "c.sqlite")
     truth = seed_ids(seed)
@@ -97,9 +112,11 @@ def test_seed_library_precision_recall_and_decoys(server: FakeServer, seed: list
     recall = len(matched & set(reachable)) / len(reachable)
     recall_res = len(matched & set(resolvable)) / len(resolvable)
     missed = set(reachable) - matched
-    print(f"\nauto-accepts: {accepted}, precision {correct / accepted:.0%}; recall {len(matched & set(reachable))}/{len(reachable)}"
-          f" = {recall:.0%} of items with a fixture record, {len(matched & set(resolvable))}/{len(resolvable)} = {recall_res:.0%}"
-          f" of entries whose own identifier has one; missed: {sorted(missed)}")
+    print(
+        f"\nauto-accepts: {accepted}, precision {correct / accepted:.0%}; recall {len(matched & set(reachable))}/{len(reachable)}"
+        f" = {recall:.0%} of items with a fixture record, {len(matched & set(resolvable))}/{len(resolvable)} = {recall_res:.0%}"
+        f" of entries whose own identifier has one; missed: {sorted(missed)}"
+    )
     assert accepted > 0 and correct == accepted
     assert recall_res >= 0.9
     # before the batched arXiv title search: 21/37. Every item with a fixture record is found except
@@ -108,7 +125,10 @@ def test_seed_library_precision_recall_and_decoys(server: FakeServer, seed: list
     # links an arXiv id of another work: refused as mixed)
     assert len(matched & set(reachable)) >= 34 and missed <= {"seed09", "seed16", "seed35"}, sorted(missed)
     by_key = {r.key: r for r in p.results}
-    assert {by_key[k].via for k in ("seed01", "seed11", "seed13", "seed14", "seed15", "seed18", "seed24", "seed25")} == {"arXiv title search"}
+    assert {
+        by_key[k].via
+        for k in ("seed01", "seed11", "seed13", "seed14", "seed15", "seed18", "seed24", "seed25")
+    } == {"arXiv title search"}
     # no decoy value reaches the library
     decoy_dois = {d["DOI"].lower() for d in decoys}
     decoy_arxiv = {a["id"] for a in arxiv_decoys()}
@@ -121,7 +141,11 @@ def test_seed_library_precision_recall_and_decoys(server: FakeServer, seed: list
     # the arXiv title-search decoys are refused with their reasons; the twins leave the entry unresolved
     for a in arxiv_decoys():
         key = a["_target"].replace("-", "")
-        msgs = [f.message for f in p.findings if f.key == key and f.rule == "EN101" and f"arxiv:{a['id']}" in f.message]
+        msgs = [
+            f.message
+            for f in p.findings
+            if f.key == key and f.rule == "EN101" and f"arxiv:{a['id']}" in f.message
+        ]
         assert msgs and any(a["_reason"] in m for m in msgs), (a["id"], msgs)
     assert by_key["arxtwin"].matched == "" and by_key["arxtwin"].status == "suggested"
     assert by_key["seed01"].matched == "arxiv:2206.02647"
@@ -134,8 +158,11 @@ def test_seed_library_precision_recall_and_decoys(server: FakeServer, seed: list
         assert (c.new or "").lower() not in decoy_dois and "10.5555" not in c.source
     for d in decoys:
         key = d["_target"].replace("-", "")
-        msgs = [f.message for f in p.findings + pc.findings
-                if f.key == key and f.rule in ("EN101", "EN102") and d["DOI"].lower() in f.message]
+        msgs = [
+            f.message
+            for f in p.findings + pc.findings
+            if f.key == key and f.rule in ("EN101", "EN102") and d["DOI"].lower() in f.message
+        ]
         assert msgs, f"decoy {d['DOI']} not reported for {key}"
         assert any(d["_reason"] in m for m in msgs), (d["_reason"], msgs)
     # with arXiv off, an entry that names its arXiv preprint must not take another posting of it
@@ -147,23 +174,35 @@ def test_seed_library_precision_recall_and_decoys(server: FakeServer, seed: list
     assert twin and any("preprint twin" in m for m in twin), twin
 
 
-def test_seed_fills_authors_venues_and_published_version(server: FakeServer, seed: list[dict], seed_lib: Library) -> None:
+def test_seed_fills_authors_venues_and_published_version(
+    server: FakeServer, seed: list[dict], seed_lib: Library
+) -> None:
     p, _ = run_plan(server, seed_lib, None)
     new = apply(seed_lib, p)
     by_seed = {s["id"].replace("-", ""): s for s in seed[:43]}
     for key in ("seed05", "seed08", "seed10", "seed19", "seed21", "seed40"):  # DOI in the list link
         e, s = new.get(key), by_seed[key]
         assert e is not None
-        assert e.get("author", "").split(" and ")[0] == f"{s['author'][0]['family']}, {s['author'][0]['given']}"
+        assert (
+            e.get("author", "").split(" and ")[0] == f"{s['author'][0]['family']}, {s['author'][0]['given']}"
+        )
         assert e.get("journal") == s["container-title"] or e.get("journal") == "Nature Medicine"
         assert e.get("volume") == s["volume"] and e.get("pages") == s["page"].replace("-", "--")
     mstar = new.get("seed26")  # arXiv link; arXiv's DOI verified against Crossref
     assert mstar is not None and mstar.entry_type == "article"
-    assert mstar.get("journal") == "Nature Communications" and mstar.get("doi") == "10.1038/s41467-025-66220-x"
-    assert mstar.get("eprint") == "2407.15362" and mstar.get("year") == "2025" and mstar.get("pages") == "11406"
+    assert (
+        mstar.get("journal") == "Nature Communications" and mstar.get("doi") == "10.1038/s41467-025-66220-x"
+    )
+    assert (
+        mstar.get("eprint") == "2407.15362" and mstar.get("year") == "2025" and mstar.get("pages") == "11406"
+    )
     assert mstar.get("author") is None  # the seed file confirms no author list: the fixtures carry none
     aaai = new.get("seed41")
-    assert aaai is not None and aaai.get("booktitle", "").startswith("Proceedings of the AAAI") and aaai.get("doi") == "10.1609/aaai.v36i2.20110"
+    assert (
+        aaai is not None
+        and aaai.get("booktitle", "").startswith("Proceedings of the AAAI")
+        and aaai.get("doi") == "10.1609/aaai.v36i2.20110"
+    )
     rudolf = new.get("seed07")  # arXiv's DOI points to another work: refused, no DOI written
     assert rudolf is not None and rudolf.get("doi") is None and rudolf.get("author")
 
@@ -181,13 +220,21 @@ def test_request_counts_second_run_and_offline(server: FakeServer, seed_lib: Lib
     n = len({i.doi for i in ids if i.doi} | arxiv_dois)
     # DOIs named by `is-preprint-of` of preprint records: looked up in a second batch wave (they are
     # known only once the first answers and the searches are in)
-    n_rel = len({r["id"] for w in works if w.get("type") == "posted-content"
-                 for r in (w.get("relation") or {}).get("is-preprint-of", [])})
+    n_rel = len(
+        {
+            r["id"]
+            for w in works
+            if w.get("type") == "posted-content"
+            for r in (w.get("relation") or {}).get("is-preprint-of", [])
+        }
+    )
     assert n_rel >= 2
     m = len(arx)
     piis = {i.pii for i in ids if i.pii and not i.doi}
     searched = sum(1 for r in p.results if r.searched)
-    lists = server.requests(kind="doi-list") + server.requests(kind="arxiv-ids") + server.requests(kind="alt-id")
+    lists = (
+        server.requests(kind="doi-list") + server.requests(kind="arxiv-ids") + server.requests(kind="alt-id")
+    )
     assert len(server.requests(kind="doi-list")) <= math.ceil(n / 20) + math.ceil(n_rel / 20)
     assert len(server.requests(kind="arxiv-ids")) <= math.ceil(m / 100)
     assert len(server.requests(kind="alt-id")) <= math.ceil(len(piis) / 20)
@@ -197,6 +244,7 @@ def test_request_counts_second_run_and_offline(server: FakeServer, seed_lib: Lib
     # the batched arXiv title search: each title asked once, 10 titles per request, max_results set,
     # short URLs; S titles cost ceil(S/10) requests, asked only for entries without an arXiv id
     from urllib.parse import parse_qs, urlsplit
+
     title_hits = server.requests(kind="arxiv-search")
     phrases = []
     for h in title_hits:
@@ -208,20 +256,40 @@ def test_request_counts_second_run_and_offline(server: FakeServer, seed_lib: Lib
     s_titles = len(phrases)
     assert len(set(phrases)) == s_titles and 10 <= s_titles <= sum(1 for i in ids if not i.arxiv)
     assert len(title_hits) == math.ceil(s_titles / 10)
-    assert len(server.hits) == len(lists) + len(crossref_searches) + len(title_hits) <= (
-        math.ceil(n / 20) + math.ceil(n_rel / 20) + math.ceil(m / 100) + math.ceil(len(piis) / 20)
-        + math.ceil(s_titles / 10) + searched)
+    assert (
+        len(server.hits)
+        == len(lists) + len(crossref_searches) + len(title_hits)
+        <= (
+            math.ceil(n / 20)
+            + math.ceil(n_rel / 20)
+            + math.ceil(m / 100)
+            + math.ceil(len(piis) / 20)
+            + math.ceil(s_titles / 10)
+            + searched
+        )
+    )
     # ... and on the fixture set the searches stay within one per searched entry
-    assert len(crossref_searches) + len(title_hits) <= len({r.key for r in p.results if r.searched or r.via == "arXiv title search"})
+    assert len(crossref_searches) + len(title_hits) <= len(
+        {r.key for r in p.results if r.searched or r.via == "arXiv title search"}
+    )
     by_key = {r.key: r for r in p.results}
-    assert {k: by_key[k].published.removeprefix("crossref:") for k in RELATION_PUBLISHED} == RELATION_PUBLISHED
+    assert {
+        k: by_key[k].published.removeprefix("crossref:") for k in RELATION_PUBLISHED
+    } == RELATION_PUBLISHED
     assert sum(req.values()) == len(server.hits)
     server.reset_log()
     p2, req2 = run_plan(server, seed_lib, cache)
     assert server.hits == [] and sum(req2.values()) == 0
     assert [c for c in p2.changes] == [c for c in p.changes]
-    offline = open_session(fast_settings(server), ["crossref", "arxiv"], cache_path=tmp_path / "empty.sqlite", offline=True,
-                           clock=time.monotonic, wall=time.time, sleep=time.sleep)
+    offline = open_session(
+        fast_settings(server),
+        ["crossref", "arxiv"],
+        cache_path=tmp_path / "empty.sqlite",
+        offline=True,
+        clock=time.monotonic,
+        wall=time.time,
+        sleep=time.sleep,
+    )
     p3 = plan(seed_lib, offline.lookup, Options())
     offline.close()
     assert server.hits == [] and not p3.applied
@@ -233,7 +301,9 @@ def test_preprint_upgrade_through_crossref_relations(server: FakeServer, tmp_pat
     lib = Library(relation_entries())
     p, _ = run_plan(server, lib, None)
     by_key = {r.key: r for r in p.results}
-    assert {k: by_key[k].published.removeprefix("crossref:") for k in RELATION_PUBLISHED} == RELATION_PUBLISHED
+    assert {
+        k: by_key[k].published.removeprefix("crossref:") for k in RELATION_PUBLISHED
+    } == RELATION_PUBLISHED
     # each entry was searched at most once; the searched preprint's relation answered, not a second search
     assert len(server.requests(kind="search")) == sum(r.searched for r in p.results) == 2
     assert by_key["relsearch"].via == "search" and by_key["relmedrxiv"].via == "DOI"
@@ -255,18 +325,39 @@ def test_preprint_upgrade_through_crossref_relations(server: FakeServer, tmp_pat
     ax = new.get("relarxiv")
     assert ax is not None and ax.get("eprint") == "2402.01234"
     assert any("has-preprint" in f.message for f in p.findings if f.key == "relarxiv" and f.rule == "EN401")
-    assert any("is-preprint-of" in f.message for f in p.findings if f.key == "relsearch" and f.rule == "EN401")
+    assert any(
+        "is-preprint-of" in f.message for f in p.findings if f.key == "relsearch" and f.rule == "EN401"
+    )
 
 
 def test_preprint_doi_of_the_matched_preprint_record_is_replaced() -> None:
     """Any DOI the matched preprint record has (not only 10.48550/ or 10.1101/) gives way to the published one."""
-    pre = Record("crossref", "10.21203/rs.3.rs-1/v1", title="Slide encoders at scale", authors=("Smith, Ann",),
-                 type="misc", year="2023", doi="10.21203/rs.3.rs-1/v1", kinds=frozenset({"preprint"}),
-                 relations=(("is-preprint-of", "doi", "10.1000/pub.9"),))
-    pub = Record("crossref", "10.1000/pub.9", title="Slide encoders at scale", authors=("Smith, Ann",), container="J Things",
-                 type="article", year="2024", doi="10.1000/pub.9", volume="2")
+    pre = Record(
+        "crossref",
+        "10.21203/rs.3.rs-1/v1",
+        title="Slide encoders at scale",
+        authors=("Smith, Ann",),
+        type="misc",
+        year="2023",
+        doi="10.21203/rs.3.rs-1/v1",
+        kinds=frozenset({"preprint"}),
+        relations=(("is-preprint-of", "doi", "10.1000/pub.9"),),
+    )
+    pub = Record(
+        "crossref",
+        "10.1000/pub.9",
+        title="Slide encoders at scale",
+        authors=("Smith, Ann",),
+        container="J Things",
+        type="article",
+        year="2024",
+        doi="10.1000/pub.9",
+        volume="2",
+    )
 
-    class L(EmptyLookup):  # the questions the lookup protocol asks and this test does not answer get empty answers
+    class L(
+        EmptyLookup
+    ):  # the questions the lookup protocol asks and this test does not answer get empty answers
         def dois(self, ds):  # noqa: ANN001, ANN202
             return {d: {pre.doi: pre, pub.doi: pub}.get(d) for d in ds}
 
@@ -287,18 +378,51 @@ def test_preprint_doi_of_the_matched_preprint_record_is_replaced() -> None:
 
 
 def test_batching_many_ids(tmp_path: Path) -> None:
-    works = [{"DOI": f"10.5555/bulk.{i}", "type": "journal-article", "title": [f"Bulk paper number {i} on pathology"],
-              "author": [{"family": f"Author{i}", "given": "A."}], "container-title": ["Journal of Bulk"],
-              "issued": {"date-parts": [[2020]]}} for i in range(45)]
-    arxiv = [{"id": f"2401.{i:05d}", "title": f"Preprint number {i} about slides", "published": "2024-01-01T00:00:00Z",
-              "authors": [f"Ann Writer{i}"]} for i in range(150)]
-    entries = [Entry("article", f"d{i}", (Field("title", f"Bulk paper number {i} on pathology"), Field("doi", f"10.5555/bulk.{i}")))
-               for i in range(45)]
-    entries += [Entry("misc", f"a{i}", (Field("title", f"Preprint number {i} about slides"), Field("eprint", f"2401.{i:05d}")))
-                for i in range(150)]
+    works = [
+        {
+            "DOI": f"10.5555/bulk.{i}",
+            "type": "journal-article",
+            "title": [f"Bulk paper number {i} on pathology"],
+            "author": [{"family": f"Author{i}", "given": "A."}],
+            "container-title": ["Journal of Bulk"],
+            "issued": {"date-parts": [[2020]]},
+        }
+        for i in range(45)
+    ]
+    arxiv = [
+        {
+            "id": f"2401.{i:05d}",
+            "title": f"Preprint number {i} about slides",
+            "published": "2024-01-01T00:00:00Z",
+            "authors": [f"Ann Writer{i}"],
+        }
+        for i in range(150)
+    ]
+    entries = [
+        Entry(
+            "article",
+            f"d{i}",
+            (Field("title", f"Bulk paper number {i} on pathology"), Field("doi", f"10.5555/bulk.{i}")),
+        )
+        for i in range(45)
+    ]
+    entries += [
+        Entry(
+            "misc",
+            f"a{i}",
+            (Field("title", f"Preprint number {i} about slides"), Field("eprint", f"2401.{i:05d}")),
+        )
+        for i in range(150)
+    ]
     with FakeServer(works, arxiv) as srv:
-        sess = open_session(fast_settings(srv), ["crossref", "arxiv"], cache_path=None, clock=time.monotonic,
-                            wall=time.time, sleep=time.sleep)
+        sess = open_session(
+            fast_settings(srv),
+            ["crossref", "arxiv"],
+            cache_path=None,
+            clock=time.monotonic,
+            wall=time.time,
+            sleep=time.sleep,
+        )
         p = plan(Library(tuple(entries)), sess.lookup, Options(search=False))
         assert len(srv.requests(kind="doi-list")) == 3 and len(srv.requests(kind="arxiv-ids")) == 2
         assert len(srv.hits) == 5
@@ -310,7 +434,9 @@ def test_batching_many_ids(tmp_path: Path) -> None:
 
 
 def test_spacing_never_below_the_limit_with_retries(server: FakeServer, seed_lib: Library) -> None:
-    server.inject("crossref", Fault("status", 429), Fault("status", 503), Fault("status", 429, {"Retry-After": "0.05"}))
+    server.inject(
+        "crossref", Fault("status", 429), Fault("status", 503), Fault("status", 429, {"Retry-After": "0.05"})
+    )
     server.inject("arxiv", Fault("status", 500))
     p, _ = run_plan(server, seed_lib, None)
     assert not any(r.status == "error" for r in p.results)
@@ -332,9 +458,21 @@ def _project(tmp_path: Path, srv: FakeServer, lib: Library, **enrich: object) ->
     s = fast_settings(srv, **enrich)  # type: ignore[arg-type]
     toml = tmp_path / "pathbib.toml"
     toml.write_text(
-        "[enrich]\n" + "".join(f"{k.replace('_', '-')} = {json.dumps(getattr(s, k))}\n" for k in (
-            "crossref_url", "arxiv_url", "timeout", "crossref_interval", "arxiv_interval", "retries", "backoff")),
-        encoding="utf-8")
+        "[enrich]\n"
+        + "".join(
+            f"{k.replace('_', '-')} = {json.dumps(getattr(s, k))}\n"
+            for k in (
+                "crossref_url",
+                "arxiv_url",
+                "timeout",
+                "crossref_interval",
+                "arxiv_interval",
+                "retries",
+                "backoff",
+            )
+        ),
+        encoding="utf-8",
+    )
     return libpath, toml
 
 
@@ -357,9 +495,18 @@ FAULTS = [
 ]
 
 
-@pytest.mark.parametrize(("route", "fault"), FAULTS, ids=[f"{r}-{f.kind}-{f.status or ''}{'-ra' if f.headers else ''}" for r, f in FAULTS])
+@pytest.mark.parametrize(
+    ("route", "fault"),
+    FAULTS,
+    ids=[f"{r}-{f.kind}-{f.status or ''}{'-ra' if f.headers else ''}" for r, f in FAULTS],
+)
 def test_each_fault_ends_in_a_completed_run_and_a_rerun_finishes(
-    server: FakeServer, seed_lib: Library, tmp_path: Path, route: str, fault: Fault, monkeypatch: pytest.MonkeyPatch
+    server: FakeServer,
+    seed_lib: Library,
+    tmp_path: Path,
+    route: str,
+    fault: Fault,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.setenv("PATHBIB_MAILTO", "curator@example.org")
     keep = {"seed01", "seed04", "seed05", "seed07", "seed12", "seed23", "seed26", "seed41"}
@@ -399,7 +546,11 @@ def test_breaker_stops_calling_a_dead_source(server: FakeServer, seed_lib: Libra
 
 
 def test_dry_run_json_and_provenance(
-    server: FakeServer, seed_lib: Library, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+    server: FakeServer,
+    seed_lib: Library,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.delenv("PATHBIB_MAILTO", raising=False)
     libpath, toml = _project(tmp_path, server, seed_lib)
@@ -427,19 +578,37 @@ def test_dry_run_json_and_provenance(
 def test_add_command(server: FakeServer, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     libpath, toml = _project(tmp_path, server, Library())
     libpath.unlink()
-    code = main(["--config", str(toml), "-C", str(libpath), "add", "https://arxiv.org/abs/2407.15362v2", "--section", "contrastive"])
+    code = main(
+        [
+            "--config",
+            str(toml),
+            "-C",
+            str(libpath),
+            "add",
+            "https://arxiv.org/abs/2407.15362v2",
+            "--section",
+            "contrastive",
+        ]
+    )
     assert code == 0, capsys.readouterr().err
     lib = read_library(libpath)[0]
     (e,) = lib.entries
-    assert e.entry_type == "article" and e.get("doi") == "10.1038/s41467-025-66220-x" and e.get("eprint") == "2407.15362"
+    assert (
+        e.entry_type == "article"
+        and e.get("doi") == "10.1038/s41467-025-66220-x"
+        and e.get("eprint") == "2407.15362"
+    )
     assert e.get("list-section") == "contrastive" and e.get("journal") == "Nature Communications"
-    assert main(["--config", str(toml), "-C", str(libpath), "add", "10.1038/s41467-025-66220-x"]) == 2  # already there
+    assert (
+        main(["--config", str(toml), "-C", str(libpath), "add", "10.1038/s41467-025-66220-x"]) == 2
+    )  # already there
     assert main(["--config", str(toml), "-C", str(libpath), "add", "10.1038/s41591-024-02857-3"]) == 0
     assert len(read_library(libpath)[0].entries) == 2
 
 
-def test_add_refuses_the_preprint_of_an_entry_already_there(server: FakeServer, tmp_path: Path,
-                                                            capsys: pytest.CaptureFixture[str]) -> None:
+def test_add_refuses_the_preprint_of_an_entry_already_there(
+    server: FakeServer, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     """`add ARXIV` after `add DOI` of the same paper: the resolved DOI is already in the library."""
     libpath, toml = _project(tmp_path, server, Library())
     libpath.unlink()
@@ -450,24 +619,48 @@ def test_add_refuses_the_preprint_of_an_entry_already_there(server: FakeServer, 
     code = main(["--config", str(toml), "-C", str(libpath), "add", "2308.15474"])
     err = capsys.readouterr().err
     assert code == 2, err
-    assert first.key in err and "10.1038/s41591-024-02857-3" in err and f"pathbib enrich --only {first.key}" in err
+    assert (
+        first.key in err
+        and "10.1038/s41591-024-02857-3" in err
+        and f"pathbib enrich --only {first.key}" in err
+    )
     assert libpath.read_text(encoding="utf-8") == before
     # the same paper under a title only (no shared identifier): refused by its normalised title
-    lib = Library((Entry("article", "uni", (Field("title", "Towards a General-Purpose Foundation Model for Computational Pathology"),)),))
+    lib = Library(
+        (
+            Entry(
+                "article",
+                "uni",
+                (Field("title", "Towards a General-Purpose Foundation Model for Computational Pathology"),),
+            ),
+        )
+    )
     libpath.write_text(render(lib), encoding="utf-8")
     assert main(["--config", str(toml), "-C", str(libpath), "add", "2308.15474"]) == 2
     assert "uni" in capsys.readouterr().err and len(read_library(libpath)[0].entries) == 1
 
 
 @pytest.mark.parametrize("mailto", ["curator@example.org", ""])
-def test_user_agent_carries_the_configured_contact_only(server: FakeServer, tmp_path: Path, mailto: str,
-                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+def test_user_agent_carries_the_configured_contact_only(
+    server: FakeServer, tmp_path: Path, mailto: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Crossref and arXiv both see pathbib's User-Agent; the address comes from PATHBIB_MAILTO, never built in."""
     monkeypatch.delenv("PATHBIB_MAILTO", raising=False)
     if mailto:
         monkeypatch.setenv("PATHBIB_MAILTO", mailto)
-    lib = Library((Entry("misc", "a", (Field("title", "Towards a general-purpose foundation model for computational pathology"),
-                                       Field("eprint", "2308.15474"), Field("archiveprefix", "arXiv"))),))
+    lib = Library(
+        (
+            Entry(
+                "misc",
+                "a",
+                (
+                    Field("title", "Towards a general-purpose foundation model for computational pathology"),
+                    Field("eprint", "2308.15474"),
+                    Field("archiveprefix", "arXiv"),
+                ),
+            ),
+        )
+    )
     libpath, toml = _project(tmp_path, server, lib)
     assert _cli(libpath, toml, "--dry-run", "--no-search") == 0
     routes = {h.route for h in server.hits}
@@ -484,7 +677,9 @@ def test_user_agent_carries_the_configured_contact_only(server: FakeServer, tmp_
         server.reset_log()
         toml.write_text(toml.read_text(encoding="utf-8") + 'mailto = "lab@example.net"\n', encoding="utf-8")
         assert _cli(libpath, toml, "--dry-run", "--no-search", "--refresh") == 0
-        assert server.hits and all("mailto:lab@example.net" in h.headers.get("user-agent", "") for h in server.hits)
+        assert server.hits and all(
+            "mailto:lab@example.net" in h.headers.get("user-agent", "") for h in server.hits
+        )
 
 
 # --------------------------------------------------------------------------- the local file source (issue 7's run)
@@ -501,9 +696,13 @@ def test_file_source_on_the_seed_library(seed: list[dict], seed_lib: Library, tm
     assert gpfm is not None and mstar is not None
     assert gpfm.get("journal") == "Nature Biomedical Engineering" and gpfm.get("eprint") == "2407.18449"
     assert gpfm.get("author", "").startswith("Ma, Jiabo and Guo, Zhengrui") and gpfm.entry_type == "article"
-    assert mstar.get("journal") == "Nature Communications" and mstar.get("doi") == "10.1038/s41467-025-66220-x"
+    assert (
+        mstar.get("journal") == "Nature Communications" and mstar.get("doi") == "10.1038/s41467-025-66220-x"
+    )
     assert mstar.get("volume") == "16" and mstar.get("number") == "1" and mstar.get("pages") == "11406"
-    assert mstar.get("eprint") == "2407.15362" and mstar.get("author") is None  # the file leaves authors empty
+    assert (
+        mstar.get("eprint") == "2407.15362" and mstar.get("author") is None
+    )  # the file leaves authors empty
     # never invent: every filled value is the file's value for that item (or its duplicate target)
     before = {e.key: e for e in seed_lib.entries}
     filled = 0
@@ -516,13 +715,20 @@ def test_file_source_on_the_seed_library(seed: list[dict], seed_lib: Library, tm
             filled += 1
             file_vals = {
                 "author": " and ".join(f"{a['family']}, {a['given']}" for a in src["author"]),
-                "journal": src["container-title"], "booktitle": src["container-title"],
+                "journal": src["container-title"],
+                "booktitle": src["container-title"],
                 "howpublished": src["container-title"],
-                "volume": src["volume"], "number": src["issue"], "pages": src["page"].replace("-", "--"),
-                "doi": src["DOI"], "eprint": src["arxiv"], "archiveprefix": "arXiv" if src["arxiv"] else "",
+                "volume": src["volume"],
+                "number": src["issue"],
+                "pages": src["page"].replace("-", "--"),
+                "doi": src["DOI"],
+                "eprint": src["arxiv"],
+                "archiveprefix": "arXiv" if src["arxiv"] else "",
                 "year": str(src["issued"]["date-parts"][0][0]) if src["issued"] else "",
             }
-            assert f.name in file_vals and file_vals[f.name] and f.value == file_vals[f.name].replace("&", "\\&"), (e.key, f.name, f.value)
+            assert (
+                f.name in file_vals and file_vals[f.name] and f.value == file_vals[f.name].replace("&", "\\&")
+            ), (e.key, f.name, f.value)
     assert filled > 100
     assert (tmp_path / "library.provenance.json").exists()
 
@@ -540,26 +746,44 @@ Q = Query("k", ("Scaling vision transformers to gigapixel images",), (), "2022")
 
 
 def test_decide_rules() -> None:
-    good = rec(doi="10.1/a", title="Scaling Vision Transformers to Gigapixel Images", year="2022", container="CVPR")
+    good = rec(
+        doi="10.1/a", title="Scaling Vision Transformers to Gigapixel Images", year="2022", container="CVPR"
+    )
     assert decide(Q, [good]).accepted is not None
     other_year = rec(doi="10.1/b", title="Scaling Vision Transformers to Gigapixel Images", year="2019")
     d = decide(Q, [other_year])
     assert d.accepted is None and "another year" in d.refused[0][1]
-    twin = rec(doi="10.1/c", title="Scaling Vision Transformers to Gigapixel Images.", year="2022", container="Other")
+    twin = rec(
+        doi="10.1/c", title="Scaling Vision Transformers to Gigapixel Images.", year="2022", container="Other"
+    )
     d = decide(Q, [good, twin])
     assert d.accepted is None and "ambiguous" in d.reason and len(d.suggestions) == 2
-    notice = rec(doi="10.1/d", title="Scaling Vision Transformers to Gigapixel Images", year="2022", kinds=frozenset({"correction"}))
+    notice = rec(
+        doi="10.1/d",
+        title="Scaling Vision Transformers to Gigapixel Images",
+        year="2022",
+        kinds=frozenset({"correction"}),
+    )
     d = decide(Q, [notice])
     assert d.accepted is None and "correction" in d.refused[0][1]
-    pre = rec(doi="10.1/e", title="Scaling Vision Transformers to Gigapixel Images", year="2022", kinds=frozenset({"preprint"}))
+    pre = rec(
+        doi="10.1/e",
+        title="Scaling Vision Transformers to Gigapixel Images",
+        year="2022",
+        kinds=frozenset({"preprint"}),
+    )
     d = decide(Q, [good, pre])
     assert d.accepted is not None and d.accepted.record is good and "preprint twin" in d.refused[0][1]
-    near = rec(doi="10.1/f", title="Scaling vision transformers to gigapixel images for radiology", year="2022")
+    near = rec(
+        doi="10.1/f", title="Scaling vision transformers to gigapixel images for radiology", year="2022"
+    )
     d = decide(Q, [near])
     assert d.accepted is None and d.suggestions and d.suggestions[0].record is near
     qa = Query("k", Q.titles, ("chen", "li"), "")
     assert decide(qa, [rec(doi="10.1/g", title=good.title, authors=("Chen, R.",))]).accepted is not None
-    assert decide(qa, [rec(doi="10.1/h", title=good.title, authors=("Doe, J.",), year="2022")]).accepted is None
+    assert (
+        decide(qa, [rec(doi="10.1/h", title=good.title, authors=("Doe, J.",), year="2022")]).accepted is None
+    )
 
 
 def _lib(text: str) -> Library:
@@ -567,14 +791,28 @@ def _lib(text: str) -> Library:
 
 
 def test_merge_policy_locks_and_prefer_remote() -> None:
-    r = Record("file:x", "1", title="A Study", authors=("Doe, Jane", "Roe, Rich"), container="Journal of Things", type="article",
-               year="2021", volume="3", doi="10.1000/xyz", alt_titles=("A study",))
+    r = Record(
+        "file:x",
+        "1",
+        title="A Study",
+        authors=("Doe, Jane", "Roe, Rich"),
+        container="Journal of Things",
+        type="article",
+        year="2021",
+        volume="3",
+        doi="10.1000/xyz",
+        alt_titles=("A study",),
+    )
     lookup = FileLookup(LocalIndex([r]))
-    lib = _lib("@article{a, title={A study}, doi={10.1000/XYZ}, volume={4}, author={Doe, Jane and others}}\n"
-               "@article{b, title={A study}, doi={10.1000/xyz}, list-locked={volume, author}}\n")
+    lib = _lib(
+        "@article{a, title={A study}, doi={10.1000/XYZ}, volume={4}, author={Doe, Jane and others}}\n"
+        "@article{b, title={A study}, doi={10.1000/xyz}, list-locked={volume, author}}\n"
+    )
     p = plan(lib, lookup, Options())
     kinds = {(c.key, c.field): c.kind for c in p.changes}
-    assert kinds[("a", "volume")] == "conflict" and kinds[("a", "author")] == "update"  # "and others" completed
+    assert (
+        kinds[("a", "volume")] == "conflict" and kinds[("a", "author")] == "update"
+    )  # "and others" completed
     assert kinds[("a", "journal")] == "fill" and ("a", "doi") not in kinds  # same DOI, other case
     assert ("b", "volume") not in kinds and ("b", "author") not in kinds and kinds[("b", "journal")] == "fill"
     new = apply(lib, p)
@@ -583,7 +821,9 @@ def test_merge_policy_locks_and_prefer_remote() -> None:
     assert apply(lib, p2).get("a").get("volume") == "3"  # type: ignore[union-attr]
     p3 = plan(lib, lookup, Options(locked=frozenset({"a"}), prefer_remote=frozenset({"all"})))
     assert all(c.key == "b" for c in p3.changes)
-    assert render(apply(lib, plan(lib, lookup, Options(only=frozenset({"b"}))))).startswith(lib.blocks[0].raw or "")
+    assert render(apply(lib, plan(lib, lookup, Options(only=frozenset({"b"}))))).startswith(
+        lib.blocks[0].raw or ""
+    )
 
 
 def test_write_is_atomic_and_refuses_concurrent_change(tmp_path: Path) -> None:
@@ -599,7 +839,9 @@ def test_write_is_atomic_and_refuses_concurrent_change(tmp_path: Path) -> None:
 
 
 def test_abbreviated_venues_and_since() -> None:
-    assert abbreviates("Nature BME", "Nature Biomedical Engineering") and not abbreviates("Nature", "Nature Medicine")
+    assert abbreviates("Nature BME", "Nature Biomedical Engineering") and not abbreviates(
+        "Nature", "Nature Medicine"
+    )
     lib = _lib("@article{old, title={T}, year={2019}}\n@article{new, title={U}, year={2024}}\n")
     p = plan(lib, FileLookup(LocalIndex([])), Options(since="2023"))
     assert [r.key for r in p.results] == ["new"]
@@ -628,12 +870,19 @@ def truth_by_title(lib: Library, seed: list[dict]) -> dict[str, list[dict]]:
                 by_title.setdefault(normalize_title(t), []).append(s)
     out = {}
     for e in lib.entries:
-        recs = [s for t in (e.get("list-title"), e.get("title")) if t for s in by_title.get(normalize_title(t), [])]
+        recs = [
+            s
+            for t in (e.get("list-title"), e.get("title"))
+            if t
+            for s in by_title.get(normalize_title(t), [])
+        ]
         out[e.key] = recs
     return out
 
 
-def test_imported_seed_library_against_the_server(server: FakeServer, seed: list[dict], imported: Library) -> None:
+def test_imported_seed_library_against_the_server(
+    server: FakeServer, seed: list[dict], imported: Library
+) -> None:
     p, _ = run_plan(server, imported, None)
     truth = truth_by_title(imported, seed)
     accepted = 0
@@ -648,20 +897,31 @@ def test_imported_seed_library_against_the_server(server: FakeServer, seed: list
         assert "10.5555" not in (c.new or "") and "decoy" not in (c.new or "")
     # every decoy is refused for the entry it imitates: in this run, or (targets the arXiv title
     # search resolves first) by the Crossref search with arXiv off, on the entries without an arXiv id
-    pc, _ = run_plan(server, Library(tuple(e for e in imported.entries if not entry_ids(e).arxiv)), None, sources=("crossref",))
+    pc, _ = run_plan(
+        server,
+        Library(tuple(e for e in imported.entries if not entry_ids(e).arxiv)),
+        None,
+        sources=("crossref",),
+    )
     for c in pc.changes:
         assert "10.5555" not in (c.new or "") and "decoy" not in (c.new or "")
     for d in decoys:
         keys = [k for k, recs in truth.items() if any(s["id"] == d["_target"] for s in recs)]
-        assert any(f.key in keys and d["DOI"].lower() in f.message and f.rule in ("EN101", "EN102")
-                   for f in p.findings + pc.findings), d["DOI"]
+        assert any(
+            f.key in keys and d["DOI"].lower() in f.message and f.rule in ("EN101", "EN102")
+            for f in p.findings + pc.findings
+        ), d["DOI"]
     for a in arxiv_decoys():
         keys = [k for k, recs in truth.items() if any(s["id"] == a["_target"] for s in recs)]
-        assert not keys or any(f.key in keys and f"arxiv:{a['id']}" in f.message and a["_reason"] in f.message
-                               for f in p.findings), a["id"]
+        assert not keys or any(
+            f.key in keys and f"arxiv:{a['id']}" in f.message and a["_reason"] in f.message
+            for f in p.findings
+        ), a["id"]
     new = apply(imported, p)
     mstar = next(e for e in new.entries if e.get("eprint") == "2407.15362")
-    assert mstar.get("journal") == "Nature Communications" and mstar.get("doi") == "10.1038/s41467-025-66220-x"
+    assert (
+        mstar.get("journal") == "Nature Communications" and mstar.get("doi") == "10.1038/s41467-025-66220-x"
+    )
     print(f"\nimported seed library: {accepted} auto-accepts, all correct")
     assert accepted >= 36  # 24 before the batched arXiv title search
 
@@ -677,8 +937,15 @@ def test_file_source_on_the_imported_library(seed: list[dict], imported: Library
     mstar = next(e for e in lib.entries if e.get("eprint") == "2407.15362")
     assert gpfm.entry_type == "article" and gpfm.get("journal") == "Nature Biomedical Engineering"
     assert gpfm.get("author", "").startswith("Ma, Jiabo") and gpfm.get("year") == "2025"
-    assert mstar.get("journal") == "Nature Communications" and mstar.get("doi") == "10.1038/s41467-025-66220-x"
-    assert (mstar.get("volume"), mstar.get("number"), mstar.get("pages"), mstar.get("year")) == ("16", "1", "11406", "2025")
+    assert (
+        mstar.get("journal") == "Nature Communications" and mstar.get("doi") == "10.1038/s41467-025-66220-x"
+    )
+    assert (mstar.get("volume"), mstar.get("number"), mstar.get("pages"), mstar.get("year")) == (
+        "16",
+        "1",
+        "11406",
+        "2025",
+    )
     assert mstar.get("author") is None
     truth = truth_by_title(imported, seed)
     before = {e.key: e for e in imported.entries}
@@ -692,9 +959,17 @@ def test_file_source_on_the_imported_library(seed: list[dict], imported: Library
             # never invented: the new value is what the file says for this item
             vals = set()
             for s in truth[e.key]:
-                vals |= {s["container-title"], s["volume"], s["issue"], s["page"].replace("-", "--"), s["DOI"], s["arxiv"],
-                         " and ".join(f"{a['family']}, {a['given']}" for a in s["author"]),
-                         str(s["issued"]["date-parts"][0][0]) if s.get("issued") else "", "arXiv" if s["arxiv"] else ""}
+                vals |= {
+                    s["container-title"],
+                    s["volume"],
+                    s["issue"],
+                    s["page"].replace("-", "--"),
+                    s["DOI"],
+                    s["arxiv"],
+                    " and ".join(f"{a['family']}, {a['given']}" for a in s["author"]),
+                    str(s["issued"]["date-parts"][0][0]) if s.get("issued") else "",
+                    "arXiv" if s["arxiv"] else "",
+                }
             assert f.value in vals - {""} or f.value.replace("\\&", "&") in vals, (e.key, f.name, f.value)
     assert filled > 80
     # a second run changes nothing
@@ -707,13 +982,25 @@ def test_record_fields_put_a_preprint_server_in_howpublished() -> None:
     from pathbib.enrich import record_fields
     from pathbib.sources.record import Record
 
-    rec = Record(source="file:x", id="r", title="T", container="medRxiv", type="misc",
-                 year="2023", doi="10.1101/2023.07.21.23292757", kinds=frozenset({"preprint"}))
+    rec = Record(
+        source="file:x",
+        id="r",
+        title="T",
+        container="medRxiv",
+        type="misc",
+        year="2023",
+        doi="10.1101/2023.07.21.23292757",
+        kinds=frozenset({"preprint"}),
+    )
     misc = record_fields(rec, "misc", preprint_source=True)
     assert misc["howpublished"] == "medRxiv" and "journal" not in misc
-    pub = Record(source="file:x", id="p", title="T", container="Nature Communications", type="article", year="2025")
+    pub = Record(
+        source="file:x", id="p", title="T", container="Nature Communications", type="article", year="2025"
+    )
     assert record_fields(pub, "article", preprint_source=False)["journal"] == "Nature Communications"
-    conf = Record(source="file:x", id="c", title="T", container="Proc. CVPR", type="inproceedings", year="2024")
+    conf = Record(
+        source="file:x", id="c", title="T", container="Proc. CVPR", type="inproceedings", year="2024"
+    )
     assert record_fields(conf, "inproceedings", preprint_source=False)["booktitle"] == "Proc. CVPR"
 
 
@@ -722,16 +1009,54 @@ def test_arxiv_title_search_record_leads_to_the_published_version() -> None:
     and verified; a DOI naming another work is refused, and that preprint gets its one Crossref
     published-version search (the other needs none)."""
     title = "Gigapixel slide encoders for rare tumour subtyping"
-    pre = Record(source="arxiv", id="2401.00011", title=title, authors=("Lima, Ana", "Park, Jon"), type="misc",
-                 source_type="arxiv-preprint", year="2024", date="2024-01-05", doi="10.1000/pub.1", arxiv="2401.00011",
-                 kinds=frozenset({"preprint"}))
-    other = Record(source="arxiv", id="2402.00022", title="Stain normalisation by diffusion", authors=("Osei, Kim",),
-                   type="misc", source_type="arxiv-preprint", year="2024", doi="10.1000/other.2", arxiv="2402.00022",
-                   kinds=frozenset({"preprint"}))
-    pub = Record(source="crossref", id="10.1000/pub.1", title=title, authors=("Lima, Ana", "Park, Jon"), type="article",
-                 source_type="journal-article", container="Journal of Slides", year="2025", volume="3", doi="10.1000/pub.1")
-    wrong = Record(source="crossref", id="10.1000/other.2", title="Soil microbes under nitrogen", authors=("Roe, Sam",),
-                   type="article", source_type="journal-article", container="Soil Journal", year="2024", doi="10.1000/other.2")
+    pre = Record(
+        source="arxiv",
+        id="2401.00011",
+        title=title,
+        authors=("Lima, Ana", "Park, Jon"),
+        type="misc",
+        source_type="arxiv-preprint",
+        year="2024",
+        date="2024-01-05",
+        doi="10.1000/pub.1",
+        arxiv="2401.00011",
+        kinds=frozenset({"preprint"}),
+    )
+    other = Record(
+        source="arxiv",
+        id="2402.00022",
+        title="Stain normalisation by diffusion",
+        authors=("Osei, Kim",),
+        type="misc",
+        source_type="arxiv-preprint",
+        year="2024",
+        doi="10.1000/other.2",
+        arxiv="2402.00022",
+        kinds=frozenset({"preprint"}),
+    )
+    pub = Record(
+        source="crossref",
+        id="10.1000/pub.1",
+        title=title,
+        authors=("Lima, Ana", "Park, Jon"),
+        type="article",
+        source_type="journal-article",
+        container="Journal of Slides",
+        year="2025",
+        volume="3",
+        doi="10.1000/pub.1",
+    )
+    wrong = Record(
+        source="crossref",
+        id="10.1000/other.2",
+        title="Soil microbes under nitrogen",
+        authors=("Roe, Sam",),
+        type="article",
+        source_type="journal-article",
+        container="Soil Journal",
+        year="2024",
+        doi="10.1000/other.2",
+    )
 
     class Fake(EmptyLookup):  # list titles and sources: the protocol's empty answers
         asked: list[tuple[str, ...]] = []
@@ -755,18 +1080,32 @@ def test_arxiv_title_search_record_leads_to_the_published_version() -> None:
             self.searches.append((title, published))
             return []
 
-    lib = Library((Entry("misc", "a", (Field("title", title), Field("year", "2024"))),
-                   Entry("misc", "b", (Field("title", "Stain Normalisation by Diffusion"), Field("year", "2024")))))
+    lib = Library(
+        (
+            Entry("misc", "a", (Field("title", title), Field("year", "2024"))),
+            Entry("misc", "b", (Field("title", "Stain Normalisation by Diffusion"), Field("year", "2024"))),
+        )
+    )
     fake = Fake()
     p = plan(lib, fake, Options(today="2026-01-01"))
     assert fake.asked == [(), ("10.1000/other.2", "10.1000/pub.1")]  # one DOI batch for both
     assert fake.searches == [("Stain normalisation by diffusion", True)]
     by = {r.key: r for r in p.results}
-    assert by["a"].via == "arXiv title search" and by["a"].matched == "arxiv:2401.00011" and by["a"].published == "crossref:10.1000/pub.1"
+    assert (
+        by["a"].via == "arXiv title search"
+        and by["a"].matched == "arxiv:2401.00011"
+        and by["a"].published == "crossref:10.1000/pub.1"
+    )
     new = apply(lib, p)
     a = new.get("a")
     assert a is not None and a.entry_type == "article" and a.get("journal") == "Journal of Slides"
-    assert a.get("doi") == "10.1000/pub.1" and a.get("eprint") == "2401.00011" and a.get("author") == "Lima, Ana and Park, Jon"
+    assert (
+        a.get("doi") == "10.1000/pub.1"
+        and a.get("eprint") == "2401.00011"
+        and a.get("author") == "Lima, Ana and Park, Jon"
+    )
     b = new.get("b")
-    assert b is not None and b.get("eprint") == "2402.00022" and b.get("doi") is None and by["b"].published == ""
+    assert (
+        b is not None and b.get("eprint") == "2402.00022" and b.get("doi") is None and by["b"].published == ""
+    )
     assert any(f.key == "b" and f.rule == "EN102" and "10.1000/other.2" in f.message for f in p.findings)

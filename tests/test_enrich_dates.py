@@ -33,13 +33,17 @@ def _enrich(tmp_path: Path, works: list[dict], bib: str, *args: str) -> tuple[Li
     return read_library(libpath)[0], {}, code
 
 
-def _enrich_json(tmp_path: Path, works: list[dict], bib: str, capsys: pytest.CaptureFixture[str]) -> tuple[Library, dict]:
+def _enrich_json(
+    tmp_path: Path, works: list[dict], bib: str, capsys: pytest.CaptureFixture[str]
+) -> tuple[Library, dict]:
     lib, _, code = _enrich(tmp_path, works, bib)
     assert code == 0
     return lib, json.loads(capsys.readouterr().out)
 
 
-def test_no_publication_date_leaves_the_year_empty_and_says_so(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_no_publication_date_leaves_the_year_empty_and_says_so(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     work = crossref_work(NO_ISSUED)
     assert work["created"]["date-parts"][0][0] == 2004  # the registration date the old code took
     lib, rep = _enrich_json(tmp_path, [work], f"@inproceedings{{arya,\n  doi = {{{NO_ISSUED}}}\n}}\n", capsys)
@@ -50,7 +54,9 @@ def test_no_publication_date_leaves_the_year_empty_and_says_so(tmp_path: Path, c
     assert any("no publication date" in m for m in msgs), msgs
 
 
-def test_a_filled_date_never_contradicts_the_kept_year(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_a_filled_date_never_contradicts_the_kept_year(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     bib = f"@article{{lieber,\n  year = {{1998}},\n  doi = {{{PRINT_1997}}}\n}}\n"
     lib, rep = _enrich_json(tmp_path, [crossref_work(PRINT_1997)], bib, capsys)
     e = lib.get("lieber")
@@ -63,8 +69,11 @@ def test_a_filled_date_never_contradicts_the_kept_year(tmp_path: Path, capsys: p
 
 
 def test_the_print_date_goes_with_the_print_volume_and_the_online_date_is_kept(
-        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    lib, _ = _enrich_json(tmp_path, [crossref_work(PRINT_LATER)], f"@article{{xu,\n  doi = {{{PRINT_LATER}}}\n}}\n", capsys)
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    lib, _ = _enrich_json(
+        tmp_path, [crossref_work(PRINT_LATER)], f"@article{{xu,\n  doi = {{{PRINT_LATER}}}\n}}\n", capsys
+    )
     e = lib.get("xu")
     assert e is not None
     assert (e.get("volume"), e.get("number"), e.get("year"), e.get("date")) == ("74", "5", "2021", "2021-05")
@@ -93,15 +102,31 @@ def test_every_recorded_crossref_work_dates_by_the_rules() -> None:
     no_date = differ = 0
     for item in works:
         rec = parse_work(item)
-        pubs = {k: y for k in ("published-print", "journal-issue.published-print", "issued", "published",
-                               "published-online", "journal-issue.published-online", "posted") if (y := _year(item, k))}
+        pubs = {
+            k: y
+            for k in (
+                "published-print",
+                "journal-issue.published-print",
+                "issued",
+                "published",
+                "published-online",
+                "journal-issue.published-online",
+                "posted",
+            )
+            if (y := _year(item, k))
+        }
         if not pubs:
             no_date += 1
             assert (rec.year, rec.date) == ("", ""), item["DOI"]
             continue
         assert rec.year and int(rec.year) in pubs.values(), item["DOI"]
         printed, online = _year(item, "published-print"), _year(item, "published-online")
-        if printed and online and printed != online and (item.get("volume") or item.get("issue") or item.get("page")):
+        if (
+            printed
+            and online
+            and printed != online
+            and (item.get("volume") or item.get("issue") or item.get("page"))
+        ):
             differ += 1
             assert rec.year == str(printed), item["DOI"]
     assert len(works) > 100 and no_date >= 5 and differ >= 8  # the corpus has both shapes (see issue #13)
@@ -122,11 +147,15 @@ def crossref_items(draw: st.DrawFn, n: int) -> dict:
                 parts.append(draw(st.integers(1, 28)))
         return {"date-parts": [parts]}
 
-    item: dict = {"DOI": f"10.9999/prop.{n}", "type": draw(st.sampled_from(["journal-article", "proceedings-article"])),
-                  "title": [f"Property paper number {n} on stable dates"],
-                  "author": [{"given": "Ada", "family": f"Author{n}"}],
-                  "created": {"date-parts": [[_SENTINEL[0], 1, 1]]}, "deposited": {"date-parts": [[_SENTINEL[1], 2, 2]]},
-                  "indexed": {"date-parts": [[_SENTINEL[2], 3, 3]]}}
+    item: dict = {
+        "DOI": f"10.9999/prop.{n}",
+        "type": draw(st.sampled_from(["journal-article", "proceedings-article"])),
+        "title": [f"Property paper number {n} on stable dates"],
+        "author": [{"given": "Ada", "family": f"Author{n}"}],
+        "created": {"date-parts": [[_SENTINEL[0], 1, 1]]},
+        "deposited": {"date-parts": [[_SENTINEL[1], 2, 2]]},
+        "indexed": {"date-parts": [[_SENTINEL[2], 3, 3]]},
+    }
     for key in ("issued", "published-print", "published-online", "published"):
         if draw(st.booleans()):
             item[key] = dp()
@@ -146,9 +175,11 @@ def cases(draw: st.DrawFn) -> tuple[list[dict], Library]:
     entries = []
     for i in range(n):
         fields = [Field("doi", f"10.9999/prop.{i}")]
-        for name, strat in (("year", st.integers(1990, 2025).map(str)),
-                            ("date", st.sampled_from(["1997-07", "2021-05", "2020-08-17", "2005"])),
-                            ("origdate", st.sampled_from(["1990", "2022-01"]))):
+        for name, strat in (
+            ("year", st.integers(1990, 2025).map(str)),
+            ("date", st.sampled_from(["1997-07", "2021-05", "2020-08-17", "2005"])),
+            ("origdate", st.sampled_from(["1990", "2022-01"])),
+        ):
             if draw(st.booleans()):
                 fields.append(Field(name, draw(strat)))
         entries.append(Entry("article", f"k{i}", tuple(fields)))
@@ -157,7 +188,9 @@ def cases(draw: st.DrawFn) -> tuple[list[dict], Library]:
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(cases(), st.booleans())
-def test_after_enrich_dates_agree_or_a_finding_says_why(case: tuple[list[dict], Library], prefer: bool) -> None:
+def test_after_enrich_dates_agree_or_a_finding_says_why(
+    case: tuple[list[dict], Library], prefer: bool
+) -> None:
     items, lib = case
     lookup = FileLookup(LocalIndex([parse_work(i) for i in items]))
     p = plan(lib, lookup, Options(search=False, prefer_remote=frozenset({"all"}) if prefer else frozenset()))
@@ -165,6 +198,9 @@ def test_after_enrich_dates_agree_or_a_finding_says_why(case: tuple[list[dict], 
     for e in out.entries:
         why = disagreement(e.get("year"), e.get("date"), e.get("origdate"))
         if why:
-            assert any(f.key == e.key and f.field in ("year", "date", "origdate") for f in p.findings), (e, why)
+            assert any(f.key == e.key and f.field in ("year", "date", "origdate") for f in p.findings), (
+                e,
+                why,
+            )
         for f in e.fields:  # no value at all (year, date, or any other field) from those timestamps
             assert not any(str(y) in f.value for y in _SENTINEL), (e.key, f)

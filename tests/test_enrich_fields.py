@@ -24,8 +24,13 @@ WIDGET = "10.1145/3027385.3027428"  # title ending in "!" plus a subtitle
 RU = "10.1039/d0ce00680g"  # <sub>/<sup> in the title
 
 
-def _enrich(tmp_path: Path, works: list[dict], bib: str, arxiv: list[dict] | None = None,
-            sources: tuple[str, ...] = ("crossref",)) -> dict[str, Entry]:
+def _enrich(
+    tmp_path: Path,
+    works: list[dict],
+    bib: str,
+    arxiv: list[dict] | None = None,
+    sources: tuple[str, ...] = ("crossref",),
+) -> dict[str, Entry]:
     with FakeServer(works, arxiv or []) as srv:
         libpath, toml = project(tmp_path, srv, bib)
         args = [a for s in sources for a in ("--source", s)]
@@ -46,9 +51,16 @@ def test_crossref_suffix_is_kept_as_the_jr_part(tmp_path: Path) -> None:
 
 def test_organisation_authors_are_protected_and_particles_round_trip(tmp_path: Path) -> None:
     work = crossref_work(JOR)
-    work["author"][1] = {"given": "Mark J.", "family": "van der Laan", "sequence": "additional", "affiliation": []}
+    work["author"][1] = {
+        "given": "Mark J.",
+        "family": "van der Laan",
+        "sequence": "additional",
+        "affiliation": [],
+    }
     works = [crossref_work(ORG), work]
-    got = _enrich(tmp_path, works, f"@techreport{{gsc, doi = {{{ORG}}}}}\n@article{{lieber, doi = {{{JOR}}}}}\n")
+    got = _enrich(
+        tmp_path, works, f"@techreport{{gsc, doi = {{{ORG}}}}}\n@article{{lieber, doi = {{{JOR}}}}}\n"
+    )
     (org,) = split_names(got["gsc"].get("author") or "")
     assert org.literal == "Geological Survey of Canada"
     laan = split_names(got["lieber"].get("author") or "")[1]
@@ -61,9 +73,17 @@ def test_arxiv_and_csl_names_keep_particles_and_suffixes() -> None:
 
     assert author_name("Adrian Del Maestro") == "Del Maestro, Adrian"
     assert author_name("Donald Hora Jr.") == "Hora, Jr., Donald"
-    rec = parse_csl_item({"id": "x", "type": "article-journal", "title": "T", "author": [
-        {"family": "Laan", "non-dropping-particle": "van der", "given": "Mark J."},
-        {"family": "Hora", "given": "Donald", "suffix": "Jr."}]})
+    rec = parse_csl_item(
+        {
+            "id": "x",
+            "type": "article-journal",
+            "title": "T",
+            "author": [
+                {"family": "Laan", "non-dropping-particle": "van der", "given": "Mark J."},
+                {"family": "Hora", "given": "Donald", "suffix": "Jr."},
+            ],
+        }
+    )
     parts = [split_names(a)[0] for a in rec.authors]
     assert (parts[0].von, parts[0].last) == ("van der", "Laan")
     assert (parts[1].last, parts[1].jr, parts[1].first) == ("Hora", "Jr.", "Donald")
@@ -74,8 +94,10 @@ def test_arxiv_and_csl_names_keep_particles_and_suffixes() -> None:
 
 def test_chapter_gets_editor_isbn_publisher_and_the_article_its_issn_and_landing_page(tmp_path: Path) -> None:
     chapter = crossref_work(CHAPTER)
-    chapter["editor"] = [{"given": "Michael", "family": "Fey", "sequence": "first", "affiliation": []},
-                         {"given": "Rolf", "family": "Jeltsch", "sequence": "additional", "affiliation": []}]
+    chapter["editor"] = [
+        {"given": "Michael", "family": "Fey", "sequence": "first", "affiliation": []},
+        {"given": "Rolf", "family": "Jeltsch", "sequence": "additional", "affiliation": []},
+    ]
     bib = f"@incollection{{bouchut, doi = {{{CHAPTER}}}}}\n@article{{xu, doi = {{{JCP}}}}}\n"
     got = _enrich(tmp_path, [chapter, crossref_work(JCP)], bib)
     ch = got["bouchut"]
@@ -98,7 +120,9 @@ def test_journal_article_academic_editors_are_not_written(tmp_path: Path) -> Non
     assert not (e.get("url") or "").startswith(("https://doi.org", "http://dx.doi.org"))
 
 
-def test_add_posted_content_names_its_preprint_server(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_add_posted_content_names_its_preprint_server(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     with FakeServer([crossref_work(BIORXIV)], []) as srv:
         libpath, toml = project(tmp_path, srv, "")
         assert run(libpath, toml, "add", BIORXIV, "--source", "crossref") == 0, capsys.readouterr().err
@@ -110,8 +134,10 @@ def test_add_posted_content_names_its_preprint_server(tmp_path: Path, capsys: py
 
 def test_subtitle_punctuation_markup_and_arxiv_math(tmp_path: Path) -> None:
     omega = arxiv_with_title("Test: WebView-Oriented")
-    bib = (f"@inproceedings{{widget, doi = {{{WIDGET}}}}}\n@article{{ru, doi = {{{RU}}}}}\n"
-           f"@misc{{omega, eprint = {{{omega['id']}}}, archiveprefix = {{arXiv}}}}\n")
+    bib = (
+        f"@inproceedings{{widget, doi = {{{WIDGET}}}}}\n@article{{ru, doi = {{{RU}}}}}\n"
+        f"@misc{{omega, eprint = {{{omega['id']}}}, archiveprefix = {{arXiv}}}}\n"
+    )
     got = _enrich(tmp_path, [crossref_work(WIDGET), crossref_work(RU)], bib, [omega], ("crossref", "arxiv"))
     title = got["widget"].get("title") or ""
     assert "indeed! using results" in title and "!:" not in title

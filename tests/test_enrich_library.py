@@ -17,16 +17,29 @@ from pathbib.dates import disagreement
 
 
 def test_reenriching_the_shipped_library_from_the_reference_changes_nothing(
-        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     seed = shared_path("reference/seed-metadata.json")
     for name in ("library.bib", "library.provenance.json", "pathbib.toml"):
         shutil.copy(ROOT / name, tmp_path / name)
     before = (tmp_path / "library.bib").read_bytes()
-    code = main(["--config", str(tmp_path / "pathbib.toml"), "enrich", "--source", f"file:{seed}",
-                 "--prefer-remote", "all", "--json"])
+    code = main(
+        [
+            "--config",
+            str(tmp_path / "pathbib.toml"),
+            "enrich",
+            "--source",
+            f"file:{seed}",
+            "--prefer-remote",
+            "all",
+            "--json",
+        ]
+    )
     rep = json.loads(capsys.readouterr().out)
     assert code == 0
     assert rep["changes"] == [] and (tmp_path / "library.bib").read_bytes() == before
     lib = read_library(tmp_path / "library.bib")[0]
-    assert lib.entries and all(not disagreement(e.get("year"), e.get("date"), e.get("origdate")) for e in lib.entries)
+    assert lib.entries and all(
+        not disagreement(e.get("year"), e.get("date"), e.get("origdate")) for e in lib.entries
+    )
     assert not [f for f in rep["findings"] if f["rule"] in ("EN303", "EN003")]

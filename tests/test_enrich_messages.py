@@ -15,11 +15,16 @@ from support.realshapes import arxiv_entry, crossref_work, project, run
 
 JCP = "10.1136/jclinpath-2020-206745"
 JOR = "10.1002/jor.1100150407"
-HTML = (b"<!DOCTYPE html>\n<html><head><title>Crossref - maintenance</title></head>\n<body>\n"
-        + b"<p>We are performing scheduled maintenance. Please come back later.</p>\n" * 40 + b"</body></html>\n")
+HTML = (
+    b"<!DOCTYPE html>\n<html><head><title>Crossref - maintenance</title></head>\n<body>\n"
+    + b"<p>We are performing scheduled maintenance. Please come back later.</p>\n" * 40
+    + b"</body></html>\n"
+)
 
 
-def test_arxiv_doi_unknown_to_crossref_is_a_suggestion(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_arxiv_doi_unknown_to_crossref_is_a_suggestion(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     a = arxiv_entry("1111.2011")
     assert a["doi"] == "10.1103/PhysRevB.85.115117"  # the recorded arXiv answer names a publisher DOI
     with FakeServer([], [a]) as srv:
@@ -29,7 +34,9 @@ def test_arxiv_doi_unknown_to_crossref_is_a_suggestion(tmp_path: Path, capsys: p
     rep = json.loads(capsys.readouterr().out)
     assert any("10.1103" in p for p in asked)  # Crossref was asked and does not know it
     sug = [f for f in rep["findings"] if f["rule"] == "EN402"]
-    assert len(sug) == 1 and "published version found on arXiv, not confirmed by Crossref" in sug[0]["message"]
+    assert (
+        len(sug) == 1 and "published version found on arXiv, not confirmed by Crossref" in sug[0]["message"]
+    )
     assert "10.1103/physrevb.85.115117" in sug[0]["message"].lower() and "Phys. Rev. B" in sug[0]["message"]
     e = read_library(libpath)[0].get("dm")
     assert e is not None and e.get("doi") is None and e.entry_type == "misc"  # nothing written unconfirmed
@@ -46,7 +53,9 @@ def test_add_says_the_source_failed(tmp_path: Path, capsys: pytest.CaptureFixtur
     assert read_library(libpath, missing_ok=True)[0].entries == ()
 
 
-def test_html_page_with_200_is_one_line_once_without_retries(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_html_page_with_200_is_one_line_once_without_retries(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     works = [crossref_work(JCP), crossref_work(JOR)]
     bib = "".join(f"@article{{k{i}, doi = {{10.9999/missing.{i}}}}}\n" for i in range(25))
     bib += f"@article{{xu, doi = {{{JCP}}}}}\n@article{{lieber, doi = {{{JOR}}}}}\n"
@@ -64,9 +73,12 @@ def test_html_page_with_200_is_one_line_once_without_retries(tmp_path: Path, cap
 
 
 def test_failed_arxiv_title_search_then_crossref_success_is_a_warning(
-        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    bib = ("@article{xu,\n  title = {Construction of a reference material panel for detecting "
-           "{KRAS}/{NRAS}/{EGFR}/{BRAF}/{MET} mutations in plasma ctDNA},\n  year = {2021}\n}\n")
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    bib = (
+        "@article{xu,\n  title = {Construction of a reference material panel for detecting "
+        "{KRAS}/{NRAS}/{EGFR}/{BRAF}/{MET} mutations in plasma ctDNA},\n  year = {2021}\n}\n"
+    )
     with FakeServer([crossref_work(JCP)], []) as srv:
         srv.inject("arxiv", *[Fault("status", 503)] * 4)
         libpath, toml = project(tmp_path, srv, bib)
@@ -79,12 +91,20 @@ def test_failed_arxiv_title_search_then_crossref_success_is_a_warning(
     assert any(f["severity"] == "warning" and "arXiv title search" in f["message"] for f in mine)
     assert read_library(libpath)[0].get("xu").get("doi") == JCP  # type: ignore[union-attr]
     # point 6: the search text sent to Crossref has the LaTeX removed
-    assert len(searched) == 1 and "%7B" not in searched[0] and "{" not in searched[0] and "KRAS%2FNRAS" in searched[0]
+    assert (
+        len(searched) == 1
+        and "%7B" not in searched[0]
+        and "{" not in searched[0]
+        and "KRAS%2FNRAS" in searched[0]
+    )
 
 
 def test_long_retry_after_says_how_long_the_server_asked_to_wait(
-        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    bib = f"@article{{xu, doi = {{{JCP}}}}}\n" + "".join(f"@article{{k{i}, doi = {{10.9999/later.{i}}}}}\n" for i in range(20))
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    bib = f"@article{{xu, doi = {{{JCP}}}}}\n" + "".join(
+        f"@article{{k{i}, doi = {{10.9999/later.{i}}}}}\n" for i in range(20)
+    )
     with FakeServer([crossref_work(JCP)], []) as srv:
         srv.inject("crossref", Fault("status", 429, {"Retry-After": "7200"}))
         libpath, toml = project(tmp_path, srv, bib)

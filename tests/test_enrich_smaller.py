@@ -18,35 +18,47 @@ JOR = "10.1002/jor.1100150407"
 ORG = "10.4095/110861"
 
 
-@pytest.mark.parametrize(("short", "full", "ok"), [
-    ("J Clin Pathol", "Journal of Clinical Pathology", True),
-    ("J. Orthop. Res.", "Journal of Orthopaedic Research", True),
-    ("J Clin Pathol", "Journal of Clinical Oncology", False),
-    ("J", "Journal", False),
-    ("J Clin", "Journal of Clinical Pathology", False),
-])
+@pytest.mark.parametrize(
+    ("short", "full", "ok"),
+    [
+        ("J Clin Pathol", "Journal of Clinical Pathology", True),
+        ("J. Orthop. Res.", "Journal of Orthopaedic Research", True),
+        ("J Clin Pathol", "Journal of Clinical Oncology", False),
+        ("J", "Journal", False),
+        ("J Clin", "Journal of Clinical Pathology", False),
+    ],
+)
 def test_abbreviations_whose_first_word_is_one_letter(short: str, full: str, ok: bool) -> None:
     assert abbreviates(short, full) is ok
 
 
-def test_abbreviated_journals_are_expanded_not_conflicts(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    bib = (f"@article{{xu, journal = {{J Clin Pathol}}, doi = {{{JCP}}}}}\n"
-           f"@article{{lieber, journal = {{J. Orthop. Res.}}, year = {{1997}}, doi = {{{JOR}}}}}\n")
+def test_abbreviated_journals_are_expanded_not_conflicts(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    bib = (
+        f"@article{{xu, journal = {{J Clin Pathol}}, doi = {{{JCP}}}}}\n"
+        f"@article{{lieber, journal = {{J. Orthop. Res.}}, year = {{1997}}, doi = {{{JOR}}}}}\n"
+    )
     with FakeServer([crossref_work(JCP), crossref_work(JOR)], []) as srv:
         libpath, toml = project(tmp_path, srv, bib)
         assert run(libpath, toml, "enrich", "--json", "--source", "crossref") == 0
     rep = json.loads(capsys.readouterr().out)
     journal = {c["key"]: c for c in rep["changes"] if c["field"] == "journal"}
     assert journal["xu"]["kind"] == "update" and journal["xu"]["new"] == "Journal of Clinical Pathology"
-    assert journal["lieber"]["kind"] == "update" and journal["lieber"]["new"] == "Journal of Orthopaedic Research"
+    assert (
+        journal["lieber"]["kind"] == "update"
+        and journal["lieber"]["new"] == "Journal of Orthopaedic Research"
+    )
 
 
 def test_identifiers_found_by_a_search_answer_the_next_run_from_the_cache(tmp_path: Path) -> None:
     omega = arxiv_with_title("Test: WebView-Oriented")
     year = omega["published"][:4]
-    bib = ("@article{xu, title = {Construction of a reference material panel for detecting "
-           "{KRAS}/{NRAS}/{EGFR}/{BRAF}/{MET} mutations in plasma ctDNA}, year = {2021}}\n"
-           f"@misc{{omega, title = {{{omega['title']}}}, year = {{{year}}}}}\n")
+    bib = (
+        "@article{xu, title = {Construction of a reference material panel for detecting "
+        "{KRAS}/{NRAS}/{EGFR}/{BRAF}/{MET} mutations in plasma ctDNA}, year = {2021}}\n"
+        f"@misc{{omega, title = {{{omega['title']}}}, year = {{{year}}}}}\n"
+    )
     with FakeServer([crossref_work(JCP)], [omega]) as srv:
         libpath, toml = project(tmp_path, srv, bib)
         assert run(libpath, toml, "enrich") == 0
@@ -58,7 +70,9 @@ def test_identifiers_found_by_a_search_answer_the_next_run_from_the_cache(tmp_pa
         assert first > 0 and srv.hits == []
 
 
-def test_two_dois_with_identical_metadata_are_reported_not_picked(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_two_dois_with_identical_metadata_are_reported_not_picked(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     one = crossref_work(ORG)
     two = crossref_work(ORG, DOI="10.4095/110862")
     bib = "@techreport{gsc, title = {Fargey Creek, Manitoba}, year = {1964}}\n"
@@ -68,5 +82,8 @@ def test_two_dois_with_identical_metadata_are_reported_not_picked(tmp_path: Path
     rep = json.loads(capsys.readouterr().out)
     assert read_library(libpath)[0].get("gsc").get("doi") is None  # type: ignore[union-attr]
     sug = [f for f in rep["findings"] if f["rule"] == "EN201"]
-    assert {f["fix"] for f in sug} == {"add doi = {10.4095/110861} if this is the paper", "add doi = {10.4095/110862} if this is the paper"}
+    assert {f["fix"] for f in sug} == {
+        "add doi = {10.4095/110861} if this is the paper",
+        "add doi = {10.4095/110862} if this is the paper",
+    }
     assert all("identical metadata" in f["message"] for f in sug)

@@ -86,10 +86,19 @@ def test_canonical_style_of_a_messy_file() -> None:
 
 
 def test_format_entry_field_order_and_values() -> None:
-    e = Entry("article", "k", (
-        Field("zzz", "last"), Field("year", "2020", ""), Field("abstract", "Abs"), Field("aaa", "x", '"'),
-        Field("title", "T"), Field("author", "A"), Field("month", "jan", ""),
-    ))
+    e = Entry(
+        "article",
+        "k",
+        (
+            Field("zzz", "last"),
+            Field("year", "2020", ""),
+            Field("abstract", "Abs"),
+            Field("aaa", "x", '"'),
+            Field("title", "T"),
+            Field("author", "A"),
+            Field("month", "jan", ""),
+        ),
+    )
     assert format_entry(e) == (
         "@article{k,\n  author = {A},\n  title = {T},\n  month = jan,\n  year = {2020},\n"
         "  abstract = {Abs},\n  zzz = {last},\n  aaa = {x},\n}"
@@ -169,8 +178,10 @@ def _values(lib: object) -> list[object]:
         "corpora/bib-samples/btxdoc.bib",
         "corpora/bib-samples/xampl.bib",
         pytest.param("corpora/large-bib/plume-bib-combined.bib", marks=pytest.mark.slow),
-        pytest.param("corpora/large-bib/bbt-Maintain_the_JabRef_group_and_subgroup_structure_when_importing_a_BibTeX_db_97.bib",
-                     marks=pytest.mark.slow),
+        pytest.param(
+            "corpora/large-bib/bbt-Maintain_the_JabRef_group_and_subgroup_structure_when_importing_a_BibTeX_db_97.bib",
+            marks=pytest.mark.slow,
+        ),
     ],
     ids=lambda r: r.rsplit("/", 1)[-1][:30],
 )

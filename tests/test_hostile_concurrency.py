@@ -52,8 +52,12 @@ def _start(cwd: Path, *args: str) -> subprocess.Popen[str]:
     env = dict(os.environ, PATHBIB_LOCK_TIMEOUT="300", COLUMNS="200")
     log = tempfile.TemporaryFile("w+", encoding="utf-8")
     p = subprocess.Popen(
-        [sys.executable, "-m", "pathbib", *args], cwd=cwd, env=env,
-        stdout=subprocess.DEVNULL, stderr=log, text=True,
+        [sys.executable, "-m", "pathbib", *args],
+        cwd=cwd,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=log,
+        text=True,
     )
     p.log = log  # type: ignore[attr-defined]
     return p
@@ -86,13 +90,21 @@ def _readme(tag: int) -> str:
 
 
 def _record(i: int) -> str:
-    return json.dumps([{
-        "id": f"r{i}", "type": "article-journal", "DOI": f"10.1234/test.{i}",
-        "title": f"Study number {i} of things",
-        "author": [{"family": "Smith", "given": "Ann"}, {"family": "Doe", "given": f"Bob{i}"}],
-        "issued": {"date-parts": [[2000 + i % 25]]}, "container-title": f"Journal {i % 50}",
-        "volume": str(100 + i), "page": "1-9",
-    }])
+    return json.dumps(
+        [
+            {
+                "id": f"r{i}",
+                "type": "article-journal",
+                "DOI": f"10.1234/test.{i}",
+                "title": f"Study number {i} of things",
+                "author": [{"family": "Smith", "given": "Ann"}, {"family": "Doe", "given": f"Bob{i}"}],
+                "issued": {"date-parts": [[2000 + i % 25]]},
+                "container-title": f"Journal {i % 50}",
+                "volume": str(100 + i),
+                "page": "1-9",
+            }
+        ]
+    )
 
 
 def _rounds(tmp_path: Path, n_entries: int, rounds: int) -> dict[str, int]:
@@ -103,7 +115,10 @@ def _rounds(tmp_path: Path, n_entries: int, rounds: int) -> dict[str, int]:
         a, b = 2 * r + 1, 2 * r + 2
         # rename x rename
         lib.write_text(_library_text(n_entries), encoding="utf-8")
-        procs = [_start(tmp_path, "rename-key", f"k{a:05d}", f"xa{a}"), _start(tmp_path, "rename-key", f"k{b:05d}", f"xb{b}")]
+        procs = [
+            _start(tmp_path, "rename-key", f"k{a:05d}", f"xa{a}"),
+            _start(tmp_path, "rename-key", f"k{b:05d}", f"xb{b}"),
+        ]
         codes = [_finish(p)[0] for p in procs]
         keys = _keys(lib)
         for code, old, new in zip(codes, (f"k{a:05d}", f"k{b:05d}"), (f"xa{a}", f"xb{b}"), strict=True):
@@ -111,13 +126,18 @@ def _rounds(tmp_path: Path, n_entries: int, rounds: int) -> dict[str, int]:
                 assert new in keys and old not in keys, f"round {r}: rename {old} -> {new} lost"
         # import x rename
         (tmp_path / "README.md").write_text(_readme(a), encoding="utf-8")
-        procs = [_start(tmp_path, "import", "README.md"), _start(tmp_path, "rename-key", f"k{b + 7:05d}", f"xc{b}")]
+        procs = [
+            _start(tmp_path, "import", "README.md"),
+            _start(tmp_path, "rename-key", f"k{b + 7:05d}", f"xc{b}"),
+        ]
         codes = [_finish(p)[0] for p in procs]
         lib_now, _ = read_library(lib)
         if codes[0] == 0:
             assert any(e.get("eprint") == f"2301.{a:05d}" for e in lib_now.entries), f"round {r}: import lost"
         if codes[1] == 0:
-            assert lib_now.get(f"xc{b}") is not None and lib_now.get(f"k{b + 7:05d}") is None, f"round {r}: rename lost"
+            assert lib_now.get(f"xc{b}") is not None and lib_now.get(f"k{b + 7:05d}") is None, (
+                f"round {r}: rename lost"
+            )
         # enrich --source file: x fmt
         lib.write_text(_library_text(n_entries, unformatted=True), encoding="utf-8")
         (tmp_path / "rec.json").write_text(_record(a), encoding="utf-8")
@@ -130,8 +150,12 @@ def _rounds(tmp_path: Path, n_entries: int, rounds: int) -> dict[str, int]:
             prov = json.loads((tmp_path / "library.provenance.json").read_text(encoding="utf-8"))
             assert f"k{a:05d}" in json.dumps(prov), f"round {r}: provenance of the enrich lost"
         if codes[1] == 0:
-            check = subprocess.run([sys.executable, "-m", "pathbib", "fmt", "--check"], cwd=tmp_path,
-                                   capture_output=True, text=True)
+            check = subprocess.run(
+                [sys.executable, "-m", "pathbib", "fmt", "--check"],
+                cwd=tmp_path,
+                capture_output=True,
+                text=True,
+            )
             assert check.returncode == 0, f"round {r}: fmt lost: {check.stdout[-300:]}"
         stats["rounds"] += 1
         stats["exit0"] += sum(1 for c in codes if c == 0)
@@ -158,8 +182,13 @@ def test_a_held_lock_makes_a_writer_wait_then_give_up_with_exit_5(tmp_path: Path
     try:
         env = dict(os.environ, PATHBIB_LOCK_TIMEOUT="0.5")
         t0 = time.monotonic()
-        r = subprocess.run([sys.executable, "-m", "pathbib", "rename-key", "k00000", "z"], cwd=tmp_path,
-                           env=env, capture_output=True, text=True)
+        r = subprocess.run(
+            [sys.executable, "-m", "pathbib", "rename-key", "k00000", "z"],
+            cwd=tmp_path,
+            env=env,
+            capture_output=True,
+            text=True,
+        )
         waited = time.monotonic() - t0
     finally:
         release(held)
@@ -205,8 +234,12 @@ def test_an_interrupted_unit_is_finished_by_the_next_writer(tmp_path: Path) -> N
     journal_path(lib).write_text(json.dumps([[str(t), str(g)] for t, g in pairs]), encoding="utf-8")
     stale = tmp_path / ".library.bib.killed.tmp"
     stale.write_text("half a file", encoding="utf-8")
-    r = subprocess.run([sys.executable, "-m", "pathbib", "rename-key", "k00001", "after"], cwd=tmp_path,
-                       capture_output=True, text=True)
+    r = subprocess.run(
+        [sys.executable, "-m", "pathbib", "rename-key", "k00001", "after"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+    )
     assert r.returncode == 0, r.stderr
     assert "finished a write that an interrupted pathbib had started" in r.stderr
     assert _keys(lib) == {"fromjournal", "after", "k00002"}
@@ -232,7 +265,9 @@ def _kill_builds(tmp_path: Path, delays: list[float]) -> None:
     lib.write_text(_library_text(1000), encoding="utf-8")
     subprocess.run([sys.executable, "-m", "pathbib", "build"], cwd=tmp_path, check=True, capture_output=True)
     exports = tmp_path / "exports"
-    names = sorted(str(p.relative_to(exports)) for p in exports.rglob("*") if p.is_file() and not p.name.startswith("."))
+    names = sorted(
+        str(p.relative_to(exports)) for p in exports.rglob("*") if p.is_file() and not p.name.startswith(".")
+    )
     kinds = {"old": 0, "new": 0, "journal": 0}
     for i, delay in enumerate(delays):
         old = {n: (exports / n).read_bytes() for n in names}
@@ -249,7 +284,9 @@ def _kill_builds(tmp_path: Path, delays: list[float]) -> None:
         else:
             kinds["new"] += 1
             assert all(now[n] != old[n] for n in names if n.endswith((".bib", ".json"))), "mixed set"
-        r = subprocess.run([sys.executable, "-m", "pathbib", "build"], cwd=tmp_path, capture_output=True, text=True)
+        r = subprocess.run(
+            [sys.executable, "-m", "pathbib", "build"], cwd=tmp_path, capture_output=True, text=True
+        )
         assert r.returncode == 0, r.stderr
         assert not [p.name for p in exports.rglob(".*")], "temp files left"
         assert f"Work {i} number".encode() in (exports / "library.bib").read_bytes()

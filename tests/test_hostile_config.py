@@ -76,11 +76,13 @@ STRUCTURAL = [
     ('[[list.sections]]\ntitle = "A"\n', "list.sections.id"),
     ('[[list.sections]]\nid = "a"\n', "list.sections.title"),
     ('[[list.sections]]\ntitle = "A"\nid = "a"\nsubsections = "x"\n', "list.sections.subsections"),
-    ('[[list.sections]]\ntitle = "A"\nid = "a"\n[[list.sections.subsections]]\ntitle = 5\nid = "b"\n',
-     "list.sections.subsections.title"),
-    ('[list]\nsections = [1, 2]\n', "list.sections"),
+    (
+        '[[list.sections]]\ntitle = "A"\nid = "a"\n[[list.sections.subsections]]\ntitle = 5\nid = "b"\n',
+        "list.sections.subsections.title",
+    ),
+    ("[list]\nsections = [1, 2]\n", "list.sections"),
     ('[check]\nsuppress = ["x"]\n', "check.suppress"),
-    ('[[check.suppress]]\nrule = 5\n', "check.suppress"),
+    ("[[check.suppress]]\nrule = 5\n", "check.suppress"),
     ("list = 5\n", "list"),
     ("enrich = [1]\n", "enrich"),
     ("[enrich]\nnosuchkey = 1\n", "enrich.'nosuchkey'"),
@@ -109,7 +111,9 @@ def _run(tmp_path: Path, body: str, capsys: pytest.CaptureFixture[str], *args: s
     return code, capsys.readouterr().err
 
 
-@pytest.mark.parametrize(("body", "key"), CASES + STRUCTURAL, ids=lambda v: v[:40] if isinstance(v, str) else v)
+@pytest.mark.parametrize(
+    ("body", "key"), CASES + STRUCTURAL, ids=lambda v: v[:40] if isinstance(v, str) else v
+)
 def test_every_key_with_a_wrong_value_is_exit_2_naming_it(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], body: str, key: str
 ) -> None:
@@ -136,7 +140,9 @@ def test_a_byte_order_mark_is_accepted(tmp_path: Path, capsys: pytest.CaptureFix
     assert main(["--config", str(tmp_path / "pathbib.toml"), "check"]) == 0
 
 
-def test_outside_paths_are_allowed_with_the_explicit_option(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_outside_paths_are_allowed_with_the_explicit_option(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     proj = tmp_path / "p"
     proj.mkdir()
     (tmp_path / "lib.bib").write_text(LIB, encoding="utf-8")
@@ -183,8 +189,12 @@ def test_a_custom_template_error_is_exit_2_with_file_and_line(
     assert not (tmp_path / "exports" / "README.md").exists()
 
 
-def test_a_sandboxed_template_still_renders_the_list(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    (tmp_path / "t.j2").write_text("# {{ title }}\n{% for s in sections %}{{ s.title }}\n{% endfor %}", encoding="utf-8")
+def test_a_sandboxed_template_still_renders_the_list(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "t.j2").write_text(
+        "# {{ title }}\n{% for s in sections %}{{ s.title }}\n{% endfor %}", encoding="utf-8"
+    )
     code, err = _run(tmp_path, '[list]\ntitle = "My list"\ntemplate = "t.j2"\n', capsys, "build")
     assert code == 0, err
     assert (tmp_path / "exports" / "README.md").read_text(encoding="utf-8").startswith("# My list")
@@ -197,8 +207,11 @@ def test_exports_naming_a_file_is_a_config_error(tmp_path: Path, capsys: pytest.
     assert (tmp_path / "out.bib").read_text(encoding="utf-8") == "x"
 
 
-def test_a_non_ascii_mailto_in_the_environment_is_a_usage_error(tmp_path: Path, capsys: pytest.CaptureFixture[str],
-                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_non_ascii_mailto_in_the_environment_is_a_usage_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("PATHBIB_MAILTO", "ünï@example.org")
-    code, err = _run(tmp_path, 'library = "library.bib"\n', capsys, "enrich", "--source", "crossref", "--offline")
+    code, err = _run(
+        tmp_path, 'library = "library.bib"\n', capsys, "enrich", "--source", "crossref", "--offline"
+    )
     assert code == 2 and "PATHBIB_MAILTO" in err

@@ -29,11 +29,58 @@ GOOD_LIB = (
 CONFIG = 'library = "library.bib"\n'
 
 FRAGMENTS = [
-    "@article{", "@misc(", "@string{x = ", "@preamble{", "@comment{", "}", "{", ")", "(", ",", "=", "#", "\"",
-    "%", "\\", "\\input{/etc/passwd}", "title = {", "author = ", "year = 2020", "doi = {10.1/x}", "\n", "\r\n",
-    "\t", " ", "\x00", "\ufeff", "é", "ğŸ“œ", "²", "٣", "$", "^^5c", "k" * 70, "1. **", "## ", "- [PDF](",
-    "https://arxiv.org/abs/2301.00001)", "[list]", "[[list.sections]]", "id = ", "[enrich]", "locked = ",
-    "[", "]", "'", "\"x\"", "5", "true", "inf", "nan", "-1", "1e400",
+    "@article{",
+    "@misc(",
+    "@string{x = ",
+    "@preamble{",
+    "@comment{",
+    "}",
+    "{",
+    ")",
+    "(",
+    ",",
+    "=",
+    "#",
+    '"',
+    "%",
+    "\\",
+    "\\input{/etc/passwd}",
+    "title = {",
+    "author = ",
+    "year = 2020",
+    "doi = {10.1/x}",
+    "\n",
+    "\r\n",
+    "\t",
+    " ",
+    "\x00",
+    "\ufeff",
+    "é",
+    "ğŸ“œ",
+    "²",
+    "٣",
+    "$",
+    "^^5c",
+    "k" * 70,
+    "1. **",
+    "## ",
+    "- [PDF](",
+    "https://arxiv.org/abs/2301.00001)",
+    "[list]",
+    "[[list.sections]]",
+    "id = ",
+    "[enrich]",
+    "locked = ",
+    "[",
+    "]",
+    "'",
+    '"x"',
+    "5",
+    "true",
+    "inf",
+    "nan",
+    "-1",
+    "1e400",
 ]
 texty = st.lists(st.sampled_from(FRAGMENTS) | st.text(max_size=8), max_size=60).map("".join)
 blobs = st.one_of(st.binary(max_size=600), texty.map(lambda s: s.encode("utf-8", "surrogatepass")))
@@ -49,8 +96,10 @@ def _run(folder: Path, *args: str) -> int:
 
 def _values(text: str) -> tuple[list[tuple[str, tuple[tuple[str, str], ...]]], list[str]]:
     lib = parse(text)
-    return ([(e.key, tuple((f.name, f.value) for f in e.fields)) for e in lib.entries],
-            [b.raw_text.strip() for b in lib.failed])
+    return (
+        [(e.key, tuple((f.name, f.value) for f in e.fields)) for e in lib.entries],
+        [b.raw_text.strip() for b in lib.failed],
+    )
 
 
 def _library_case(data: bytes) -> None:
@@ -59,8 +108,14 @@ def _library_case(data: bytes) -> None:
         (folder / "pathbib.toml").write_text(CONFIG, encoding="utf-8")
         lib = folder / "library.bib"
         lib.write_bytes(data)
-        for args in (["check"], ["build"], ["build", "--allow-invalid"], ["export", "csl-json"],
-                     ["rename-key", "a", "b"], ["check", "--fix"]):
+        for args in (
+            ["check"],
+            ["build"],
+            ["build", "--allow-invalid"],
+            ["export", "csl-json"],
+            ["rename-key", "a", "b"],
+            ["check", "--fix"],
+        ):
             _run(folder, *args)
         before = lib.read_bytes()
         _run(folder, "fmt")
@@ -116,20 +171,50 @@ def _record_case(data: bytes, suffix: str) -> None:
 
 csl_like = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=10),
-    lambda kids: st.lists(kids, max_size=4) | st.dictionaries(
-        st.sampled_from(["id", "DOI", "title", "author", "issued", "date-parts", "family", "given", "type",
-                        "container-title", "volume", "page", "URL", "literal", "raw"]), kids, max_size=6),
+    lambda kids: (
+        st.lists(kids, max_size=4)
+        | st.dictionaries(
+            st.sampled_from(
+                [
+                    "id",
+                    "DOI",
+                    "title",
+                    "author",
+                    "issued",
+                    "date-parts",
+                    "family",
+                    "given",
+                    "type",
+                    "container-title",
+                    "volume",
+                    "page",
+                    "URL",
+                    "literal",
+                    "raw",
+                ]
+            ),
+            kids,
+            max_size=6,
+        )
+    ),
     max_leaves=30,
 )
 records = st.one_of(
     blobs,
-    st.lists(csl_like.map(lambda v: {"DOI": "10.1234/abc", "title": "Deep Learning for things", "x": v})
-             | st.dictionaries(st.sampled_from(["DOI", "title", "author", "issued", "volume", "type"]), csl_like),
-             max_size=3).map(lambda v: __import__("json").dumps(v).encode()),
+    st.lists(
+        csl_like.map(lambda v: {"DOI": "10.1234/abc", "title": "Deep Learning for things", "x": v})
+        | st.dictionaries(st.sampled_from(["DOI", "title", "author", "issued", "volume", "type"]), csl_like),
+        max_size=3,
+    ).map(lambda v: __import__("json").dumps(v).encode()),
 )
 
+
 def _settings(n: int) -> settings:
-    return settings(max_examples=n, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+    return settings(
+        max_examples=n,
+        deadline=None,
+        suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+    )
 
 
 @_settings(40)

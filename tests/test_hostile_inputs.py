@@ -22,7 +22,9 @@ def _project(tmp_path: Path, lib: str) -> Path:
 
 
 @pytest.mark.parametrize("where", [0, 100, 2 << 20])
-def test_a_nul_anywhere_in_the_library_is_rejected(tmp_path: Path, capsys: pytest.CaptureFixture[str], where: int) -> None:
+def test_a_nul_anywhere_in_the_library_is_rejected(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], where: int
+) -> None:
     body = "@misc{a,\n  title = {x},\n}\n" + "% padding\n" * (where // 10)
     data = body.encode() + b"\x00" + b"\n@misc{b,\n  title = {y},\n}\n"
     (tmp_path / "library.bib").write_bytes(data)
@@ -52,8 +54,12 @@ def test_keys_are_bounded() -> None:
 
 def test_a_200k_character_title_from_a_readme_gives_a_short_key(tmp_path: Path) -> None:
     readme = tmp_path / "README.md"
-    readme.write_text("# List\n\n## Papers\n\n1. **" + "Longword" * 25_000 + "**\n    - [PDF](https://arxiv.org/abs/2301.00001)\n",
-                      encoding="utf-8")
+    readme.write_text(
+        "# List\n\n## Papers\n\n1. **"
+        + "Longword" * 25_000
+        + "**\n    - [PDF](https://arxiv.org/abs/2301.00001)\n",
+        encoding="utf-8",
+    )
     (tmp_path / "pathbib.toml").write_text('library = "library.bib"\n', encoding="utf-8")
     assert main(["--config", str(tmp_path / "pathbib.toml"), "import", str(readme)]) == 0
     lib, _ = read_library(tmp_path / "library.bib")

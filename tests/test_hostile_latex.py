@@ -55,7 +55,10 @@ def test_sanitize_keeps_text_markup_and_disarms_the_rest() -> None:
     assert sanitize("^^5cinput") == r"\textasciicircum{}\textasciicircum{}5cinput"
     assert sanitize(r"$\input{x}$") == r"\$\textbackslash{}input{x}\$"
     assert sanitize_report(r"\write18{x}")[1] == [r"\write"]
-    assert escape(r"a {b} \c } d") == r"a \textbraceleft{}b\textbraceright{} \textbackslash{}c \textbraceright{} d"
+    assert (
+        escape(r"a {b} \c } d")
+        == r"a \textbraceleft{}b\textbraceright{} \textbackslash{}c \textbraceright{} d"
+    )
 
 
 def test_the_biblatex_text_commands_the_export_defines_for_bibtex_pass_the_sanitizer() -> None:
@@ -66,13 +69,35 @@ def test_the_biblatex_text_commands_the_export_defines_for_bibtex_pass_the_sanit
         assert sanitize(rf"a \{word}{{x}} b") == rf"a \{word}{{x}} b", word
 
 
-@pytest.mark.parametrize("value", [
-    r"\input{x}", r"\immediate\write18{rm -rf x}", "^^5cinput{x}", r"\csname input\endcsname",
-    r"\def\a{b}", r"\catcode`\^^M=13", r"\usepackage{x}", r"\openin1=x", r"\read1 to\x", r"\include{x}",
-])
+@pytest.mark.parametrize(
+    "value",
+    [
+        r"\input{x}",
+        r"\immediate\write18{rm -rf x}",
+        "^^5cinput{x}",
+        r"\csname input\endcsname",
+        r"\def\a{b}",
+        r"\catcode`\^^M=13",
+        r"\usepackage{x}",
+        r"\openin1=x",
+        r"\read1 to\x",
+        r"\include{x}",
+    ],
+)
 def test_no_dangerous_control_sequence_survives(value: str) -> None:
     out = sanitize(value)
-    for word in ("input", "write", "csname", "def", "catcode", "usepackage", "openin", "read", "include", "immediate"):
+    for word in (
+        "input",
+        "write",
+        "csname",
+        "def",
+        "catcode",
+        "usepackage",
+        "openin",
+        "read",
+        "include",
+        "immediate",
+    ):
         assert "\\" + word not in out.replace(r"\textbackslash{}", "")
     assert "^^" not in out
     assert out.count("{") == out.count("}")
@@ -100,7 +125,9 @@ def _compile_and_inspect(bib: str, tmp: Path, pwned: Path) -> None:
         d = tmp / name
         d.mkdir(parents=True)
         compile_(bib, d)
-        text = subprocess.run(["pdftotext", "doc.pdf", "-"], cwd=d, capture_output=True, text=True, check=True).stdout
+        text = subprocess.run(
+            ["pdftotext", "doc.pdf", "-"], cwd=d, capture_output=True, text=True, check=True
+        ).stdout
         log = (d / "doc.log").read_text(encoding="utf-8", errors="replace")
         assert TOKEN not in text and TOKEN not in log, f"{name}: the secret was read"
         assert "input" in text  # the disarmed payload is printed as text instead
@@ -131,7 +158,9 @@ CONFIG = 'library = "library.bib"\n'
 
 
 @pytest.mark.latex
-def test_the_probe_detects_an_injection_that_is_not_disarmed(tmp_path: Path, hostile: tuple[Path, Path, list[str]]) -> None:
+def test_the_probe_detects_an_injection_that_is_not_disarmed(
+    tmp_path: Path, hostile: tuple[Path, Path, list[str]]
+) -> None:
     """Control: the same payload, written to a .bib by hand, does read the secret."""
     _tools()
     _project, pwned, payloads = hostile
@@ -139,13 +168,20 @@ def test_the_probe_detects_an_injection_that_is_not_disarmed(tmp_path: Path, hos
 
     d = tmp_path / "raw"
     d.mkdir()
-    (d / "refs.bib").write_text(f"@misc{{a, author = {{A, B}}, title = {{{payloads[0]}}}, year = {{2020}}}}\n", encoding="utf-8")
-    (d / "doc.tex").write_text("\\documentclass{article}\n\\usepackage{natbib}\n\\begin{document}\n\\nocite{*}\n"
-                               "\\bibliographystyle{plainnat}\n\\bibliography{refs}\n\\end{document}\n", encoding="utf-8")
+    (d / "refs.bib").write_text(
+        f"@misc{{a, author = {{A, B}}, title = {{{payloads[0]}}}, year = {{2020}}}}\n", encoding="utf-8"
+    )
+    (d / "doc.tex").write_text(
+        "\\documentclass{article}\n\\usepackage{natbib}\n\\begin{document}\n\\nocite{*}\n"
+        "\\bibliographystyle{plainnat}\n\\bibliography{refs}\n\\end{document}\n",
+        encoding="utf-8",
+    )
     _run(["pdflatex", "-interaction=nonstopmode", "doc.tex"], d)
     _run(["bibtex", "doc"], d)
     _run(["pdflatex", "-interaction=nonstopmode", "doc.tex"], d)
-    text = subprocess.run(["pdftotext", "doc.pdf", "-"], cwd=d, capture_output=True, text=True, check=True).stdout
+    text = subprocess.run(
+        ["pdftotext", "doc.pdf", "-"], cwd=d, capture_output=True, text=True, check=True
+    ).stdout
     assert TOKEN in text
 
 
@@ -157,8 +193,10 @@ def test_hand_written_library(hostile: tuple[Path, Path, list[str]], tmp_path: P
     blocks = []
     for i, p in enumerate(payloads):
         body = p if p.count("{") == p.count("}") else p.replace("{", "").replace("}", "")
-        blocks.append(f"@article{{hand{i},\n  author = {{Doe, Jane}},\n  title = {{{body}}},\n"
-                      f"  journal = {{{body}}},\n  year = {{2020}},\n  note = {{{body}}},\n}}\n")
+        blocks.append(
+            f"@article{{hand{i},\n  author = {{Doe, Jane}},\n  title = {{{body}}},\n"
+            f"  journal = {{{body}}},\n  year = {{2020}},\n  note = {{{body}}},\n}}\n"
+        )
     (project / "library.bib").write_text("\n".join(blocks), encoding="utf-8")
     lib, _ = read_library(project / "library.bib")
     assert not lib.failed
@@ -174,8 +212,10 @@ def test_readme_import(hostile: tuple[Path, Path, list[str]], tmp_path: Path) ->
     project, pwned, payloads = hostile
     items = []
     for i, p in enumerate(payloads):
-        items.append(f"{i + 1}. **{p}**\n    - Publication Date: 24th Jul. 2023\n    - Authors: Alice }}Evil, Eve {{Foo, Mallory \\input{{x}}\n"
-                     f"    - [PDF](https://arxiv.org/abs/2301.{i:05d})\n")
+        items.append(
+            f"{i + 1}. **{p}**\n    - Publication Date: 24th Jul. 2023\n    - Authors: Alice }}Evil, Eve {{Foo, Mallory \\input{{x}}\n"
+            f"    - [PDF](https://arxiv.org/abs/2301.{i:05d})\n"
+        )
     readme = project / "README.md"
     readme.write_text("# Hostile\n\n## Papers\n\n" + "\n".join(items), encoding="utf-8")
     cfg = ["--config", str(project / "pathbib.toml")]
@@ -194,15 +234,23 @@ def test_readme_import(hostile: tuple[Path, Path, list[str]], tmp_path: Path) ->
 
 def _work(doi: str, title: str, family: str) -> dict[str, object]:
     return {
-        "DOI": doi, "type": "journal-article", "title": [title], "container-title": ["Journal of " + title],
+        "DOI": doi,
+        "type": "journal-article",
+        "title": [title],
+        "container-title": ["Journal of " + title],
         "author": [{"given": "Eve", "family": family, "sequence": "first"}],
-        "issued": {"date-parts": [[2024, 1, 2]]}, "published": {"date-parts": [[2024, 1, 2]]},
-        "volume": "1", "page": "1-2", "URL": f"https://doi.org/{doi}",
+        "issued": {"date-parts": [[2024, 1, 2]]},
+        "published": {"date-parts": [[2024, 1, 2]]},
+        "volume": "1",
+        "page": "1-2",
+        "URL": f"https://doi.org/{doi}",
     }
 
 
 @pytest.mark.latex
-def test_add_from_crossref_and_enrich_from_files(hostile: tuple[Path, Path, list[str]], tmp_path: Path) -> None:
+def test_add_from_crossref_and_enrich_from_files(
+    hostile: tuple[Path, Path, list[str]], tmp_path: Path
+) -> None:
     _tools()
     project, pwned, payloads = hostile
     works = [_work(f"10.5555/hostile.{i}", p, p.split()[0]) for i, p in enumerate(payloads)]
@@ -210,9 +258,10 @@ def test_add_from_crossref_and_enrich_from_files(hostile: tuple[Path, Path, list
     with FakeServer(works, []) as srv:
         (project / "pathbib.toml").write_text(
             CONFIG + f'[enrich]\ncrossref-url = "{srv.crossref_url}"\narxiv-url = "{srv.arxiv_url}"\n'
-            'timeout = 5\ncrossref-interval = 0\narxiv-interval = 0\nretries = 0\n'
+            "timeout = 5\ncrossref-interval = 0\narxiv-interval = 0\nretries = 0\n"
             f'cache = "{(project / "cache.sqlite").as_posix()}"\n',
-            encoding="utf-8")
+            encoding="utf-8",
+        )
         cfg = ["--config", str(project / "pathbib.toml")]
         for i in range(len(payloads)):
             assert main([*cfg, "add", f"10.5555/hostile.{i}"]) == 0
@@ -220,15 +269,30 @@ def test_add_from_crossref_and_enrich_from_files(hostile: tuple[Path, Path, list
     assert not lib.failed and len(lib.entries) == len(payloads)
     # enrich --source file: a CSL-JSON record and a BibTeX record for two bare entries
     with (project / "library.bib").open("a", encoding="utf-8") as fh:
-        fh.write("\n@misc{bare1,\n  doi = {10.5555/file.1},\n}\n\n@misc{bare2,\n  doi = {10.5555/file.2},\n}\n")
-    (project / "rec.json").write_text(json.dumps([{
-        "id": "x", "type": "article-journal", "DOI": "10.5555/file.1", "title": payloads[0],
-        "author": [{"family": payloads[1], "given": "Eve"}], "container-title": payloads[3],
-        "issued": {"date-parts": [[2021]]},
-    }]), encoding="utf-8")
+        fh.write(
+            "\n@misc{bare1,\n  doi = {10.5555/file.1},\n}\n\n@misc{bare2,\n  doi = {10.5555/file.2},\n}\n"
+        )
+    (project / "rec.json").write_text(
+        json.dumps(
+            [
+                {
+                    "id": "x",
+                    "type": "article-journal",
+                    "DOI": "10.5555/file.1",
+                    "title": payloads[0],
+                    "author": [{"family": payloads[1], "given": "Eve"}],
+                    "container-title": payloads[3],
+                    "issued": {"date-parts": [[2021]]},
+                }
+            ]
+        ),
+        encoding="utf-8",
+    )
     (project / "rec.bib").write_text(
         f"@article{{y,\n  doi = {{10.5555/file.2}},\n  title = {{{payloads[4]}}},\n  author = {{Doe, Jane}},\n"
-        f"  journal = {{{payloads[5]}}},\n  year = {{2022}},\n}}\n", encoding="utf-8")
+        f"  journal = {{{payloads[5]}}},\n  year = {{2022}},\n}}\n",
+        encoding="utf-8",
+    )
     cfg = ["--config", str(project / "pathbib.toml")]
     assert main([*cfg, "enrich", "--source", "file:" + str(project / "rec.json"), "--no-search"]) == 0
     assert main([*cfg, "enrich", "--source", "file:" + str(project / "rec.bib"), "--no-search"]) == 0

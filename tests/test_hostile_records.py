@@ -55,10 +55,15 @@ MUTATIONS: list[dict[str, Any]] = [
 
 def _good(doi: str, title: str) -> dict[str, Any]:
     return {
-        "DOI": doi, "type": "journal-article", "title": [title], "container-title": ["Journal of Tests"],
+        "DOI": doi,
+        "type": "journal-article",
+        "title": [title],
+        "container-title": ["Journal of Tests"],
         "author": [{"given": "Ann", "family": "Smith", "sequence": "first"}],
-        "issued": {"date-parts": [[2021, 3, 4]]}, "published": {"date-parts": [[2021, 3, 4]]},
-        "volume": "7", "page": "1-10",
+        "issued": {"date-parts": [[2021, 3, 4]]},
+        "published": {"date-parts": [[2021, 3, 4]]},
+        "volume": "7",
+        "page": "1-10",
     }
 
 
@@ -81,7 +86,9 @@ def _check(tmp_path: Path, code: int, err: str) -> None:
 
 
 @pytest.mark.parametrize("mutation", [*MUTATIONS, {"title": _deep(500)}], ids=lambda m: json.dumps(m)[:40])
-def test_a_bad_csl_record_leaves_the_others(tmp_path: Path, capsys: pytest.CaptureFixture[str], mutation: dict[str, Any]) -> None:
+def test_a_bad_csl_record_leaves_the_others(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], mutation: dict[str, Any]
+) -> None:
     (tmp_path / "library.bib").write_text(LIB, encoding="utf-8")
     (tmp_path / "pathbib.toml").write_text('library = "library.bib"\n', encoding="utf-8")
     bad = _good("10.5555/bad", "A bad record") | {"id": "bad"}
@@ -90,28 +97,40 @@ def test_a_bad_csl_record_leaves_the_others(tmp_path: Path, capsys: pytest.Captu
     for item in (bad, good):  # CSL-JSON spells the container and page differently
         item["container-title"] = item.get("container-title")
     (tmp_path / "rec.json").write_text(json.dumps([bad, good]), encoding="utf-8")
-    code = main(["--config", str(tmp_path / "pathbib.toml"), "enrich", "--source", f"file:{tmp_path / 'rec.json'}"])
+    code = main(
+        ["--config", str(tmp_path / "pathbib.toml"), "enrich", "--source", f"file:{tmp_path / 'rec.json'}"]
+    )
     _check(tmp_path, code, capsys.readouterr().err)
 
 
 @pytest.mark.parametrize("mutation", MUTATIONS, ids=lambda m: json.dumps(m)[:40])
-def test_a_bad_crossref_record_leaves_the_others(tmp_path: Path, capsys: pytest.CaptureFixture[str], mutation: dict[str, Any]) -> None:
+def test_a_bad_crossref_record_leaves_the_others(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], mutation: dict[str, Any]
+) -> None:
     bad = copy.deepcopy(_good("10.5555/bad", "A bad record"))
     bad.update(mutation)
     with FakeServer([bad, _good("10.5555/good", "A good record")], []) as srv:
         (tmp_path / "library.bib").write_text(LIB, encoding="utf-8")
         (tmp_path / "pathbib.toml").write_text(
             f'library = "library.bib"\n[enrich]\ncrossref-url = "{srv.crossref_url}"\narxiv-url = "{srv.arxiv_url}"\n'
-            'timeout = 5\ncrossref-interval = 0\narxiv-interval = 0\nretries = 0\n', encoding="utf-8")
-        code = main(["--config", str(tmp_path / "pathbib.toml"), "enrich", "--source", "crossref", "--no-search"])
+            "timeout = 5\ncrossref-interval = 0\narxiv-interval = 0\nretries = 0\n",
+            encoding="utf-8",
+        )
+        code = main(
+            ["--config", str(tmp_path / "pathbib.toml"), "enrich", "--source", "crossref", "--no-search"]
+        )
     _check(tmp_path, code, capsys.readouterr().err)
 
 
-def test_a_csl_file_nested_100k_deep_is_a_clean_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_a_csl_file_nested_100k_deep_is_a_clean_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     (tmp_path / "library.bib").write_text(LIB, encoding="utf-8")
     (tmp_path / "pathbib.toml").write_text('library = "library.bib"\n', encoding="utf-8")
     (tmp_path / "deep.json").write_text("[" * 100_000 + "]" * 100_000, encoding="utf-8")
-    code = main(["--config", str(tmp_path / "pathbib.toml"), "enrich", "--source", f"file:{tmp_path / 'deep.json'}"])
+    code = main(
+        ["--config", str(tmp_path / "pathbib.toml"), "enrich", "--source", f"file:{tmp_path / 'deep.json'}"]
+    )
     err = capsys.readouterr().err
     assert code == 4 and "nested too deeply" in err
     assert (tmp_path / "library.bib").read_text(encoding="utf-8") == LIB

@@ -26,13 +26,22 @@ CASES = [
     ("https://www.nature.com/articles/s41586-024-07441-w.pdf", {"doi": "10.1038/s41586-024-07441-w"}),
     ("https://link.springer.com/chapter/10.1007/978-3-031-73414-4_2", {"doi": "10.1007/978-3-031-73414-4_2"}),
     ("https://link.springer.com/article/10.1007/s11263-023-01234-5", {"doi": "10.1007/s11263-023-01234-5"}),
-    ("https://link.springer.com/content/pdf/10.1007/978-3-031-16443-9_42.pdf", {"doi": "10.1007/978-3-031-16443-9_42"}),
+    (
+        "https://link.springer.com/content/pdf/10.1007/978-3-031-16443-9_42.pdf",
+        {"doi": "10.1007/978-3-031-16443-9_42"},
+    ),
     ("https://onlinelibrary.wiley.com/doi/full/10.1002/hbm.26311", {"doi": "10.1002/hbm.26311"}),
     ("https://onlinelibrary.wiley.com/doi/abs/10.1002/mrm.29000", {"doi": "10.1002/mrm.29000"}),
     ("https://onlinelibrary.wiley.com/doi/epdf/10.1002/mrm.29000", {"doi": "10.1002/mrm.29000"}),
     ("https://www.medrxiv.org/content/10.1101/2023.07.21.23292757v3", {"doi": "10.1101/2023.07.21.23292757"}),
-    ("https://www.medrxiv.org/content/10.1101/2023.07.21.23292757v1.full.pdf", {"doi": "10.1101/2023.07.21.23292757"}),
-    ("https://www.biorxiv.org/content/10.1101/2022.05.06.490915v2.abstract", {"doi": "10.1101/2022.05.06.490915"}),
+    (
+        "https://www.medrxiv.org/content/10.1101/2023.07.21.23292757v1.full.pdf",
+        {"doi": "10.1101/2023.07.21.23292757"},
+    ),
+    (
+        "https://www.biorxiv.org/content/10.1101/2022.05.06.490915v2.abstract",
+        {"doi": "10.1101/2022.05.06.490915"},
+    ),
     ("https://iopscience.iop.org/article/10.1088/1361-6560/ac0e5a/meta", {"doi": "10.1088/1361-6560/ac0e5a"}),
     ("https://iopscience.iop.org/article/10.1088/1361-6560/ac0e5a/pdf", {"doi": "10.1088/1361-6560/ac0e5a"}),
     ("https://dl.acm.org/doi/10.1145/3394486.3403172", {"doi": "10.1145/3394486.3403172"}),
@@ -53,7 +62,10 @@ CASES = [
     ("https://arxiv.org/abs/hep-th/9901001v1", {"arxiv": "hep-th/9901001"}),
     ("https://arxiv.org/abs/math.GT/0309136", {"arxiv": "math/0309136"}),
     ("https://arxiv.org/pdf/cond-mat/0011245.pdf", {"arxiv": "cond-mat/0011245"}),
-    ("https://doi.org/10.48550/arXiv.2307.16142", {"doi": "10.48550/arxiv.2307.16142", "arxiv": "2307.16142"}),
+    (
+        "https://doi.org/10.48550/arXiv.2307.16142",
+        {"doi": "10.48550/arxiv.2307.16142", "arxiv": "2307.16142"},
+    ),
     # Elsevier PII
     ("https://www.sciencedirect.com/science/article/abs/pii/S1361841522002043", {"pii": "S1361841522002043"}),
     ("https://www.sciencedirect.com/science/article/pii/S0010482524017062", {"pii": "S0010482524017062"}),
@@ -66,22 +78,30 @@ CASES = [
     (
         "https://openaccess.thecvf.com/content/CVPR2024/html/Alfasly_Rotation-Agnostic_Image_Representation_"
         "Learning_for_Digital_Pathology_CVPR_2024_paper.html",
-        {"cvf": "Alfasly_Rotation-Agnostic_Image_Representation_Learning_for_Digital_Pathology_CVPR_2024_paper"},
+        {
+            "cvf": "Alfasly_Rotation-Agnostic_Image_Representation_Learning_for_Digital_Pathology_CVPR_2024_paper"
+        },
     ),
     (
         "https://openaccess.thecvf.com/content/CVPR2024/papers/Alfasly_Rotation-Agnostic_Image_Representation_"
         "Learning_for_Digital_Pathology_CVPR_2024_paper.pdf",
-        {"cvf": "Alfasly_Rotation-Agnostic_Image_Representation_Learning_for_Digital_Pathology_CVPR_2024_paper"},
+        {
+            "cvf": "Alfasly_Rotation-Agnostic_Image_Representation_Learning_for_Digital_Pathology_CVPR_2024_paper"
+        },
     ),
     (
         "https://openaccess.thecvf.com/content/ICCV2023W/CVAMD/papers/Molaei_Implicit_Neural_Representation_in_"
         "Medical_Imaging_A_Comparative_Survey_ICCVW_2023_paper.pdf",
-        {"cvf": "Molaei_Implicit_Neural_Representation_in_Medical_Imaging_A_Comparative_Survey_ICCVW_2023_paper"},
+        {
+            "cvf": "Molaei_Implicit_Neural_Representation_in_Medical_Imaging_A_Comparative_Survey_ICCVW_2023_paper"
+        },
     ),
     (
         "http://openaccess.thecvf.com/content_CVPR_2019/html/He_Bag_of_Tricks_for_Image_Classification_with_"
         "Convolutional_Neural_Networks_CVPR_2019_paper.html",
-        {"cvf": "He_Bag_of_Tricks_for_Image_Classification_with_Convolutional_Neural_Networks_CVPR_2019_paper"},
+        {
+            "cvf": "He_Bag_of_Tricks_for_Image_Classification_with_Convolutional_Neural_Networks_CVPR_2019_paper"
+        },
     ),
     # NeurIPS proceedings hash
     (
@@ -255,5 +275,7 @@ def test_is_tracking_param_and_a_caller_supplied_test() -> None:
     def drop_every_ref(name: str, value: str) -> bool:
         return name == "ref" or is_tracking_param(name, value)
 
-    assert strip_tracking(url, is_tracking=drop_every_ref) == ("https://gitlab.com/x/y/-/raw/f?q=a%2Fb",
-                                                               ["ref", "utm_medium"])
+    assert strip_tracking(url, is_tracking=drop_every_ref) == (
+        "https://gitlab.com/x/y/-/raw/f?q=a%2Fb",
+        ["ref", "utm_medium"],
+    )

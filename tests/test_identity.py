@@ -37,9 +37,16 @@ def W(title: str, **ids: str) -> Work:
 
 
 def test_entry_identifiers_fields_links_latex_and_tracking() -> None:
-    e = E("article", "k", doi="10.1000/ABC\\_def", eprint="arXiv:2307.16142v2", eprinttype="arxiv",
-          pii="S0010-4825(24)01706-2", url="https://openreview.net/forum?id=AbC_12&utm_source=x",
-          list_links="https://arxiv.org/abs/2101.00001?trk=public_post https://doi.org/10.48550/arXiv.2202.00002")
+    e = E(
+        "article",
+        "k",
+        doi="10.1000/ABC\\_def",
+        eprint="arXiv:2307.16142v2",
+        eprinttype="arxiv",
+        pii="S0010-4825(24)01706-2",
+        url="https://openreview.net/forum?id=AbC_12&utm_source=x",
+        list_links="https://arxiv.org/abs/2101.00001?trk=public_post https://doi.org/10.48550/arXiv.2202.00002",
+    )
     ids = entry_identifiers(e)
     assert ids["doi"] == {"10.1000/abc_def", "10.48550/arxiv.2202.00002"}
     assert ids["arxiv"] == {"2307.16142", "2101.00001", "2202.00002"}
@@ -53,12 +60,26 @@ def test_entry_identifiers_eprint_of_another_archive_is_not_arxiv() -> None:
     assert entry_identifiers(E("misc", "k", eprint="2307.16142"))["arxiv"] == {"2307.16142"}
 
 
-@pytest.mark.parametrize("entry", [
-    E("article", "a", doi="https://doi.org/10.1038/S41591-024-02857-3", eprint="2307.16142", eprinttype="arXiv"),
-    E("misc", "b", url="https://arxiv.org/pdf/2307.16142v1?utm_medium=x", pii="S1361841524001234"),
-    E("misc", "c", doi="10.48550/arXiv.2307.16142"),
-    E("article", "d", doi="10.1000/a\\_b", url="https://www.sciencedirect.com/science/article/pii/S1361841524001234"),
-])
+@pytest.mark.parametrize(
+    "entry",
+    [
+        E(
+            "article",
+            "a",
+            doi="https://doi.org/10.1038/S41591-024-02857-3",
+            eprint="2307.16142",
+            eprinttype="arXiv",
+        ),
+        E("misc", "b", url="https://arxiv.org/pdf/2307.16142v1?utm_medium=x", pii="S1361841524001234"),
+        E("misc", "c", doi="10.48550/arXiv.2307.16142"),
+        E(
+            "article",
+            "d",
+            doi="10.1000/a\\_b",
+            url="https://www.sciencedirect.com/science/article/pii/S1361841524001234",
+        ),
+    ],
+)
 def test_import_enrich_and_check_read_the_same_identifiers(entry: Entry) -> None:
     ids = entry_identifiers(entry)
     assert identifiers(entry) == {k: set(v) for k, v in ids.items()}  # check
@@ -76,7 +97,9 @@ def test_same_title_without_contradiction_is_the_same_work() -> None:
     assert same_work(W("Scaling Vision Transformers"), W("Scaling vision transformers.")) == "same title"
     assert same_work(W("A title", doi="10.1/a"), W("A TITLE", arxiv="2301.00001"))  # different kinds agree
     # arXiv's DataCite DOI does not contradict the published DOI
-    assert not contradiction({"doi": frozenset({"10.48550/arxiv.2301.00001"})}, {"doi": frozenset({"10.1/x"})})
+    assert not contradiction(
+        {"doi": frozenset({"10.48550/arxiv.2301.00001"})}, {"doi": frozenset({"10.1/x"})}
+    )
 
 
 def test_same_title_different_dois_are_two_works_flagged() -> None:
@@ -98,19 +121,40 @@ def test_shared_link_different_titles_are_two_works() -> None:
 
 
 def test_shared_identifier_and_near_equal_titles_are_the_same_work() -> None:
-    assert same_work(W("Segment anything in medical images", doi="10.1/x"),
-                     W("Segment anything in medical image", doi="10.1/x")) == "doi 10.1/x"
-    assert same_work(W("Deeply Nested Paper", doi="10.1/x"),
-                     W("Deeply nested paper: the published version", doi="10.1/x")) == "doi 10.1/x"
+    assert (
+        same_work(
+            W("Segment anything in medical images", doi="10.1/x"),
+            W("Segment anything in medical image", doi="10.1/x"),
+        )
+        == "doi 10.1/x"
+    )
+    assert (
+        same_work(
+            W("Deeply Nested Paper", doi="10.1/x"),
+            W("Deeply nested paper: the published version", doi="10.1/x"),
+        )
+        == "doi 10.1/x"
+    )
 
 
-@pytest.mark.parametrize(("a", "b", "near"), [
-    ("yolov7 trainable bag of freebies", "yolov8 trainable bag of freebies", False),
-    ("part 1 of the study on slides", "part 2 of the study on slides", False),
-    ("clam data efficient and weakly supervised pathology", "data efficient and weakly supervised pathology", True),
-    ("short", "short title with much more", False),
-    ("scaling vision transformers to gigapixel images", "scalling vision transformers to gigapixel images", True),
-])
+@pytest.mark.parametrize(
+    ("a", "b", "near"),
+    [
+        ("yolov7 trainable bag of freebies", "yolov8 trainable bag of freebies", False),
+        ("part 1 of the study on slides", "part 2 of the study on slides", False),
+        (
+            "clam data efficient and weakly supervised pathology",
+            "data efficient and weakly supervised pathology",
+            True,
+        ),
+        ("short", "short title with much more", False),
+        (
+            "scaling vision transformers to gigapixel images",
+            "scalling vision transformers to gigapixel images",
+            True,
+        ),
+    ],
+)
 def test_near_equal_titles(a: str, b: str, near: bool) -> None:
     assert near_equal_titles(a, b) is near
 
@@ -156,18 +200,34 @@ def test_same_value_per_field() -> None:
 
 
 def test_merge_fields_fills_keeps_conflicts_grows_and_respects_locks() -> None:
-    old = E("article", "k", title="The curated title", journal="Nat. Med.", list_code="https://github.com/a/a",
-            list_locked="year")
-    new = [Field("title", "The list title"), Field("journal", "Nature Medicine"), Field("author", "Li, Bo"),
-           Field("year", "2020"), Field("list-code", "https://github.com/b/b"), Field("list-section", "s")]
+    old = E(
+        "article",
+        "k",
+        title="The curated title",
+        journal="Nat. Med.",
+        list_code="https://github.com/a/a",
+        list_locked="year",
+    )
+    new = [
+        Field("title", "The list title"),
+        Field("journal", "Nature Medicine"),
+        Field("author", "Li, Bo"),
+        Field("year", "2020"),
+        Field("list-code", "https://github.com/b/b"),
+        Field("list-section", "s"),
+    ]
     res = merge_fields(old, new, "list:x")
     e = res.entry
     assert e.get("title") == "The curated title" and e.get("list-title") == "The list title"
     assert e.get("journal") == "Nat. Med." and [c.field for c in res.conflicts] == ["journal"]
     assert e.get("author") == "Li, Bo" and e.get("year") is None  # filled; locked
     assert e.get("list-code") == "https://github.com/a/a https://github.com/b/b"
-    assert {c.field: c.kind for c in res.applied} == {"list-title": "fill", "author": "fill", "list-code": "update",
-                                                       "list-section": "fill"}
+    assert {c.field: c.kind for c in res.applied} == {
+        "list-title": "fill",
+        "author": "fill",
+        "list-code": "update",
+        "list-section": "fill",
+    }
     again = merge_fields(e, new, "list:x")
     assert again.applied == () and again.entry == e
 
@@ -207,7 +267,8 @@ def test_items_sharing_a_link_with_different_titles_stay_two_entries_nothing_mov
     # check: the shared link is reported on both, with a fix that corrects a link, never deletes
     result = run_check(lib, CheckContext(), select=("PB101", "PB106"))
     assert sorted((f.rule, f.key) for f in result.findings if f.rule == "PB106") == sorted(
-        [("PB106", glands.key), ("PB106", nuclei.key)])
+        [("PB106", glands.key), ("PB106", nuclei.key)]
+    )
     assert not [f for f in result.findings if f.rule == "PB101" and "same work" in f.message]
     assert all("delete" not in (f.fix or "").lower() for f in result.findings if f.rule == "PB106")
     # import says so too, naming both items
@@ -220,9 +281,13 @@ def test_items_sharing_a_link_with_different_titles_stay_two_entries_nothing_mov
 
 
 def test_same_title_with_different_dois_imports_as_two_entries() -> None:
-    text = SHARED_LINK_LIST.replace("https://arxiv.org/abs/2301.00001v2", "https://doi.org/10.1016/j.media.2023.1")
-    text = text.replace("](https://arxiv.org/abs/2301.00001)\n   - 💻 [Code](https://github.com/team/glands)",
-                        "](https://doi.org/10.1016/j.media.2023.2)\n   - 💻 [Code](https://github.com/team/glands)")
+    text = SHARED_LINK_LIST.replace(
+        "https://arxiv.org/abs/2301.00001v2", "https://doi.org/10.1016/j.media.2023.1"
+    )
+    text = text.replace(
+        "](https://arxiv.org/abs/2301.00001)\n   - 💻 [Code](https://github.com/team/glands)",
+        "](https://doi.org/10.1016/j.media.2023.2)\n   - 💻 [Code](https://github.com/team/glands)",
+    )
     res = import_list(parse_list(text, "l.md"), Library(), path="l.md")
     titles = sorted(e.get("title") or "" for e in res.library.entries)
     assert titles.count("Paper about gland segmentation in colon tissue") == 2
@@ -233,8 +298,18 @@ def test_same_title_with_different_dois_imports_as_two_entries() -> None:
 
 def test_import_matches_the_library_through_the_index_not_a_scan() -> None:
     # an existing entry carrying the arXiv id in a LaTeX-escaped `eprint` with eprinttype is found
-    lib = Library((E("article", "curated", title="Paper about gland segmentation in colon tissue",
-                     eprint="2301.00001", eprinttype="arXiv", journal="Med. Image Anal."),))
+    lib = Library(
+        (
+            E(
+                "article",
+                "curated",
+                title="Paper about gland segmentation in colon tissue",
+                eprint="2301.00001",
+                eprinttype="arXiv",
+                journal="Med. Image Anal.",
+            ),
+        )
+    )
     res = import_list(parse_list(SHARED_LINK_LIST, "l.md"), lib, path="l.md")
     assert "curated" in res.report.updated and len(res.report.created) == 1
     assert res.library.get("curated").get("list-code") == "https://github.com/team/glands"  # type: ignore[union-attr]
@@ -250,21 +325,34 @@ def _parsed(*items: Item) -> ParsedList:
 
 
 def test_every_link_kind_lands_in_a_field_with_its_label() -> None:
-    it = Item("A paper with every kind of link", 3, "1", ("Papers",), (
-        SubField("authors", "Authors", "Ana López, Bo Li"),
-        SubField("pdf", "Paper", "", (Link("arXiv", "https://arxiv.org/abs/2301.00001"),
-                                       Link("PDF", "https://example.org/paper.pdf"))),
-        SubField("code", "Code", "", (Link("GitHub", "https://github.com/a/b"),)),
-        SubField("project", "Project", "", (Link("Project Page", "https://a.github.io/b"),)),
-        SubField("dataset", "Dataset", "", (Link("Data", "https://zenodo.org/record/1"),)),
-        SubField("demo", "Demo", "", (Link("Demo", "https://huggingface.co/spaces/a/b"),)),
-        SubField("video", "Video", "", (Link("Talk", "https://youtube.com/watch?v=x&utm_source=y"),)),
-        SubField("link", "bibtex", "", (Link("bibtex", "https://example.org/cite.bib"),)),
-        SubField("link", "", "", (Link("Blog [post]", "https://blog.example.org/a_(b)"),)),
-        SubField("highlight", "Highlight", "Very good."),
-        SubField("note", "Dataset size", "10,000 slides"),
-        SubField("year", "", "2023"),
-    ))
+    it = Item(
+        "A paper with every kind of link",
+        3,
+        "1",
+        ("Papers",),
+        (
+            SubField("authors", "Authors", "Ana López, Bo Li"),
+            SubField(
+                "pdf",
+                "Paper",
+                "",
+                (
+                    Link("arXiv", "https://arxiv.org/abs/2301.00001"),
+                    Link("PDF", "https://example.org/paper.pdf"),
+                ),
+            ),
+            SubField("code", "Code", "", (Link("GitHub", "https://github.com/a/b"),)),
+            SubField("project", "Project", "", (Link("Project Page", "https://a.github.io/b"),)),
+            SubField("dataset", "Dataset", "", (Link("Data", "https://zenodo.org/record/1"),)),
+            SubField("demo", "Demo", "", (Link("Demo", "https://huggingface.co/spaces/a/b"),)),
+            SubField("video", "Video", "", (Link("Talk", "https://youtube.com/watch?v=x&utm_source=y"),)),
+            SubField("link", "bibtex", "", (Link("bibtex", "https://example.org/cite.bib"),)),
+            SubField("link", "", "", (Link("Blog [post]", "https://blog.example.org/a_(b)"),)),
+            SubField("highlight", "Highlight", "Very good."),
+            SubField("note", "Dataset size", "10,000 slides"),
+            SubField("year", "", "2023"),
+        ),
+    )
     (g,) = group_items([it])
     etype, fields, _ = group_fields(g, {("Papers",): "papers"}, [], "x.md")
     f = {x.name: x.value for x in fields}
@@ -272,9 +360,13 @@ def test_every_link_kind_lands_in_a_field_with_its_label() -> None:
     assert f["list-links"] == "https://example.org/paper.pdf"
     assert f["list-code"] == "https://github.com/a/b"
     assert f["list-project"] == "https://a.github.io/b" and f["list-dataset"] == "https://zenodo.org/record/1"
-    assert f["list-demo"] == "https://huggingface.co/spaces/a/b" and f["list-video"] == "https://youtube.com/watch?v=x"
-    assert f["list-other"] == ("[bibtex](https://example.org/cite.bib) "
-                               "[Blog \\[post\\]](https://blog.example.org/a_%28b%29)")
+    assert (
+        f["list-demo"] == "https://huggingface.co/spaces/a/b"
+        and f["list-video"] == "https://youtube.com/watch?v=x"
+    )
+    assert f["list-other"] == (
+        "[bibtex](https://example.org/cite.bib) [Blog \\[post\\]](https://blog.example.org/a_%28b%29)"
+    )
     assert f["list-highlight"] == "Very good." and f["list-note"] == "Dataset size: 10,000 slides"
     assert f["year"] == "2023" and f["author"] == "López, Ana and Li, Bo" and etype == "misc"
 
@@ -288,8 +380,13 @@ def test_date_line_holding_a_venue_keeps_both() -> None:
     assert etype == "inproceedings" and f["booktitle"] == "CVPR" and f["year"] == "2022"
     assert f["list-venue"] == "CVPR, 2022" and not findings
     # with a venue line already: the date line is kept whole as a note
-    it2 = Item("B paper", 3, "", (), (SubField("venue", "Conference", "ICCV 2023"),
-                                      SubField("date", "Date", "ICCV, Oct 2023")))
+    it2 = Item(
+        "B paper",
+        3,
+        "",
+        (),
+        (SubField("venue", "Conference", "ICCV 2023"), SubField("date", "Date", "ICCV, Oct 2023")),
+    )
     (g2,) = group_items([it2])
     _, fields2, _ = group_fields(g2, {}, [], "x.md")
     f2 = {x.name: x.value for x in fields2}
@@ -300,16 +397,26 @@ def test_check_fix_follows_the_merge_policy_locks() -> None:
     from pathbib.check import plan_fixes
 
     free = E("article", "free", doi="https://doi.org/10.1000/ABC", url="https://x.org/a?utm_source=t")
-    locked = E("article", "locked", doi="https://doi.org/10.1000/ABC", url="https://x.org/a?utm_source=t",
-               list_locked="url, doi")
+    locked = E(
+        "article",
+        "locked",
+        doi="https://doi.org/10.1000/ABC",
+        url="https://x.org/a?utm_source=t",
+        list_locked="url, doi",
+    )
     star = E("article", "star", url="https://x.org/a?utm_source=t", list_locked="*")
     planned = {(c.key, c.field) for c in plan_fixes(Library((free, locked, star)))}
     assert planned == {("free", "doi"), ("free", "url")}
 
 
 def test_a_library_entry_sharing_a_link_under_another_title_is_left_alone() -> None:
-    curated = E("article", "curated", title="A curated paper on something else entirely",
-                url="https://arxiv.org/abs/2301.00001", list_code="https://github.com/keep/me")
+    curated = E(
+        "article",
+        "curated",
+        title="A curated paper on something else entirely",
+        url="https://arxiv.org/abs/2301.00001",
+        list_code="https://github.com/keep/me",
+    )
     res = import_list(parse_list(SHARED_LINK_LIST, "l.md"), Library((curated,)), path="l.md")
     assert res.library.get("curated") == curated  # nothing moved into it
     assert "curated" not in res.report.updated and len(res.report.created) == 2
@@ -320,14 +427,17 @@ def test_a_library_entry_sharing_a_link_under_another_title_is_left_alone() -> N
 def test_titles_with_latex_specials_match_their_escaped_form_on_re_import() -> None:
     # library.bib stores `Diffusion\_models\_tutorial`; the list says `Diffusion_models_tutorial`
     # (plain-text braces are written \textbraceleft{}/\textbraceright{}: BibTeX counts `\{` as a brace)
-    text = ("# L\n\n## S\n\n1. **Diffusion_models_tutorial**\n   - Journal: Nature, 2020\n"
-            "   - [Code](https://github.com/a/b)\n\n"
-            "2. **H&E stains at 100% for #1 ~ranked {GAN}s**\n   - Journal: Nature, 2021\n")
+    text = (
+        "# L\n\n## S\n\n1. **Diffusion_models_tutorial**\n   - Journal: Nature, 2020\n"
+        "   - [Code](https://github.com/a/b)\n\n"
+        "2. **H&E stains at 100% for #1 ~ranked {GAN}s**\n   - Journal: Nature, 2021\n"
+    )
     first = import_list(parse_list(text, "l.md"), Library(), path="l.md")
     lib = parse(render(first.library))
-    assert {e.get("title") for e in lib.entries} == {"Diffusion\\_models\\_tutorial",
-                                                      "H\\&E stains at 100\\% for \\#1 \\textasciitilde{}ranked "
-                                                      "\\textbraceleft{}GAN\\textbraceright{}s"}
+    assert {e.get("title") for e in lib.entries} == {
+        "Diffusion\\_models\\_tutorial",
+        "H\\&E stains at 100\\% for \\#1 \\textasciitilde{}ranked \\textbraceleft{}GAN\\textbraceright{}s",
+    }
     again = import_list(parse_list(text, "l.md"), lib, path="l.md")
     assert again.report.created == () and again.report.updated == ()
     # a library written before the \textbraceleft{} form (`\{GAN\}`) is the same value: nothing changes
@@ -339,8 +449,10 @@ def test_titles_with_latex_specials_match_their_escaped_form_on_re_import() -> N
 
 
 def test_a_review_link_to_an_anchor_makes_no_survey_entry() -> None:
-    text = ("# L\n\nIf you find this useful, please consider [citing](#citation) our work.\n\n## S\n\n"
-            "1. **A paper title here**\n   - [PDF](https://arxiv.org/abs/2301.00001)\n")
+    text = (
+        "# L\n\nIf you find this useful, please consider [citing](#citation) our work.\n\n## S\n\n"
+        "1. **A paper title here**\n   - [PDF](https://arxiv.org/abs/2301.00001)\n"
+    )
     parsed = parse_list(text, "l.md")
     from dataclasses import replace
 

@@ -96,7 +96,9 @@ def test_seed_counts_43_items_42_papers_plus_survey() -> None:
     merged = lib.get(m.key)
     assert merged is not None and merged.get("list-number") == "6, 15"
     assert set((merged.get("list-code") or "").split()) == {
-        "https://kimialabmayo.github.io/PathDino-Page/", "https://github.com/KimiaLabMayo/PathDino"}
+        "https://kimialabmayo.github.io/PathDino-Page/",
+        "https://github.com/KimiaLabMayo/PathDino",
+    }
     assert any(f.rule == "import-duplicate" and "no. 15" in f.message for f in res.report.findings)
 
 
@@ -120,7 +122,7 @@ def test_seed_every_link_is_in_the_library() -> None:
         for name in ("url", "list-code", "list-links"):
             stored.update((e.get(name) or "").split())
     text = "\n".join(seed_lines())
-    body = text[text.index("### Large Vision Models"):]
+    body = text[text.index("### Large Vision Models") :]
     links = [u for u in re.findall(r"\]\((https?://[^)\s]+)\)", body)]
     assert len(links) == 43 + 30  # 43 PDF links, 30 code links
     for u in links:
@@ -244,11 +246,20 @@ def test_seed_sections_and_settings() -> None:
     assert ls.review_line == ":loudspeaker: Our review paper published on arXiv:"
     assert ls.introduction.startswith("Foundation models have gained popularity")
     assert ls.order_note == "(Each section is ordered by the publication dates)"
-    assert [s.title for s in ls.sections] == ["Large-scale Pre-trained Models", "Adapt Foundation Models for Specific Tasks"]
+    assert [s.title for s in ls.sections] == [
+        "Large-scale Pre-trained Models",
+        "Adapt Foundation Models for Specific Tasks",
+    ]
     assert [x.id for x in ls.sections[0].subsections] == [
-        "large-vision-models", "contrastive-multi-modal-models", "multi-modal-large-language-models"]
+        "large-vision-models",
+        "contrastive-multi-modal-models",
+        "multi-modal-large-language-models",
+    ]
     assert [x.title for x in ls.sections[1].subsections] == [
-        "Pathological Classification", "Pathological Component Segmentation", "Other Applications"]
+        "Pathological Classification",
+        "Pathological Component Segmentation",
+        "Other Applications",
+    ]
     text = settings_toml(ls, survey=res.survey_key)
     back = parse_settings(text, Path("."))
     assert back.list == ls and back.survey == "molaei2023implicit"
@@ -366,7 +377,10 @@ def test_correct_utf8_readme_passes_through() -> None:
     assert not parsed.repair.detected and parsed.repair.repairs == ()
     lib = import_list(parsed, Library()).library
     e = by_title(lib, "Unsupervised reconstruction of cardiac MRI — with “Neural Fields”")
-    assert e.get("author") == "Catalán, Tabita and Courdurier, Matías and Botnar, René and Schönlieb, Carola-Bibiane"
+    assert (
+        e.get("author")
+        == "Catalán, Tabita and Courdurier, Matías and Botnar, René and Schönlieb, Carola-Bibiane"
+    )
     assert e.get("list-highlight") == "Ğ, ğ and ı are Turkish letters; SÃO is not mojibake here."
 
 
@@ -383,10 +397,18 @@ def test_mojibake_ambiguity_is_reported_with_line() -> None:
 @pytest.mark.parametrize(
     ("text", "iso"),
     [
-        ("19th Oct. 2022", "2022-10-19"), ("2th May. 2023", "2023-05-02"), ("*6th Sep., 2023*", "2023-09-06"),
-        ("1st Jan 2020", "2020-01-01"), ("Oct 19, 2022", "2022-10-19"), ("2022-10-19", "2022-10-19"),
-        ("2022/10", "2022-10"), ("October 2022", "2022-10"), ("2022", "2022"), ("sometime", None),
-        ("32nd Jan 2020", None), ("2022-13-01", None),
+        ("19th Oct. 2022", "2022-10-19"),
+        ("2th May. 2023", "2023-05-02"),
+        ("*6th Sep., 2023*", "2023-09-06"),
+        ("1st Jan 2020", "2020-01-01"),
+        ("Oct 19, 2022", "2022-10-19"),
+        ("2022-10-19", "2022-10-19"),
+        ("2022/10", "2022-10"),
+        ("October 2022", "2022-10"),
+        ("2022", "2022"),
+        ("sometime", None),
+        ("32nd Jan 2020", None),
+        ("2022-13-01", None),
     ],
 )
 def test_parse_date(text: str, iso: str | None) -> None:
@@ -397,20 +419,30 @@ def test_parse_date(text: str, iso: str | None) -> None:
     ("label", "value", "expected"),
     [
         ("Journal", "Nature Medicine, 2024", ("article", "Nature Medicine", "2024")),
-        ("Proceedings", "IEEE/CVF Conference on Computer Vision and Pattern Recognition, 2022",
-         ("inproceedings", "IEEE/CVF Conference on Computer Vision and Pattern Recognition", "2022")),
+        (
+            "Proceedings",
+            "IEEE/CVF Conference on Computer Vision and Pattern Recognition, 2022",
+            ("inproceedings", "IEEE/CVF Conference on Computer Vision and Pattern Recognition", "2022"),
+        ),
         ("Preprint", "arXiv, 2024", ("misc", "arXiv", "2024")),
         ("Preprint", "MedRxiv, 2023", ("misc", "MedRxiv", "2023")),
         ("Preprint", "arxiv", ("misc", "arxiv", "")),
-        ("Preprint", "IEEE Transactions on Neural Networks and Learning Systems, 2022",
-         ("article", "IEEE Transactions on Neural Networks and Learning Systems", "2022")),
+        (
+            "Preprint",
+            "IEEE Transactions on Neural Networks and Learning Systems, 2022",
+            ("article", "IEEE Transactions on Neural Networks and Learning Systems", "2022"),
+        ),
         ("Conference", "ICCV, 2023", ("inproceedings", "ICCV", "2023")),
         ("", "Nature 2024", ("article", "Nature", "2024")),
         ("", "CVPR, 2024", ("inproceedings", "CVPR", "2024")),
         ("", "AAAI 2024 Spring Symposium", ("inproceedings", "AAAI 2024 Spring Symposium", "2024")),
         ("", "ICML 2024 FM-Wild Workshop", ("inproceedings", "ICML 2024 FM-Wild Workshop", "2024")),
         ("Journal", "Nature BME 2025", ("article", "Nature BME", "2025")),
-        ("Journal", "Computers in Biology and Medicine", ("article", "Computers in Biology and Medicine", "")),
+        (
+            "Journal",
+            "Computers in Biology and Medicine",
+            ("article", "Computers in Biology and Medicine", ""),
+        ),
     ],
 )
 def test_parse_venue(label: str, value: str, expected: tuple[str, str, str]) -> None:
@@ -419,10 +451,22 @@ def test_parse_venue(label: str, value: str, expected: tuple[str, str, str]) -> 
 
 @pytest.mark.parametrize(
     ("label", "kind"),
-    [("Journal", "venue"), ("*Preprint*", "venue"), ("Publication Date", "date"), ("Date", "date"),
-     ("Authors", "authors"), ("PDF", "pdf"), ("Paper", "pdf"), ("Code", "code"), ("GitHub", "code"),
-     ("Github", "code"), ("Project Page", "code"), ("Highlight", "highlight"), ("TL;DR", "highlight"),
-     ("Dataset", None)],
+    [
+        ("Journal", "venue"),
+        ("*Preprint*", "venue"),
+        ("Publication Date", "date"),
+        ("Date", "date"),
+        ("Authors", "authors"),
+        ("PDF", "pdf"),
+        ("Paper", "pdf"),
+        ("Code", "code"),
+        ("GitHub", "code"),
+        ("Github", "code"),
+        ("Project Page", "code"),
+        ("Highlight", "highlight"),
+        ("TL;DR", "highlight"),
+        ("Dataset", None),
+    ],
 )
 def test_classify_label(label: str, kind: str | None) -> None:
     assert classify_label(label) == kind
@@ -430,7 +474,9 @@ def test_classify_label(label: str, kind: str | None) -> None:
 
 def test_bibtex_authors() -> None:
     assert bibtex_authors("Muhammad Osama Khan & Yi Fang") == "Khan, Muhammad Osama and Fang, Yi"
-    assert bibtex_authors("*Liyue Shen, John Pauly, Lei Xing.*") == "Shen, Liyue and Pauly, John and Xing, Lei"
+    assert (
+        bibtex_authors("*Liyue Shen, John Pauly, Lei Xing.*") == "Shen, Liyue and Pauly, John and Xing, Lei"
+    )
     assert bibtex_authors("A. B, C D and E F") == "B, A. and D, C and F, E"
     assert bibtex_authors("") == ""
 
@@ -456,8 +502,12 @@ def test_section_ids_follow_the_configuration() -> None:
 
 def test_settings_toml_escapes_and_parses_back() -> None:
     ls = ListSettings(
-        title='A "quoted" \\ title', badges=("[![b](https://x/y.svg)](https://x)",), intro="line 1\nline 2\ttab",
-        review_line="Our review:", introduction="", order_note="(ordered)",
+        title='A "quoted" \\ title',
+        badges=("[![b](https://x/y.svg)](https://x)",),
+        intro="line 1\nline 2\ttab",
+        review_line="Our review:",
+        introduction="",
+        order_note="(ordered)",
         sections=(Section("S", "s", "desc", (Subsection("T", "t"),)), Section("U", "u")),
     )
     back = parse_settings(settings_toml(ls, survey="k"), Path("."))
@@ -474,8 +524,12 @@ def _entry(key: str, etype: str = "article", **fields: str) -> Entry:
 def test_curated_fields_win_and_keys_never_change() -> None:
     text = (IMPORT / "variants.md").read_text(encoding="utf-8")
     curated = _entry(
-        "MyKey-Deep", title="Deeply nested paper: the published version", journal="Nat. Commun.",
-        doi="10.1038/S41467-024-12345-6", year="2024", note="curated",
+        "MyKey-Deep",
+        title="Deeply nested paper: the published version",
+        journal="Nat. Commun.",
+        doi="10.1038/S41467-024-12345-6",
+        year="2024",
+        note="curated",
     )
     lib = Library((curated,))
     res = import_list(parse_list(text), lib)
@@ -488,7 +542,9 @@ def test_curated_fields_win_and_keys_never_change() -> None:
     assert e.get("url") == "https://www.nature.com/articles/s41467-024-12345-6"
     assert "MyKey-Deep" in res.report.updated
     assert {(c.key, c.field) for c in res.report.conflicts} == {("MyKey-Deep", "journal")}
-    assert not any(e2.get("title") == "Deeply Nested Paper" for e2 in res.library.entries if e2.key != "MyKey-Deep")
+    assert not any(
+        e2.get("title") == "Deeply Nested Paper" for e2 in res.library.entries if e2.key != "MyKey-Deep"
+    )
     # and a second import changes nothing
     again = import_list(parse_list(text), parse(render(res.library)))
     assert again.report.changes == () and again.report.created == ()
@@ -514,12 +570,15 @@ def _edit_seed(text: str) -> str:
     text = re.sub(r"\n7\. .*?\n\n", "\n", text, count=1, flags=re.S)
     text = text.replace(
         "ğŸ“Œ Highlight: Focuses on delineating the pedunculopontine nucleus (PPN).",
-        "ğŸ“Œ Highlight: Delineates the PPN.")
+        "ğŸ“Œ Highlight: Delineates the PPN.",
+    )
     return text.replace(
         "[<sub>Return to List</sub>](#return-to-list)\n\n## Adapt",
         "99. ğŸ“œ **A Brand New Paper**\n    - ğŸ“– Preprint: arXiv, 2025\n"
         "    - ğŸ“„ [PDF](https://arxiv.org/abs/2501.01234)\n\n"
-        "[<sub>Return to List</sub>](#return-to-list)\n\n## Adapt", 1)
+        "[<sub>Return to List</sub>](#return-to-list)\n\n## Adapt",
+        1,
+    )
 
 
 def test_newer_readme_reports_added_changed_removed() -> None:
@@ -530,7 +589,9 @@ def test_newer_readme_reports_added_changed_removed() -> None:
     rep = res.report
     assert len(rep.created) == 1 and res.library.get(rep.created[0]).get("eprint") == "2501.01234"
     removed = [lib.get(k) for k in rep.removed]
-    assert [text_of(e, "title") for e in removed] == ["RudolfV: A Foundation Model by Pathologists for Pathologists"]
+    assert [text_of(e, "title") for e in removed] == [
+        "RudolfV: A Foundation Model by Pathologists for Pathologists"
+    ]
     assert res.library.get(rep.removed[0]) == lib.get(rep.removed[0])  # reported, not changed
     assert [c.field for c in rep.changes] == ["list-highlight"]
     assert rep.changes[0].new == "Delineates the PPN."
@@ -562,13 +623,29 @@ def test_round_trip_through_the_markdown_exporter() -> None:
     settings = Settings(survey=first.survey_key, list=first.settings)
     readme = render_readme(first.library, settings)
     second = import_list(parse_list(readme), Library(), settings)
-    core = ("title", "author", "year", "doi", "eprint", "url", "list-code", "list-section", "list-highlight",
-            "journal", "booktitle", "pii", "cvf", "openreview", "neurips-hash")
+    core = (
+        "title",
+        "author",
+        "year",
+        "doi",
+        "eprint",
+        "url",
+        "list-code",
+        "list-section",
+        "list-highlight",
+        "journal",
+        "booktitle",
+        "pii",
+        "cvf",
+        "openreview",
+        "neurips-hash",
+    )
 
     def view(lib: Library) -> dict[str, dict[str, str | None]]:
         return {
             normalize_title(text_of(e, "title")): {f: e.get(f) for f in core}
-            for e in lib.entries if e.get("list-survey") != "yes"
+            for e in lib.entries
+            if e.get("list-survey") != "yes"
         }
 
     assert view(second.library) == view(first.library)
@@ -620,8 +697,10 @@ def test_empty_section_line_is_neither_description_nor_note() -> None:
     from pathbib.exporters.markdown import render_readme
 
     base = _export_settings()
-    lib = parse("@article{a, author = {Doe, Jane}, title = {Only}, journal = {J}, year = 2020,"
-                " url = {https://example.org/a}, list-section = {large-vision}}")
+    lib = parse(
+        "@article{a, author = {Doe, Jane}, title = {Only}, journal = {J}, year = 2020,"
+        " url = {https://example.org/a}, list-section = {large-vision}}"
+    )
     for text_setting in ("", "*Nothing here yet.*"):
         lst = replace(base.list, empty_section=text_setting) if text_setting else base.list
         settings = replace(base, survey="", list=lst)
@@ -638,10 +717,12 @@ def test_empty_section_line_is_neither_description_nor_note() -> None:
         assert all(x.description == "" for s in res.settings.sections for x in s.subsections)
 
 
-MSTAR = ("@article{mstar, author = {Xu, Yingxue and Chen, Hao}, title = {A multimodal knowledge-enhanced whole-slide"
-         " pathology foundation model}, journal = {Nature Communications}, year = 2025,"
-         " doi = {10.1038/s41467-025-66220-x}, eprint = {2407.15362}, archiveprefix = {arXiv},"
-         " url = {https://arxiv.org/abs/2407.15362}, list-section = {large-vision}}")
+MSTAR = (
+    "@article{mstar, author = {Xu, Yingxue and Chen, Hao}, title = {A multimodal knowledge-enhanced whole-slide"
+    " pathology foundation model}, journal = {Nature Communications}, year = 2025,"
+    " doi = {10.1038/s41467-025-66220-x}, eprint = {2407.15362}, archiveprefix = {arXiv},"
+    " url = {https://arxiv.org/abs/2407.15362}, list-section = {large-vision}}"
+)
 
 
 def test_doi_link_and_preprint_link_map_back_to_doi_url_eprint() -> None:
@@ -652,7 +733,10 @@ def test_doi_link_and_preprint_link_map_back_to_doi_url_eprint() -> None:
     settings = replace(_export_settings(), survey="")
     lib = parse(MSTAR)
     readme = render_readme(lib, settings)
-    assert "[PDF](https://doi.org/10.1038/s41467-025-66220-x) · [arXiv](https://arxiv.org/abs/2407.15362)" in readme
+    assert (
+        "[PDF](https://doi.org/10.1038/s41467-025-66220-x) · [arXiv](https://arxiv.org/abs/2407.15362)"
+        in readme
+    )
     (e,) = import_list(parse_list(readme), Library(), settings).library.entries
     assert e.get("doi") == "10.1038/s41467-025-66220-x"
     assert e.get("url") == "https://arxiv.org/abs/2407.15362"
@@ -666,7 +750,11 @@ def test_doi_link_and_preprint_link_map_back_to_doi_url_eprint() -> None:
 
 
 def test_book_venue_label_reads_back_as_incollection() -> None:
-    assert parse_venue("Book", "Handbook of Medical Imaging, 2019") == ("incollection", "Handbook of Medical Imaging", "2019")
+    assert parse_venue("Book", "Handbook of Medical Imaging, 2019") == (
+        "incollection",
+        "Handbook of Medical Imaging",
+        "2019",
+    )
     parsed = parse_list("# L\n\n## S\n\n1. 📜 **T**\n   - 📖 Book: Handbook of Medical Imaging, 2019\n")
     (e,) = import_list(parsed, Library()).library.entries
     assert e.entry_type == "incollection" and e.get("booktitle") == "Handbook of Medical Imaging"

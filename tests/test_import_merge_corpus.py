@@ -22,8 +22,11 @@ from pathbib.model import Library
 from support.corpus import missing_links
 
 CORPUS = "corpora/awesome-lists"
-LISTS = sorted(p.name for p in (SHARED / CORPUS).glob("*.md") if p.name != "MANIFEST.md") \
-    if (SHARED / CORPUS).is_dir() else ["(corpus absent)"]
+LISTS = (
+    sorted(p.name for p in (SHARED / CORPUS).glob("*.md") if p.name != "MANIFEST.md")
+    if (SHARED / CORPUS).is_dir()
+    else ["(corpus absent)"]
+)
 
 
 def _read(name: str):  # type: ignore[no-untyped-def]

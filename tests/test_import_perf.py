@@ -44,14 +44,30 @@ def test_fast_path_is_taken_for_plain_links_only() -> None:
 
 
 def test_token_stream_equals_stock_parser() -> None:
-    text = ("# List\n\n1. **Title** [[pdf]](https://arxiv.org/abs/1) ![b](https://img.shields.io/x.svg)\n"
-            "   - Code: <https://github.com/a/b>\n   - [x](https://x.org/a b) [y](<https://x.org/[y]>)\n\n"
-            "| Title | Paper |\n|---|---|\n| T | [p](https://doi.org/10.1/x%41) |\n")
+    text = (
+        "# List\n\n1. **Title** [[pdf]](https://arxiv.org/abs/1) ![b](https://img.shields.io/x.svg)\n"
+        "   - Code: <https://github.com/a/b>\n   - [x](https://x.org/a b) [y](<https://x.org/[y]>)\n\n"
+        "| Title | Paper |\n|---|---|\n| T | [p](https://doi.org/10.1/x%41) |\n"
+    )
     assert [t.as_dict() for t in md().parse(text)] == [t.as_dict() for t in STOCK.parse(text)]
 
 
-@pytest.mark.parametrize("text", ["Title", "📄 Paper", ":memo: Paper", "\x01Bold\x02", "- x", "`code`", "", " a",
-                                  "\U0001f100 x", "٣ digits", "“Quoted”"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Title",
+        "📄 Paper",
+        ":memo: Paper",
+        "\x01Bold\x02",
+        "- x",
+        "`code`",
+        "",
+        " a",
+        "\U0001f100 x",
+        "٣ digits",
+        "“Quoted”",
+    ],
+)
 def test_split_lead(text: str) -> None:
     # the loop the fast path skips: nothing is split off a text starting with a letter, digit or markup
     lead, rest = split_lead(text)
@@ -66,8 +82,17 @@ def test_split_lead_keeps_leading_symbols() -> None:
     assert split_lead("\U0001f100 x") == ("\U0001f100 ", "x")
 
 
-@pytest.mark.parametrize("title", ["Attention Is All You Need", "A Study of the {BERT} Model", "Über \\\"uber Straße",
-                                   "the of and", "2024: 3D Gaussians", ""])
+@pytest.mark.parametrize(
+    "title",
+    [
+        "Attention Is All You Need",
+        "A Study of the {BERT} Model",
+        'Über \\"uber Straße',
+        "the of and",
+        "2024: 3D Gaussians",
+        "",
+    ],
+)
 def test_key_words(title: str) -> None:
     words = significant_words(title)
     assert _first_significant(title, 2) == words[:2]

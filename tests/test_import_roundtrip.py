@@ -21,8 +21,13 @@ from pathbib.latex import latex_to_unicode
 from pathbib.matching import normalize_title
 from support.corpus import missing_links
 
-LISTS = sorted(p.name for p in (Path(__file__).resolve().parent.parent.parent / "shared" / "corpora" / "awesome-lists")
-               .glob("*.md") if p.name != "MANIFEST.md") or ["(corpus absent)"]
+LISTS = sorted(
+    p.name
+    for p in (Path(__file__).resolve().parent.parent.parent / "shared" / "corpora" / "awesome-lists").glob(
+        "*.md"
+    )
+    if p.name != "MANIFEST.md"
+) or ["(corpus absent)"]
 
 
 def run(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
@@ -33,8 +38,9 @@ def run(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, 
 
 @pytest.mark.slow
 @pytest.mark.parametrize("name", LISTS)
-def test_import_twice_then_build(name: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                                 capsys: pytest.CaptureFixture[str]) -> None:
+def test_import_twice_then_build(
+    name: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     src = shared_path(f"corpora/awesome-lists/{name}")
     monkeypatch.chdir(tmp_path)
     parsed = parse_list(decode_readme(src.read_bytes(), str(src)), str(src))
@@ -50,8 +56,11 @@ def test_import_twice_then_build(name: str, tmp_path: Path, monkeypatch: pytest.
             if e.get(f):
                 titles.add(normalize_title(latex_to_unicode(e.get(f) or "")))
     merged_lines = {ln for m in first["merged"] for ln in m["lines"]}
-    lost = [(it.line, it.title) for it in parsed.items
-            if normalize_title(it.title) not in titles and it.line not in merged_lines]
+    lost = [
+        (it.line, it.title)
+        for it in parsed.items
+        if normalize_title(it.title) not in titles and it.line not in merged_lines
+    ]
 
     rc, out, err = run(["import", str(src), "--json"], capsys)
     assert rc == 0, err

@@ -17,7 +17,9 @@ from pathbib.keys import KEY_RE, ascii_fold, base_key, make_key, rename_key, sig
 
 def test_scheme_family_year_first_significant_word() -> None:
     assert base_key("Chen", "2022", "Scaling Vision Transformers to Gigapixel Images") == "chen2022scaling"
-    assert base_key("Catalán", "2023", "Unsupervised reconstruction of cardiac MRI") == "catalan2023unsupervised"
+    assert (
+        base_key("Catalán", "2023", "Unsupervised reconstruction of cardiac MRI") == "catalan2023unsupervised"
+    )
     assert base_key("Schönlieb", "2023", "The Implicit neural thing") == "schonlieb2023implicit"
     assert base_key("van Gogh", "2021", "A Towards-style title") == "vangogh2021style"
     assert base_key("Łukasz-Øre", "2020", "Straße") == "lukaszore2020strasse"
@@ -33,7 +35,13 @@ def test_fallbacks() -> None:
 
 def test_significant_words_skip_stop_words_and_numbers() -> None:
     assert significant_words("A visual–language foundation model for 3D pathology") == [
-        "visual", "language", "foundation", "model", "3d", "pathology"]
+        "visual",
+        "language",
+        "foundation",
+        "model",
+        "3d",
+        "pathology",
+    ]
     assert significant_words("Towards the 1.6 Million Pairs") == ["million", "pairs"]
 
 
@@ -49,8 +57,17 @@ def test_ascii_fold_drops_latex_and_accents() -> None:
 
 
 @settings(max_examples=200, deadline=None)
-@given(st.lists(st.tuples(st.text(max_size=12), st.one_of(st.none(), st.from_regex(r"\A(19|20)\d\d\Z")),
-                          st.text(max_size=40)), min_size=1, max_size=25))
+@given(
+    st.lists(
+        st.tuples(
+            st.text(max_size=12),
+            st.one_of(st.none(), st.from_regex(r"\A(19|20)\d\d\Z")),
+            st.text(max_size=40),
+        ),
+        min_size=1,
+        max_size=25,
+    )
+)
 def test_keys_are_ascii_valid_and_never_collide(rows: list[tuple[str, str | None, str]]) -> None:
     taken: set[str] = set()
     for family, year, title in rows:
@@ -86,19 +103,30 @@ def test_rename_key_updates_references_and_keeps_other_blocks() -> None:
     assert new.get("proc2024").get("related") == "other, proc2024"  # type: ignore[union-attr]
     assert new.get("other") == lib.get("other")  # untouched, byte for byte
     assert render(new).count("@misc{other,\n  title = {Other},\n}") == 1
-    assert {(c.key, c.field) for c in changes} == {("parent", "@key"), ("child", "crossref"), ("proc2024", "related")}
+    assert {(c.key, c.field) for c in changes} == {
+        ("parent", "@key"),
+        ("child", "crossref"),
+        ("proc2024", "related"),
+    }
 
 
-@pytest.mark.parametrize(("old", "new", "msg"), [
-    ("missing", "x", "no entry"), ("child", "Other", "already exists"), ("child", "a b", "not a valid"),
-    ("child", "a,b", "not a valid"),
-])
+@pytest.mark.parametrize(
+    ("old", "new", "msg"),
+    [
+        ("missing", "x", "no entry"),
+        ("child", "Other", "already exists"),
+        ("child", "a b", "not a valid"),
+        ("child", "a,b", "not a valid"),
+    ],
+)
 def test_rename_key_refusals(old: str, new: str, msg: str) -> None:
     with pytest.raises(UsageError, match=msg):
         rename_key(parse(BIB), old, new)
 
 
-def test_rename_key_command(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+def test_rename_key_command(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     monkeypatch.chdir(tmp_path)
     (tmp_path / "library.bib").write_text(BIB, encoding="utf-8")
     (tmp_path / "pathbib.toml").write_text('library = "library.bib"\nsurvey = "parent"\n', encoding="utf-8")

@@ -144,7 +144,8 @@ def test_pylatexenc_failure_does_not_raise() -> None:
 def test_fast_path_does_not_import_pylatexenc() -> None:
     code = (
         "import sys, pathbib.latex as l\n"
-        r"assert l.latex_to_unicode('M{\\\"u}ller -- {\\o}ster\\aa s') == 'Müller – østerås'" "\n"
+        r"assert l.latex_to_unicode('M{\\\"u}ller -- {\\o}ster\\aa s') == 'Müller – østerås'"
+        "\n"
         "assert 'pylatexenc' not in sys.modules, 'pylatexenc imported'\n"
         "assert l.latex_to_unicode('$\\\\alpha$') == 'α'\n"
         "assert 'pylatexenc' in sys.modules\n"
@@ -172,7 +173,26 @@ def test_every_macro_in_the_table_matches_pylatexenc(word: str) -> None:
 @pytest.mark.parametrize("mark", sorted(latex._ACCENTS))
 def test_every_accent_matches_pylatexenc(mark: str) -> None:
     sep = " " if mark.isalpha() else ""
-    for letter in ["a", "e", "i", "o", "u", "c", "s", "z", "n", "g", "A", "E", "O", "U", "C", "S", "Z", r"\i"]:
+    for letter in [
+        "a",
+        "e",
+        "i",
+        "o",
+        "u",
+        "c",
+        "s",
+        "z",
+        "n",
+        "g",
+        "A",
+        "E",
+        "O",
+        "U",
+        "C",
+        "S",
+        "Z",
+        r"\i",
+    ]:
         for value in [f"\\{mark}{{{letter}}}x", f"{{\\{mark}{sep}{letter}}}x", f"\\{mark}{sep}{letter} x"]:
             if letter == r"\i" and not value.startswith(f"\\{mark}{{"):
                 continue

@@ -24,20 +24,28 @@ from pathbib.model import Entry, Library
 from pathbib.names import split_names
 
 #: (reference id, field) -> why library.bib deliberately differs from the reference.
-_VENUE_CLAIM = ("the list's venue claim is kept (a curator's statement, not invented by pathbib); the "
-                "reference could not confirm it and records the arXiv preprint; verify with `pathbib enrich` "
-                "against Crossref on a machine with network")
+_VENUE_CLAIM = (
+    "the list's venue claim is kept (a curator's statement, not invented by pathbib); the "
+    "reference could not confirm it and records the arXiv preprint; verify with `pathbib enrich` "
+    "against Crossref on a machine with network"
+)
 CURATOR_DECISIONS: dict[tuple[str, str], str] = {
     # seed no. 9: "AAAI 2024 Spring Symposium"; no. 11: "ICML 2024 FM-Wild Workshop"; no. 17 (KEP): "ECCV";
     # no. 22 (PathGen-1.6M): "ICLR" 2025; no. 47: "MICCAI" (off-topic, excluded)
-    **{(rid, f): _VENUE_CLAIM for rid in ("seed-09", "seed-11", "seed-22", "seed-27", "seed-39")
-       for f in ("container", "type")},
+    **{
+        (rid, f): _VENUE_CLAIM
+        for rid in ("seed-09", "seed-11", "seed-22", "seed-27", "seed-39")
+        for f in ("container", "type")
+    },
     ("seed-09", "year"): _VENUE_CLAIM + " (the symposium year)",
     ("seed-27", "year"): _VENUE_CLAIM + " (the conference year)",
 }
 
-TYPES = {"journal-article": {"article"}, "paper-conference": {"inproceedings"},
-         "preprint": {"misc", "online", "unpublished", "article"}}
+TYPES = {
+    "journal-article": {"article"},
+    "paper-conference": {"inproceedings"},
+    "preprint": {"misc", "online", "unpublished", "article"},
+}
 
 
 def _plain(value: str | None) -> str:
@@ -156,11 +164,17 @@ def test_confirmed_fields_agree_and_nothing_is_invented(
                 continue
             if want:
                 if have != want:
-                    disagreements.append(f"{rec['id']} {e.key}.{field}: library {have!r} != reference {want!r}")
+                    disagreements.append(
+                        f"{rec['id']} {e.key}.{field}: library {have!r} != reference {want!r}"
+                    )
             elif have and have.lower() not in folded_seed and field not in ("eprint", "doi"):
-                disagreements.append(f"{rec['id']} {e.key}.{field}: {have!r} is neither confirmed nor in the seed")
+                disagreements.append(
+                    f"{rec['id']} {e.key}.{field}: {have!r} is neither confirmed nor in the seed"
+                )
             elif have and field in ("eprint", "doi") and have.lower() not in linked:
-                disagreements.append(f"{rec['id']} {e.key}.{field}: {have!r} is neither confirmed nor linked by the seed")
+                disagreements.append(
+                    f"{rec['id']} {e.key}.{field}: {have!r} is neither confirmed nor linked by the seed"
+                )
     assert not disagreements, "\n".join(disagreements)
 
 
@@ -169,8 +183,10 @@ def test_authors_agree_with_the_reference(reference: list[dict[str, object]], li
     for rec in reference:
         want = [(a.get("family", ""), a.get("given", "")) for a in rec.get("author") or []]  # type: ignore[union-attr]
         e = _entry_for(rec, library)
-        have = [(_plain(" ".join(p for p in (n.von, n.last) if p)), _plain(n.first))
-                for n in split_names(e.get("author") or "")]
+        have = [
+            (_plain(" ".join(p for p in (n.von, n.last) if p)), _plain(n.first))
+            for n in split_names(e.get("author") or "")
+        ]
         if want and have != want:
             bad.append(f"{rec['id']} {e.key}: {have} != {want}")
     assert not bad, "\n".join(bad)
@@ -205,7 +221,10 @@ def test_survey_entry_is_the_corrected_citation(library: Library) -> None:
     settings = load_settings(ROOT / "pathbib.toml")
     survey = library.get(settings.survey)
     assert survey is not None and survey.get("list-survey") == "yes"
-    assert _plain(survey.get("title")) == "Implicit Neural Representation in Medical Imaging: A Comparative Survey"
+    assert (
+        _plain(survey.get("title"))
+        == "Implicit Neural Representation in Medical Imaging: A Comparative Survey"
+    )
     assert "Workshops" in _plain(survey.get("booktitle"))
     assert _plain(survey.get("list-review-text")) == _plain(survey.get("title"))
     families = [n.last for n in split_names(survey.get("author") or "")]

@@ -34,7 +34,9 @@ def test_other_values_are_not_yes(value: str | None) -> None:
 
 
 def test_the_survey_is_the_configured_key_or_a_flagged_entry() -> None:
-    lib = parse("@misc{a, title={A}}\n@misc{b, title={B}, list-survey={true}}\n@misc{c, title={C}, list-survey={yes}}\n")
+    lib = parse(
+        "@misc{a, title={A}}\n@misc{b, title={B}, list-survey={true}}\n@misc{c, title={C}, list-survey={yes}}\n"
+    )
     assert [e.key for e in survey_entries(lib.entries)] == ["b", "c"]
     assert [e.key for e in survey_entries(lib.entries, "a")] == ["a", "b", "c"]
     assert survey_entry(lib).key == "b"  # type: ignore[union-attr]  # the first flagged one
@@ -57,4 +59,9 @@ def test_excluded_sections_and_locked_fields() -> None:
 def test_slugs_number_repeated_headings_as_github_does() -> None:
     assert github_slug("Pathological Classification:") == "pathological-classification"
     slug = SlugCounter()
-    assert [slug(h) for h in ("Intro", "Intro", "Intro-1", "Intro")] == ["intro", "intro-1", "intro-1-1", "intro-2"]
+    assert [slug(h) for h in ("Intro", "Intro", "Intro-1", "Intro")] == [
+        "intro",
+        "intro-1",
+        "intro-1-1",
+        "intro-2",
+    ]

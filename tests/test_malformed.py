@@ -78,7 +78,9 @@ def test_truncated_anywhere_keeps_everything_before(cut: int) -> None:
             assert lib.get(k) is None and any(b.key == k for b in lib.failed)
 
 
-def test_unbalanced_brace_is_reported_at_its_entry(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_unbalanced_brace_is_reported_at_its_entry(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     text = GOOD.replace("title = {Second Paper},", "title = {Second {Paper},")
     lib = parse(text)
     assert [e.key for e in lib.entries] == ["first", "third"]
@@ -97,7 +99,9 @@ def test_duplicate_keys(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> N
     lib = parse(text)
     assert [e.key for e in lib.entries] == ["first", "second", "third"]
     assert lib.get("first").get("title") == "First {Paper}"  # type: ignore[union-attr]
-    _check_file_through_cli(tmp_path, capsys, text, fails={19: r"duplicate citation key 'first' \(first used at line 2\)"})
+    _check_file_through_cli(
+        tmp_path, capsys, text, fails={19: r"duplicate citation key 'first' \(first used at line 2\)"}
+    )
 
 
 def test_duplicate_fields(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -105,7 +109,9 @@ def test_duplicate_fields(tmp_path: Path, capsys: pytest.CaptureFixture[str]) ->
     _check_file_through_cli(tmp_path, capsys, text, fails={8: r"duplicate field 'title' \(lines 10 and 12\)"})
 
 
-@pytest.mark.parametrize("bad", ["@misc{title = {x}}", "@misc{, title = {x}}", "@misc{}", "@misc( , title = {x})"])
+@pytest.mark.parametrize(
+    "bad", ["@misc{title = {x}}", "@misc{, title = {x}}", "@misc{}", "@misc( , title = {x})"]
+)
 def test_entry_without_key(tmp_path: Path, capsys: pytest.CaptureFixture[str], bad: str) -> None:
     text = GOOD + "\n" + bad + "\n"
     _check_file_through_cli(tmp_path, capsys, text, fails={19: r"no citation key"})
@@ -155,7 +161,12 @@ def test_missing_file_and_directory(tmp_path: Path, capsys: pytest.CaptureFixtur
 @pytest.mark.slow
 def test_fifty_megabyte_field(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     big = ("x{y} " * 10_000_000)[: 50 * 1024 * 1024 - 2]  # 50 MB of balanced text
-    text = GOOD + "\n@misc{huge,\n  abstract = {" + big + "},\n  title = {Huge},\n}\n\n@misc{after, title = {A}}\n"
+    text = (
+        GOOD
+        + "\n@misc{huge,\n  abstract = {"
+        + big
+        + "},\n  title = {Huge},\n}\n\n@misc{after, title = {A}}\n"
+    )
     lib = parse(text)
     assert not lib.failed
     assert len(lib.get("huge").get("abstract")) == len(big)  # type: ignore[arg-type, union-attr]

@@ -15,11 +15,14 @@ def test_fold_special_letters() -> None:
 def test_title_similarity_bounds() -> None:
     assert title_similarity("Same Title", "same title.") == 1.0
     assert title_similarity("", "x") == 0.0
-    near = title_similarity("Towards a general-purpose foundation model for computational pathology",
-                            "Towards a general purpose foundation model for computational pathology.")
+    near = title_similarity(
+        "Towards a general-purpose foundation model for computational pathology",
+        "Towards a general purpose foundation model for computational pathology.",
+    )
     assert near == 1.0
-    far = title_similarity("Scaling Vision Transformers to Gigapixel Images",
-                           "Implicit Neural Representation in Medical Imaging")
+    far = title_similarity(
+        "Scaling Vision Transformers to Gigapixel Images", "Implicit Neural Representation in Medical Imaging"
+    )
     assert far < 0.6
 
 

@@ -20,9 +20,11 @@ from pathbib.names import Name, format_name, parse_name, split_authors, split_na
         ("{World Health Organization}", Name(literal="World Health Organization")),
         ("others", Name(literal="others")),
         (r"Catal{\'a}n, Nicol{\'a}s", Name(first=r"Nicol{\'a}s", last=r"Catal{\'a}n")),
-        (r"Hans {\"u}ber Meier", Name(first="Hans", von=r'{\"u}ber', last="Meier")),
-        ("Charles Louis Xavier Joseph de la Vall{\\'e}e Poussin",
-         Name(first="Charles Louis Xavier Joseph", von="de la", last="Vall{\\'e}e Poussin")),
+        (r"Hans {\"u}ber Meier", Name(first="Hans", von=r"{\"u}ber", last="Meier")),
+        (
+            "Charles Louis Xavier Joseph de la Vall{\\'e}e Poussin",
+            Name(first="Charles Louis Xavier Joseph", von="de la", last="Vall{\\'e}e Poussin"),
+        ),
         ("Donald~E. Knuth", Name(first="Donald E.", last="Knuth")),
         ("{von} Neumann, John", Name(first="John", last="{von} Neumann")),
     ],
@@ -33,7 +35,10 @@ def test_parse_name(text: str, expected: Name) -> None:
 
 def test_split_on_and_at_depth_zero_only() -> None:
     assert split_authors("A. One and {Barnes and Noble} and C. Three") == [
-        "A. One", "{Barnes and Noble}", "C. Three"]
+        "A. One",
+        "{Barnes and Noble}",
+        "C. Three",
+    ]
     assert split_authors("Anderson, A.  AND\n  Band, B.") == ["Anderson, A.", "Band, B."]
     assert split_authors("") == []
     # "and" inside a word is not a separator

@@ -30,7 +30,9 @@ def _run(cmd: list[str], **kw: object) -> subprocess.CompletedProcess[str]:
 
 
 @pytest.mark.slow
-def test_wheel_installs_in_a_fresh_venv_and_cli_starts_fast(tmp_path: Path, request: pytest.FixtureRequest) -> None:
+def test_wheel_installs_in_a_fresh_venv_and_cli_starts_fast(
+    tmp_path: Path, request: pytest.FixtureRequest
+) -> None:
     venv = tmp_path / "venv"
     r = _run([sys.executable, "-m", "venv", str(venv)])  # no system site-packages
     assert r.returncode == 0, r.stderr
@@ -39,8 +41,20 @@ def test_wheel_installs_in_a_fresh_venv_and_cli_starts_fast(tmp_path: Path, requ
     assert cfg.stdout.strip() == "True"
     # 1. build the wheel with the declared backend (hatchling, in an isolated build env)
     dist = tmp_path / "dist"
-    r = _run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "--no-index",
-              "-w", str(dist), str(ROOT)])
+    r = _run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            "--no-deps",
+            "--no-build-isolation",
+            "--no-index",
+            "-w",
+            str(dist),
+            str(ROOT),
+        ]
+    )
     assert r.returncode == 0, r.stdout[-3000:] + r.stderr[-3000:]
     wheels = list(dist.glob("pathbib-*.whl"))
     assert len(wheels) == 1
@@ -57,7 +71,9 @@ def test_wheel_installs_in_a_fresh_venv_and_cli_starts_fast(tmp_path: Path, requ
     assert not any(n.startswith("tests/") for n in names)
     # 2. install it into the fresh venv; its dependencies come from the running environment
     deps = [p for p in sys.path if p.endswith("site-packages")]
-    site = Path(_run([str(py), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"]).stdout.strip())
+    site = Path(
+        _run([str(py), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"]).stdout.strip()
+    )
     (site / "_deps_from_test_env.pth").write_text("\n".join(deps) + "\n")
     r = _run([str(py), "-m", "pip", "install", "-q", "--no-deps", "--no-index", str(wheels[0])])
     assert r.returncode == 0, r.stdout[-3000:] + r.stderr[-3000:]
@@ -77,5 +93,8 @@ def test_wheel_installs_in_a_fresh_venv_and_cli_starts_fast(tmp_path: Path, requ
         times.append(time.perf_counter() - t0)
         assert r.returncode == 0 and r.stdout.strip() == f"pathbib {__version__}"
     best = min(times)
-    say(request, f"packaging: `pathbib --version` best of 7: {best * 1000:.0f} ms (median {sorted(times)[3] * 1000:.0f} ms)")
+    say(
+        request,
+        f"packaging: `pathbib --version` best of 7: {best * 1000:.0f} ms (median {sorted(times)[3] * 1000:.0f} ms)",
+    )
     assert best < 0.5, times

@@ -47,8 +47,10 @@ def parse_identifier(identifier: str) -> Ids:
         found.get("pii", ""),
     )
     if not (ids.doi or ids.arxiv or ids.pii):
-        raise UsageError(f"{identifier!r} is not a DOI, an arXiv id or a URL with one",
-                         "e.g. pathbib add 10.1038/s41591-024-02857-3")
+        raise UsageError(
+            f"{identifier!r} is not a DOI, an arXiv id or a URL with one",
+            "e.g. pathbib add 10.1038/s41591-024-02857-3",
+        )
     return ids
 
 
@@ -57,7 +59,9 @@ def refuse_known(lib: Library, ids: Ids) -> None:
     for e in lib.entries:
         other = entry_ids(e)
         if (ids.doi and other.doi == ids.doi) or (ids.arxiv and other.arxiv == ids.arxiv):
-            raise UsageError(f"already in the library as {e.key}", f"run `pathbib enrich --only {e.key}` to complete it")
+            raise UsageError(
+                f"already in the library as {e.key}", f"run `pathbib enrich --only {e.key}` to complete it"
+            )
 
 
 def already_there(lib: Library, new: Entry) -> tuple[str, str] | None:
@@ -70,7 +74,11 @@ def already_there(lib: Library, new: Entry) -> tuple[str, str] | None:
             return e.key, f"same DOI {ids.doi}"
         if ids.arxiv and other.arxiv == ids.arxiv:
             return e.key, f"same arXiv id {ids.arxiv}"
-        if title and len(title) > 20 and title in {normalize_title(e.get(f) or "") for f in ("title", "list-title")}:
+        if (
+            title
+            and len(title) > 20
+            and title in {normalize_title(e.get(f) or "") for f in ("title", "list-title")}
+        ):
             return e.key, "same title"
     return None
 
@@ -80,16 +88,22 @@ def _resolve(draft: Entry, identifier: str, lookup: Lookup, today: str) -> tuple
     res = p.results[0]
     if not res.matched and res.status == "error":
         failed = next((f for f in p.findings if f.rule == "EN002"), None)
-        raise SourceError(f"could not look up {identifier}: a source failed ({failed.message if failed else 'no answer'})",
-                          (failed.fix if failed and failed.fix else "retry later") + "; nothing was added")
+        raise SourceError(
+            f"could not look up {identifier}: a source failed ({failed.message if failed else 'no answer'})",
+            (failed.fix if failed and failed.fix else "retry later") + "; nothing was added",
+        )
     if not res.matched:
         detail = "; ".join(f.message for f in p.findings if f.severity != "info")
-        raise SourceNotFound(f"no record found for {identifier}" + (f" ({detail})" if detail else ""),
-                             "check the identifier, or try another --source")
+        raise SourceNotFound(
+            f"no record found for {identifier}" + (f" ({detail})" if detail else ""),
+            "check the identifier, or try another --source",
+        )
     return apply(Library((draft,)), p).entries[0], p
 
 
-def add_entry(library: Library, identifier: str, lookup: Lookup, *, section: str = "", today: str = "") -> Added:
+def add_entry(
+    library: Library, identifier: str, lookup: Lookup, *, section: str = "", today: str = ""
+) -> Added:
     """Resolve `identifier` into a complete entry for `library` (which is not changed)."""
     ids = parse_identifier(identifier)
     refuse_known(library, ids)
@@ -98,10 +112,14 @@ def add_entry(library: Library, identifier: str, lookup: Lookup, *, section: str
     dup = already_there(library, entry)
     if dup is not None:
         dup_key, why = dup
-        raise UsageError(f"{identifier} resolves to a work already in the library as {dup_key} ({why})",
-                         f"nothing added; run `pathbib enrich --only {dup_key}` to complete {dup_key}")
+        raise UsageError(
+            f"{identifier} resolves to a work already in the library as {dup_key} ({why})",
+            f"nothing added; run `pathbib enrich --only {dup_key}` to complete {dup_key}",
+        )
     fams = families_of([a.strip() for a in (entry.get("author") or "").split(" and ")])
-    key = make_key(fams[0] if fams else None, entry.get("year"), entry.get("title"), {e.key for e in library.entries})
+    key = make_key(
+        fams[0] if fams else None, entry.get("year"), entry.get("title"), {e.key for e in library.entries}
+    )
     entry = entry.with_key(key)
     if section:
         entry = entry.set("list-section", section)

@@ -30,13 +30,8 @@ from .bibrender import CANONICAL_FIELD_ORDER, format_entry, render
 from .errors import ConcurrentModificationError, EncodingError, InputError
 from .model import Block, Comment, Delim, Entry, FailedBlock, Field, Library, Preamble, StringDef, make_field
 
-__all__ = [
-    "parse",
-    "render",
-    "format_entry",
-    "read_library",
-    "write_library",
-    "decode_bytes",
+__all__ = ["parse", "render", "format_entry", "read_library", "write_library", "decode_bytes", "fsync_dir"]
+__all__ += [
     "write_text_atomic",
     "Snapshot",
     "entry_has_comments",
@@ -56,7 +51,9 @@ _NAME = re.compile(r"[^\s=,{}\"#()%]+")
 _BARE = re.compile(r"[^\s,#{}\"()=%]+")
 _BRACES = re.compile(r"[{}]")
 # what follows an entry's end when an extra `}` closed it early: `, name =` or `name = {`
-_MORE_FIELDS = re.compile(r"[ \t]*(?:\r?\n[ \t]*)?(?:,\s*[^\s=,{}\"#()%@]+\s*=|[^\s=,{}\"#()%@]+[ \t]*=[ \t]*[{\"])")
+_MORE_FIELDS = re.compile(
+    r"[ \t]*(?:\r?\n[ \t]*)?(?:,\s*[^\s=,{}\"#()%@]+\s*=|[^\s=,{}\"#()%@]+[ \t]*=[ \t]*[{\"])"
+)
 _QUOTE_OR_BRACE = re.compile(r'["{}]')
 # an ordinary field in one match: name = {value, groups nested one deep} | "flat" | bare,
 # then `,` or a closer
@@ -104,7 +101,7 @@ def _quoted_end(text: str, pos: int) -> int:
                 raise _Fail("unbalanced braces inside a quoted value", m.start())
         elif depth == 0:
             return m.end()
-    raise _Fail('unterminated quoted value: a \'"\' is never closed', pos)
+    raise _Fail("unterminated quoted value: a '\"' is never closed", pos)
 
 
 def _value(text: str, pos: int) -> tuple[str, Delim, int]:
@@ -372,7 +369,11 @@ def first_value_wins(lib: Library) -> tuple[Library, list[FailedBlock]]:
         if isinstance(b, FailedBlock) and b.reason.startswith("duplicate field") and b.key not in keys:
             m = _BLOCK_HEAD.match(b.raw_text)
             try:
-                parsed = _parse_entry(b.raw_text, 0, m.end(), m.group(1), m.group(2), b.line, dup_ok=True) if m else None
+                parsed = (
+                    _parse_entry(b.raw_text, 0, m.end(), m.group(1), m.group(2), b.line, dup_ok=True)
+                    if m
+                    else None
+                )
             except _Fail:
                 parsed = None
             if parsed is not None and isinstance(parsed.block, Entry):
@@ -486,9 +487,13 @@ def read_library(path: str | os.PathLike[str], *, missing_ok: bool = False) -> t
             path=str(p),
         ) from None
     except IsADirectoryError:
-        raise InputError("is a directory, not a .bib file", "pass the path of a .bib file", path=str(p)) from None
+        raise InputError(
+            "is a directory, not a .bib file", "pass the path of a .bib file", path=str(p)
+        ) from None
     except OSError as exc:
-        raise InputError(f"cannot be read: {exc.strerror}", "check the path and its permissions", path=str(p)) from None
+        raise InputError(
+            f"cannot be read: {exc.strerror}", "check the path and its permissions", path=str(p)
+        ) from None
     text = decode_bytes(data, str(p))
     bom = text.startswith(_BOM)
     if bom:
@@ -562,7 +567,9 @@ def fsync_dir(directory: Path) -> None:
         os.close(dfd)
 
 
-def write_library(lib: Library, snapshot: Snapshot | None, path: str | os.PathLike[str] | None = None) -> bool:
+def write_library(
+    lib: Library, snapshot: Snapshot | None, path: str | os.PathLike[str] | None = None
+) -> bool:
     """Write `lib` atomically; return False when the file already had exactly this content.
 
     With a `snapshot`, refuse (ConcurrentModificationError) when the file on disk is no

@@ -11,13 +11,47 @@ __all__ = ["CANONICAL_FIELD_ORDER", "format_entry", "render"]
 
 #: Field order of the canonical style; fields not listed keep their relative order after these.
 CANONICAL_FIELD_ORDER: tuple[str, ...] = (
-    "author", "editor", "title", "subtitle", "booktitle", "journal", "journaltitle",
-    "series", "volume", "number", "issue", "pages", "eid", "articleno",
-    "publisher", "organization", "institution", "school", "address", "location",
-    "edition", "month", "year", "date", "eventdate",
-    "doi", "eprint", "archiveprefix", "eprinttype", "primaryclass", "eprintclass",
-    "isbn", "issn", "pmid", "pmcid", "url", "urldate", "note", "howpublished",
-    "abstract", "keywords",
+    "author",
+    "editor",
+    "title",
+    "subtitle",
+    "booktitle",
+    "journal",
+    "journaltitle",
+    "series",
+    "volume",
+    "number",
+    "issue",
+    "pages",
+    "eid",
+    "articleno",
+    "publisher",
+    "organization",
+    "institution",
+    "school",
+    "address",
+    "location",
+    "edition",
+    "month",
+    "year",
+    "date",
+    "eventdate",
+    "doi",
+    "eprint",
+    "archiveprefix",
+    "eprinttype",
+    "primaryclass",
+    "eprintclass",
+    "isbn",
+    "issn",
+    "pmid",
+    "pmcid",
+    "url",
+    "urldate",
+    "note",
+    "howpublished",
+    "abstract",
+    "keywords",
 )
 _ORDER = {name: i for i, name in enumerate(CANONICAL_FIELD_ORDER)}
 _DIGITS = re.compile(r"\d+")
@@ -35,9 +69,7 @@ def format_entry(entry: Entry, newline: str = "\n", *, reorder: bool = True) -> 
     """Render `entry` in the canonical style (see README, "library.bib style")."""
     fields = entry.fields
     if reorder:
-        fields = tuple(
-            sorted(fields, key=lambda f: (_ORDER.get(f.name, len(_ORDER)),))
-        )
+        fields = tuple(sorted(fields, key=lambda f: (_ORDER.get(f.name, len(_ORDER)),)))
     lines = [f"@{entry.entry_type}{{{entry.key},"]
     for f in fields:
         lines.append(f"  {f.name} = {_render_value(f)},")
@@ -82,5 +114,3 @@ def render(lib: Library) -> str:
     if lib.blocks and lib.blocks[-1].raw is None and not text.endswith(nl):
         text += nl
     return text
-
-

@@ -78,12 +78,14 @@ def _markdown(library: Library, settings: Settings, opts: RenderOptions) -> str:
 
     timeline = "timeline.svg" if settings.site.timeline else ""  # shown under the introduction
     if not has_survey(library, settings):
-        return render_readme(library, settings, template=opts.template, citation_bibtex="", citation_apa="",
-                             timeline=timeline)
+        return render_readme(
+            library, settings, template=opts.template, citation_bibtex="", citation_apa="", timeline=timeline
+        )
     bib = opts.survey_bibtex if opts.survey_bibtex is not None else survey_bib(library, settings)
     apa = opts.survey_apa if opts.survey_apa is not None else apa_reference(library, settings)
-    return render_readme(library, settings, template=opts.template, citation_bibtex=bib, citation_apa=apa,
-                         timeline=timeline)
+    return render_readme(
+        library, settings, template=opts.template, citation_bibtex=bib, citation_apa=apa, timeline=timeline
+    )
 
 
 def _csl_json(library: Library, settings: Settings, opts: RenderOptions) -> str:
@@ -97,7 +99,9 @@ def csl_options(settings: Settings, *, strict: bool = False) -> CslOptions:
     from .exporters.bibtex import DEFAULT_PROTECTED_WORDS
     from .exporters.csl_json import CslOptions
 
-    return CslOptions(strict=strict, protect_words=DEFAULT_PROTECTED_WORDS + tuple(settings.list.protect_words))
+    return CslOptions(
+        strict=strict, protect_words=DEFAULT_PROTECTED_WORDS + tuple(settings.list.protect_words)
+    )
 
 
 def _bibtex(library: Library, settings: Settings, opts: RenderOptions) -> str:
@@ -137,8 +141,11 @@ def _site(library: Library, settings: Settings, opts: RenderOptions) -> str:
 
     timeline = _timeline(library, settings, opts) if settings.site.timeline else ""
     survey = has_survey(library, settings)
-    available = [x.filename for x in EXPORTERS.values()
-                 if x.filename is not None and x.enabled(settings) and (survey or not x.survey)]
+    available = [
+        x.filename
+        for x in EXPORTERS.values()
+        if x.filename is not None and x.enabled(settings) and (survey or not x.survey)
+    ]
     return export_site(library, settings, timeline_svg=timeline, available=available)
 
 
@@ -176,10 +183,14 @@ def build_exports(library: Library, settings: Settings, *, template: str | None 
     opts = RenderOptions(template=template)
     survey = has_survey(library, settings)
     if survey:  # README.md and survey.bib both show the survey's BibTeX: render it once
-        opts = replace(opts, survey_bibtex=survey_bib(library, settings), survey_apa=apa_reference(library, settings))
-    return {x.filename: x.render(library, settings, opts)
-            for x in EXPORTERS.values()
-            if x.filename is not None and (survey or not x.survey) and x.enabled(settings)}
+        opts = replace(
+            opts, survey_bibtex=survey_bib(library, settings), survey_apa=apa_reference(library, settings)
+        )
+    return {
+        x.filename: x.render(library, settings, opts)
+        for x in EXPORTERS.values()
+        if x.filename is not None and (survey or not x.survey) and x.enabled(settings)
+    }
 
 
 def stale_files(expected: Mapping[str, str], actual: Mapping[str, str | None]) -> list[str]:

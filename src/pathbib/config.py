@@ -148,7 +148,7 @@ def _build(cls: type[_T], data: dict[str, Any], where: str) -> _T:
         if name not in known or name in ("root", "path"):
             raise ConfigError(
                 f"unknown setting {where}{k!r}",
-                f"remove it or check the spelling; known: {', '.join(sorted(n for n in known if n not in ('root','path')))}",
+                f"remove it or check the spelling; known: {', '.join(sorted(n for n in known if n not in ('root', 'path')))}",
             )
         kwargs[name] = v
     return cls(**kwargs)
@@ -159,8 +159,14 @@ def _subsections(raw: list[Any], where: str) -> tuple[Subsection, ...]:
     for x in raw:
         d = {k: v for k, v in dict(x).items() if k != "subsections"}
         sub = _build(Subsection, d, where)
-        out.append(Subsection(sub.title, sub.id, sub.description,
-                              _subsections(x.get("subsections", []), where + "subsections.")))
+        out.append(
+            Subsection(
+                sub.title,
+                sub.id,
+                sub.description,
+                _subsections(x.get("subsections", []), where + "subsections."),
+            )
+        )
     return tuple(out)
 
 
@@ -189,10 +195,13 @@ def parse_settings(text: str, root: Path, path: Path | None = None) -> Settings:
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"is not valid TOML: {exc}", "fix the syntax of pathbib.toml", path=str(path)) from None
+        raise ConfigError(
+            f"is not valid TOML: {exc}", "fix the syntax of pathbib.toml", path=str(path)
+        ) from None
     except RecursionError:
-        raise ConfigError("is nested too deeply to read", "flatten the arrays or tables of pathbib.toml",
-                          path=str(path)) from None
+        raise ConfigError(
+            "is nested too deeply to read", "flatten the arrays or tables of pathbib.toml", path=str(path)
+        ) from None
     validate(data, Settings, text, path)
     top: dict[str, Any] = {}
     tables = {"list", "scope", "check", "enrich", "site"}
@@ -207,11 +216,15 @@ def parse_settings(text: str, root: Path, path: Path | None = None) -> Settings:
         list_settings = ListSettings(**{**list_settings.__dict__, "sections": sections})
         check = dict(data.get("check", {}))
         suppress = tuple(dict(x) for x in check.pop("suppress", []))
-        check_settings = CheckSettings(**{**_build(CheckSettings, _tuples(check), "check.").__dict__, "suppress": suppress})
+        check_settings = CheckSettings(
+            **{**_build(CheckSettings, _tuples(check), "check.").__dict__, "suppress": suppress}
+        )
         settings = _build(Settings, {}, "")
         base = _build(Settings, top, "")
     except TypeError as exc:  # wrong value type
-        raise ConfigError(f"invalid value: {exc}", "check the types in pathbib.toml", path=str(path)) from None
+        raise ConfigError(
+            f"invalid value: {exc}", "check the types in pathbib.toml", path=str(path)
+        ) from None
     del settings
     return Settings(
         root=root,

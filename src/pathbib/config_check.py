@@ -131,14 +131,21 @@ class _Walker:
         if show:
             r = repr(value)
             got = f" (got {r[:60] + '...' if len(r) > 60 else r})"
-        return ConfigError(f"key {dotted} must be {message}{got}", "fix the value in pathbib.toml (see README, "
-                           "\"pathbib.toml\")", path=self.path, line=key_line(self.text, dotted))
+        return ConfigError(
+            f"key {dotted} must be {message}{got}",
+            'fix the value in pathbib.toml (see README, "pathbib.toml")',
+            path=self.path,
+            line=key_line(self.text, dotted),
+        )
 
     def table(self, cls: Any, data: Any, where: str) -> None:
         hints = typing.get_type_hints(cls)
         known = {f.name: f for f in dataclasses.fields(cls) if f.name not in ("root", "path")}
-        required = [n for n, f in known.items()
-                    if f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING]
+        required = [
+            n
+            for n, f in known.items()
+            if f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING
+        ]
         for n in required:
             if n not in {k.replace("-", "_") for k in data}:
                 raise self.fail(f"{where}{n}" if where else n, "set (it has no default)", show=False)
@@ -146,8 +153,12 @@ class _Walker:
             name = k.replace("-", "_")
             dotted = f"{where}{name}"
             if name not in known:
-                raise ConfigError(f"unknown setting {where}{k!r}", "remove it or check the spelling; known: "
-                                  + ", ".join(sorted(known)), path=self.path, line=key_line(self.text, dotted))
+                raise ConfigError(
+                    f"unknown setting {where}{k!r}",
+                    "remove it or check the spelling; known: " + ", ".join(sorted(known)),
+                    path=self.path,
+                    line=key_line(self.text, dotted),
+                )
             self.value(hints[name], v, dotted)
 
     def value(self, tp: Any, v: Any, dotted: str) -> None:
@@ -194,7 +205,11 @@ def check_paths_inside(settings: Any) -> None:
     if settings.path is None:
         return
     root = Path(os.path.realpath(settings.root))
-    candidates = [("library", settings.library), ("exports", settings.exports), ("enrich.cache", settings.cache_path)]
+    candidates = [
+        ("library", settings.library),
+        ("exports", settings.exports),
+        ("enrich.cache", settings.cache_path),
+    ]
     if settings.template_path is not None:
         candidates.append(("list.template", settings.template_path))
     for key, p in candidates:
@@ -207,5 +222,6 @@ def check_paths_inside(settings: Any) -> None:
             raise ConfigError(
                 f"key {key} points outside the folder of pathbib.toml ({p} -> {real})",
                 "use a path inside the project, or pass --allow-outside-paths if you trust this pathbib.toml",
-                path=str(settings.path), line=key_line(text, key),
+                path=str(settings.path),
+                line=key_line(text, key),
             )

@@ -85,7 +85,19 @@ class Plan:
         return tuple(c for c in self.changes if c.kind == "conflict")
 
     def summary(self) -> dict[str, int]:
-        counts = {s: 0 for s in ("filled", "unchanged", "conflicts", "suggested", "refused", "not-found", "error", "skipped")}
+        counts = {
+            s: 0
+            for s in (
+                "filled",
+                "unchanged",
+                "conflicts",
+                "suggested",
+                "refused",
+                "not-found",
+                "error",
+                "skipped",
+            )
+        }
         for r in self.results:
             counts[r.status] = counts.get(r.status, 0) + 1
         counts["fields filled"] = sum(1 for c in self.changes if c.kind == "fill")
@@ -107,7 +119,9 @@ def entry_ids(e: Entry) -> Ids:
     doi = field_doi(e.get("doi")) or ""
     if not doi or doi.startswith(ARXIV_DOI_PREFIX):
         doi = min((d for d in ids.get("doi", ()) if not d.startswith(ARXIV_DOI_PREFIX)), default="")
-    arxiv = (field_arxiv(e.get("eprint")) if is_arxiv_eprint(e) else None) or min(ids.get("arxiv", ()), default="")
+    arxiv = (field_arxiv(e.get("eprint")) if is_arxiv_eprint(e) else None) or min(
+        ids.get("arxiv", ()), default=""
+    )
     pii = normalize_pii(e.get("pii") or "") or min(ids.get("pii", ()), default="")
     return Ids(doi, arxiv, pii)
 
@@ -201,8 +215,10 @@ def _sources(w: _Work) -> tuple[list[tuple[Record, bool]], bool, str]:
         sources.append((w.arxiv_rec, False))
     if w.primary is not None:
         sources.append((w.primary, w.published is w.primary))
-    upgrade = w.published is not None and w.published is not w.primary or (
-        w.published is not None and w.ids.arxiv != "" and not w.ids.doi
+    upgrade = (
+        w.published is not None
+        and w.published is not w.primary
+        or (w.published is not None and w.ids.arxiv != "" and not w.ids.doi)
     )
     new_type = btype
     if w.published is not None:
@@ -215,7 +231,9 @@ def _sources(w: _Work) -> tuple[list[tuple[Record, bool]], bool, str]:
     return sources, upgrade, new_type
 
 
-def _proposed(w: _Work, sources: list[tuple[Record, bool]], new_type: str, upgrade: bool) -> dict[str, tuple[str, Record, bool]]:
+def _proposed(
+    w: _Work, sources: list[tuple[Record, bool]], new_type: str, upgrade: bool
+) -> dict[str, tuple[str, Record, bool]]:
     """Field -> (value, record, is published) from the records; later ones (primary, then published) win."""
     proposed: dict[str, tuple[str, Record, bool]] = {}
     for rec, is_pub in sources:
@@ -231,8 +249,9 @@ def _proposed(w: _Work, sources: list[tuple[Record, bool]], new_type: str, upgra
     return proposed
 
 
-def _kind(w: _Work, fname: str, old: str | None, value: str, is_pub: bool, upgrade: bool,
-          opts: Options) -> tuple[Kind | None, str]:
+def _kind(
+    w: _Work, fname: str, old: str | None, value: str, is_pub: bool, upgrade: bool, opts: Options
+) -> tuple[Kind | None, str]:
     """How a record's value meets the library's: (fill | update | conflict, reason), or (None, "") for no change."""
     e = w.entry
     verdict = policy(fname, old, value)  # the one merge policy (pathbib.merge): fill / keep, else below
@@ -242,8 +261,12 @@ def _kind(w: _Work, fname: str, old: str | None, value: str, is_pub: bool, upgra
         return None, ""
     if fname == "author" and completes(old, value):
         return "update", "completes a truncated author list (and others)"
-    if is_pub and upgrade and fname in VENUE_FIELDS and (
-            _preprint_value(fname, old, w) or fname in ("volume", "number", "pages", "date")):
+    if (
+        is_pub
+        and upgrade
+        and fname in VENUE_FIELDS
+        and (_preprint_value(fname, old, w) or fname in ("volume", "number", "pages", "date"))
+    ):
         return "update", ""
     if fname in ("journal", "booktitle") and PLACEHOLDER.match(old):
         return "update", ""
@@ -256,8 +279,9 @@ def _kind(w: _Work, fname: str, old: str | None, value: str, is_pub: bool, upgra
     return "conflict", ""
 
 
-def _provenance(w: _Work, fname: str, rec: Record, reason: str, old: str | None, is_pub: bool, kind: Kind,
-                opts: Options) -> dict[str, str]:
+def _provenance(
+    w: _Work, fname: str, rec: Record, reason: str, old: str | None, is_pub: bool, kind: Kind, opts: Options
+) -> dict[str, str]:
     prov = {"source": rec.source, "id": rec.id, "date": opts.today, "via": reason}
     online = next((d for k, d in rec.dates if k in ONLINE_KEYS), "")
     if fname in ("year", "date") and online and online != rec.date:
@@ -267,8 +291,9 @@ def _provenance(w: _Work, fname: str, rec: Record, reason: str, old: str | None,
     return prov
 
 
-def _field_changes(w: _Work, proposed: dict[str, tuple[str, Record, bool]], upgrade: bool, locks: set[str],
-                   opts: Options) -> tuple[list[FieldChange], dict[str, dict[str, str]]]:
+def _field_changes(
+    w: _Work, proposed: dict[str, tuple[str, Record, bool]], upgrade: bool, locks: set[str], opts: Options
+) -> tuple[list[FieldChange], dict[str, dict[str, str]]]:
     e = w.entry
     changes: list[FieldChange] = []
     prov: dict[str, dict[str, str]] = {}
@@ -279,40 +304,93 @@ def _field_changes(w: _Work, proposed: dict[str, tuple[str, Record, bool]], upgr
             continue  # a preprint's date says nothing against the library's (often published) year
         if fname in locks:
             if old is None or norm(fname, old) != norm(fname, value):
-                w.findings.append(Finding(LOCKED, "info", f"{fname} is locked; {rec.label} has {value!r}", key=e.key, field=fname))
+                w.findings.append(
+                    Finding(
+                        LOCKED,
+                        "info",
+                        f"{fname} is locked; {rec.label} has {value!r}",
+                        key=e.key,
+                        field=fname,
+                    )
+                )
             continue
         kind, why = _kind(w, fname, old, value, is_pub, upgrade, opts)
         if kind is None:
             continue
-        reason = why or (f"published version ({w.published_via})" if is_pub else f"matched by {w.via or rec.source}")
+        reason = why or (
+            f"published version ({w.published_via})" if is_pub else f"matched by {w.via or rec.source}"
+        )
         changes.append(FieldChange(e.key, fname, old, value, rec.label, reason, kind))
         if kind == "conflict":
-            w.findings.append(Finding(CONFLICT, "warning", f"{fname}: library has {old!r}, {rec.label} has {value!r}; kept the library's",
-                                      key=e.key, field=fname, fix=f"pathbib enrich --only {e.key} --prefer-remote {e.key}:{fname}"))
+            w.findings.append(
+                Finding(
+                    CONFLICT,
+                    "warning",
+                    f"{fname}: library has {old!r}, {rec.label} has {value!r}; kept the library's",
+                    key=e.key,
+                    field=fname,
+                    fix=f"pathbib enrich --only {e.key} --prefer-remote {e.key}:{fname}",
+                )
+            )
         else:
             prov[fname] = _provenance(w, fname, rec, reason, old, is_pub, kind, opts)
     return changes, prov
 
 
-def _upgrade_notes(w: _Work, new_type: str, proposed: dict[str, tuple[str, Record, bool]], locks: set[str],
-                   prov: dict[str, dict[str, str]], opts: Options) -> list[FieldChange]:
+def _upgrade_notes(
+    w: _Work,
+    new_type: str,
+    proposed: dict[str, tuple[str, Record, bool]],
+    locks: set[str],
+    prov: dict[str, dict[str, str]],
+    opts: Options,
+) -> list[FieldChange]:
     """On a preprint -> published upgrade: drop a preprint-server `howpublished`, and report the upgrade."""
     e, pub = w.entry, w.published
     if pub is None:
         return []
     out = []
     hp = e.get("howpublished")
-    if container_field(new_type) != "howpublished" and hp and PLACEHOLDER.match(hp) and "howpublished" not in locks:
+    if (
+        container_field(new_type) != "howpublished"
+        and hp
+        and PLACEHOLDER.match(hp)
+        and "howpublished" not in locks
+    ):
         # "medRxiv"/"arXiv" as howpublished would contradict the published venue
-        out.append(FieldChange(e.key, "howpublished", hp, None, pub.label, "preprint server replaced by the published venue", "update"))
-        prov["howpublished"] = {"source": pub.source, "id": pub.id, "date": opts.today,
-                                "via": f"published version ({w.published_via})", "replaced": hp}
+        out.append(
+            FieldChange(
+                e.key,
+                "howpublished",
+                hp,
+                None,
+                pub.label,
+                "preprint server replaced by the published venue",
+                "update",
+            )
+        )
+        prov["howpublished"] = {
+            "source": pub.source,
+            "id": pub.id,
+            "date": opts.today,
+            "via": f"published version ({w.published_via})",
+            "replaced": hp,
+        }
     replaced_doi = prov.get("doi", {}).get("replaced", "")
     kept = "eprint kept" if (e.get("eprint") or "eprint" in proposed) else ""
-    gone = f"preprint DOI {replaced_doi} replaced (kept in provenance as doi.replaced)" if replaced_doi else ""
+    gone = (
+        f"preprint DOI {replaced_doi} replaced (kept in provenance as doi.replaced)" if replaced_doi else ""
+    )
     tail = "; ".join(x for x in (kept, gone) if x)
-    w.findings.append(Finding(PUBLISHED, "info", f"published version: {pub.label} ({pub.container} {pub.year}) via {w.published_via}"
-                              + (f"; {tail}" if tail else ""), key=e.key))
+    w.findings.append(
+        Finding(
+            PUBLISHED,
+            "info",
+            f"published version: {pub.label} ({pub.container} {pub.year}) via {w.published_via}"
+            + (f"; {tail}" if tail else ""),
+            key=e.key,
+        )
+    )
     return out
 
 
@@ -329,21 +407,43 @@ def _merge(w: _Work, opts: Options) -> tuple[list[FieldChange], dict[str, dict[s
     if new_type != e.entry_type and TYPE_LOCK not in locks:
         rec = w.published or w.primary
         label = rec.label if rec is not None else ""
-        changes.append(FieldChange(e.key, TYPE_FIELD, e.entry_type, new_type, label,
-                                   "published version" if w.published else "type from source", "update"))
+        changes.append(
+            FieldChange(
+                e.key,
+                TYPE_FIELD,
+                e.entry_type,
+                new_type,
+                label,
+                "published version" if w.published else "type from source",
+                "update",
+            )
+        )
     fields_, prov = _field_changes(w, proposed, upgrade, locks, opts)
     changes = _reconcile_dates(w, changes + fields_, prov)
-    if w.primary is not None and not (w.primary.year or e.get("year") or e.get("date")) and not (
-            w.published and w.published.year):
-        w.findings.append(Finding(NO_DATE, "warning", f"{w.primary.label} gives no publication date; year left empty "
-                                  "(a registration, deposit or index date is not a publication date)",
-                                  key=e.key, field="year", fix="add the year from the paper itself"))
+    if (
+        w.primary is not None
+        and not (w.primary.year or e.get("year") or e.get("date"))
+        and not (w.published and w.published.year)
+    ):
+        w.findings.append(
+            Finding(
+                NO_DATE,
+                "warning",
+                f"{w.primary.label} gives no publication date; year left empty "
+                "(a registration, deposit or index date is not a publication date)",
+                key=e.key,
+                field="year",
+                fix="add the year from the paper itself",
+            )
+        )
     if upgrade:
         changes += _upgrade_notes(w, new_type, proposed, locks, prov, opts)
     return changes, prov
 
 
-def _reconcile_dates(w: _Work, changes: list[FieldChange], prov: dict[str, dict[str, str]]) -> list[FieldChange]:
+def _reconcile_dates(
+    w: _Work, changes: list[FieldChange], prov: dict[str, dict[str, str]]
+) -> list[FieldChange]:
     """Drop a written year/date that would contradict a kept year/date/origdate; report what is left."""
     e = w.entry
     written = {c.field: c for c in changes if c.kind in ("fill", "update") and c.field in DATE_FIELDS}
@@ -353,17 +453,32 @@ def _reconcile_dates(w: _Work, changes: list[FieldChange], prov: dict[str, dict[
         if fields_disagreement({**kept, f: c.new}):
             drop.add(f)
             held = ", ".join(f"{k} {v}" for k, v in kept.items() if v)
-            w.findings.append(Finding(DATES, "warning", f"{f}: {c.source} has {c.new!r}, which contradicts the kept {held}; "
-                                      "not written", key=e.key, field=f,
-                                      fix=f"check the {f}; pathbib enrich --only {e.key} --prefer-remote {e.key}:* takes the source's"))
+            w.findings.append(
+                Finding(
+                    DATES,
+                    "warning",
+                    f"{f}: {c.source} has {c.new!r}, which contradicts the kept {held}; not written",
+                    key=e.key,
+                    field=f,
+                    fix=f"check the {f}; pathbib enrich --only {e.key} --prefer-remote {e.key}:* takes the source's",
+                )
+            )
             prov.pop(f, None)
     out = [c for c in changes if not (c.field in drop and c is written.get(c.field))]
     final = dict(kept)
     final.update({f: c.new for f, c in written.items() if f not in drop})
     why = fields_disagreement(final)
     if why:
-        w.findings.append(Finding(DATES, "warning", f"{why} (already in the library)", key=e.key, field="date",
-                                  fix="make year, date and origdate agree (pathbib check PB306)"))
+        w.findings.append(
+            Finding(
+                DATES,
+                "warning",
+                f"{why} (already in the library)",
+                key=e.key,
+                field="date",
+                fix="make year, date and origdate agree (pathbib check PB306)",
+            )
+        )
     return out
 
 
@@ -373,8 +488,11 @@ def _preprint_value(fname: str, old: str, w: _Work) -> bool:
         return bool(PLACEHOLDER.match(old))
     if fname == "year":
         pre = w.arxiv_rec.year if w.arxiv_rec else ""
-        return old.strip() == pre or (w.published is not None and abs(int(w.published.year or 0) - int(old[:4] or 0)) <= 2
-                                      if old[:4].isdigit() and (w.published and w.published.year.isdigit()) else False)
+        return old.strip() == pre or (
+            w.published is not None and abs(int(w.published.year or 0) - int(old[:4] or 0)) <= 2
+            if old[:4].isdigit() and (w.published and w.published.year.isdigit())
+            else False
+        )
     if fname == "doi":
         return _is_preprint_doi(old, w)
     return False
@@ -424,11 +542,26 @@ def changes_as_json(p: Plan) -> dict[str, Any]:
         "summary": p.summary(),
         "entries": [r.__dict__ for r in p.results],
         "changes": [
-            {"key": c.key, "field": c.field, "old": c.old, "new": c.new, "source": c.source, "reason": c.reason, "kind": c.kind}
+            {
+                "key": c.key,
+                "field": c.field,
+                "old": c.old,
+                "new": c.new,
+                "source": c.source,
+                "reason": c.reason,
+                "kind": c.kind,
+            }
             for c in p.changes
         ],
         "findings": [
-            {"rule": f.rule, "severity": f.severity, "key": f.key, "field": f.field, "message": f.message, "fix": f.fix}
+            {
+                "rule": f.rule,
+                "severity": f.severity,
+                "key": f.key,
+                "field": f.field,
+                "message": f.message,
+                "fix": f.fix,
+            }
             for f in p.findings
         ],
     }
@@ -447,6 +580,17 @@ def new_entry_fields(ids: Ids) -> list[tuple[str, str]]:
 
 
 __all__ = [
-    "Options", "Plan", "EntryResult", "Ids", "plan", "apply", "entry_ids",
-    "merge_provenance", "render_provenance", "changes_as_json", "record_fields", "bib_escape", "abbreviates",
+    "Options",
+    "Plan",
+    "EntryResult",
+    "Ids",
+    "plan",
+    "apply",
+    "entry_ids",
+    "merge_provenance",
+    "render_provenance",
+    "changes_as_json",
+    "record_fields",
+    "bib_escape",
+    "abbreviates",
 ]

@@ -80,15 +80,21 @@ class Run:
     lookup: Lookup
     opts: Options
     dois: dict[str, Answer] = field(default_factory=dict)
-    title_failed: dict[str, SourceError] = field(default_factory=dict)  # key -> the arXiv title search's error
+    title_failed: dict[str, SourceError] = field(
+        default_factory=dict
+    )  # key -> the arXiv title search's error
     title_refused: set[str] = field(default_factory=set)
 
 
 # --------------------------------------------------------------------------- helpers
 
 
-def finding(w: Work, rule: str, severity: Severity, message: str, fix: str | None = None, fname: str | None = None) -> None:
-    w.findings.append(Finding(rule, severity, message, key=w.entry.key, field=fname, fix=fix, line=w.entry.line or None))
+def finding(
+    w: Work, rule: str, severity: Severity, message: str, fix: str | None = None, fname: str | None = None
+) -> None:
+    w.findings.append(
+        Finding(rule, severity, message, key=w.entry.key, field=fname, fix=fix, line=w.entry.line or None)
+    )
 
 
 def _preprint_ids(w: Work) -> set[str]:
@@ -126,13 +132,21 @@ def _accept_identified(w: Work, rec: Record, via: str) -> None:
     kind = rec.refused_kind
     if kind:
         w.refused = True
-        finding(w, REFUSED, "warning", f"{rec.label} refused: {KIND_REASONS[kind]}", "check the identifier in the entry")
+        finding(
+            w,
+            REFUSED,
+            "warning",
+            f"{rec.label} refused: {KIND_REASONS[kind]}",
+            "check the identifier in the entry",
+        )
         return
     ident = same_work(w.query.titles, w.query.families, rec)
     if not ident.ok:
         w.refused = True
         finding(
-            w, MIXED, "warning",
+            w,
+            MIXED,
+            "warning",
             f"{rec.label} refused: the {via} identifies a different work ({ident.reason}: "
             f"{rec.title!r}); the entry mixes fields of different works",
             "check the identifier and the title of the entry",
@@ -148,29 +162,48 @@ def _report_decision(w: Work, d: Decision, what: str) -> None:
     if d.accepted is None and d.suggestions:
         w.suggested = True
         for s in d.suggestions:
-            finding(w, SUGGESTION, "info", f"{what}: not accepted ({d.reason}); candidate {s.describe()}: {s.record.title!r}",
-                    f"add doi = {{{s.record.doi}}} if this is the paper" if s.record.doi else None)
+            finding(
+                w,
+                SUGGESTION,
+                "info",
+                f"{what}: not accepted ({d.reason}); candidate {s.describe()}: {s.record.title!r}",
+                f"add doi = {{{s.record.doi}}} if this is the paper" if s.record.doi else None,
+            )
 
 
 def _unconfirmed(w: Work, a: Record, sources: Sequence[str]) -> None:
     """arXiv names a published DOI that Crossref (asked, and answering) does not know: say so, write nothing."""
     ref = f" ({a.journal_ref})" if a.journal_ref else ""
     by = "Crossref" if "crossref" in sources else "the sources asked"
-    finding(w, UNCONFIRMED, "info",
-            f"published version found on arXiv, not confirmed by {by}: doi:{a.doi}{ref} (given by arXiv:{a.arxiv}; "
-            "the DOI may be registered with another agency)",
-            f"add doi = {{{a.doi}}} and the venue if this is the published version")
+    finding(
+        w,
+        UNCONFIRMED,
+        "info",
+        f"published version found on arXiv, not confirmed by {by}: doi:{a.doi}{ref} (given by arXiv:{a.arxiv}; "
+        "the DOI may be registered with another agency)",
+        f"add doi = {{{a.doi}}} and the venue if this is the published version",
+    )
     w.suggested = True
 
 
 def _is_published(rec: Record) -> bool:
-    return not rec.is_preprint and not rec.refused_kind and bool(rec.container) and not PLACEHOLDER.match(rec.container)
+    return (
+        not rec.is_preprint
+        and not rec.refused_kind
+        and bool(rec.container)
+        and not PLACEHOLDER.match(rec.container)
+    )
 
 
 def _verify_published(w: Work, base: Record | None, cand: Record, via: str) -> bool:
     """Check a published-version candidate against the preprint (authors type arXiv DOIs by hand)."""
     if cand.refused_kind:
-        finding(w, REFUSED, "warning", f"{via} {cand.label} refused as published version: {KIND_REASONS[cand.refused_kind]}")
+        finding(
+            w,
+            REFUSED,
+            "warning",
+            f"{via} {cand.label} refused as published version: {KIND_REASONS[cand.refused_kind]}",
+        )
         return False
     if cand.is_preprint:
         return False
@@ -178,9 +211,13 @@ def _verify_published(w: Work, base: Record | None, cand: Record, via: str) -> b
     fams = families_of(base.authors) if base and base.authors else w.query.families
     ident = same_work(titles, fams, cand)
     if not ident.ok:
-        finding(w, MIXED, "warning",
-                f"{via} {cand.label} refused as published version: different work ({ident.reason}: {cand.title!r})",
-                "check the DOI/journal reference given on arXiv")
+        finding(
+            w,
+            MIXED,
+            "warning",
+            f"{via} {cand.label} refused as published version: different work ({ident.reason}: {cand.title!r})",
+            "check the DOI/journal reference given on arXiv",
+        )
         return False
     return True
 
@@ -218,7 +255,13 @@ def step_identifiers(run: Run) -> None:
             if rec:
                 _accept_identified(w, rec, "DOI")
             elif not w.error and w.ids.doi in dois:
-                finding(w, NOT_FOUND, "warning", f"doi:{w.ids.doi}: no record in the sources asked", "check the DOI")
+                finding(
+                    w,
+                    NOT_FOUND,
+                    "warning",
+                    f"doi:{w.ids.doi}: no record in the sources asked",
+                    "check the DOI",
+                )
         if w.primary is None and w.arxiv_rec is not None and not w.refused:
             _accept_identified(w, w.arxiv_rec, "arXiv id")
         if w.primary is None and not w.ids.doi and w.ids.pii and not w.refused:
@@ -252,7 +295,11 @@ def step_arxiv_title_search(run: Run) -> None:
     links give identifiers of articles whose preprint may be the only record found.)"""
     if not run.opts.search:
         return
-    todo = [w for w in run.works if w.primary is None and not (w.error or w.refused or w.ids.arxiv) and w.query.titles]
+    todo = [
+        w
+        for w in run.works
+        if w.primary is None and not (w.error or w.refused or w.ids.arxiv) and w.query.titles
+    ]
     got = run.lookup.arxiv_titles(sorted({w.query.titles[0] for w in todo})) if todo else {}
     for w in todo:
         ans = got.get(w.query.titles[0])
@@ -300,9 +347,14 @@ def step_settle_title_search(run: Run) -> None:
     for w in run.works:
         failed = run.title_failed.get(w.entry.key)
         if failed is not None:
-            finding(w, SOURCE_FAILED, "error" if w.primary is None else "warning",
-                    f"arXiv title search: {failed.message}" + ("" if w.primary is None else f" (found by {w.via})"),
-                    failed.hint or None)
+            finding(
+                w,
+                SOURCE_FAILED,
+                "error" if w.primary is None else "warning",
+                f"arXiv title search: {failed.message}"
+                + ("" if w.primary is None else f" (found by {w.via})"),
+                failed.hint or None,
+            )
             w.error = w.error or w.primary is None  # an error: a rerun asks again
         if w.primary is None and w.entry.key in run.title_refused:
             w.refused = True
@@ -334,7 +386,10 @@ def step_relations(run: Run) -> None:
                 continue
             cand = _answer(w, rel.get(rid), f"doi:{rid} (relation)")
             if cand and _verify_published(w, w.primary, cand, "Crossref relation is-preprint-of ->"):
-                w.published, w.published_via = cand, f"relation is-preprint-of of {w.primary.label if w.primary else ''}"
+                w.published, w.published_via = (
+                    cand,
+                    f"relation is-preprint-of of {w.primary.label if w.primary else ''}",
+                )
 
 
 def _published_candidates(run: Run, w: Work, q: Query) -> tuple[list[Record], str] | None:
@@ -359,11 +414,22 @@ def step_published_search(run: Run) -> None:
         p = w.primary
         if w.error or w.refused or w.published is not None or p is None:
             continue
-        if not (p.is_preprint or w.query.is_preprint) or w.ids.doi or p.source == "file" or p.source.startswith("file:"):
+        if (
+            not (p.is_preprint or w.query.is_preprint)
+            or w.ids.doi
+            or p.source == "file"
+            or p.source.startswith("file:")
+        ):
             continue
         base = w.arxiv_rec or p
         fams = families_of(base.authors) or w.query.families
-        q = Query(w.entry.key, tuple(t for t in (base.title, *w.query.titles) if t), fams, base.year or w.query.year, True)
+        q = Query(
+            w.entry.key,
+            tuple(t for t in (base.title, *w.query.titles) if t),
+            fams,
+            base.year or w.query.year,
+            True,
+        )
         if not q.titles:
             continue
         found = _published_candidates(run, w, q)
@@ -372,7 +438,11 @@ def step_published_search(run: Run) -> None:
         got, what = found
         # a record that names this preprint in has-preprint is the published version
         names = _preprint_ids(w)
-        linked = [r for r in got if any(n == "has-preprint" and _rel_id(idt, rid) in names for n, idt, rid in r.relations)]
+        linked = [
+            r
+            for r in got
+            if any(n == "has-preprint" and _rel_id(idt, rid) in names for n, idt, rid in r.relations)
+        ]
         if linked and _verify_published(w, base, linked[0], "Crossref relation has-preprint ->"):
             w.published, w.published_via = linked[0], f"relation has-preprint of {linked[0].label}"
             continue

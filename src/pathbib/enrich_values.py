@@ -15,13 +15,17 @@ from .names import split_names
 from .record import Record
 
 # Library values that only say "preprint": a published venue replaces them without conflict
-PLACEHOLDER = re.compile(r"^\s*(arxiv|medrxiv|biorxiv|ssrn|preprint|corr|arxiv\s*preprint.*|arxiv\s*e-prints|.*\barxiv:\s*\d.*)\s*$", re.I)
+PLACEHOLDER = re.compile(
+    r"^\s*(arxiv|medrxiv|biorxiv|ssrn|preprint|corr|arxiv\s*preprint.*|arxiv\s*e-prints|.*\barxiv:\s*\d.*)\s*$",
+    re.I,
+)
 VENUE_FIELDS = ("journal", "booktitle", "volume", "number", "pages", "publisher", "doi", "year", "date")
 NO_ESCAPE = {"doi", "url", "eprint", "archiveprefix", "primaryclass", "pii", "date", "year", "isbn", "issn"}
 # Fields only filled when empty: a different value in the library is another form of the same
 # fact (the electronic ISSN, another landing page), never a conflict worth a curator's time
 FILL_ONLY = {"url", "isbn", "issn", "editor"}
 BOOK_TYPES = ("book", "incollection", "inproceedings", "proceedings", "inbook")
+
 
 def bib_escape(text: str) -> str:
     """Text from a source -> BibTeX value: LaTeX specials escaped, commands outside the allow-list inert."""
@@ -42,7 +46,9 @@ def norm(fname: str, value: str) -> str:
 
 
 def _families_value(value: str) -> tuple[str, ...]:
-    return tuple(normalize_family(n.last) for n in split_names(value) if not n.literal and normalize_family(n.last))
+    return tuple(
+        normalize_family(n.last) for n in split_names(value) if not n.literal and normalize_family(n.last)
+    )
 
 
 def container_field(btype: str) -> str:
@@ -97,8 +103,27 @@ def record_fields(rec: Record, btype: str, *, preprint_source: bool) -> dict[str
     return {k: (v if k in NO_ESCAPE else sanitize(v)) for k, v in out.items()}
 
 
-_ORDER = {n: i for i, n in enumerate(("author", "title", "journal", "booktitle", "year", "date", "volume", "number",
-                                       "pages", "publisher", "doi", "eprint", "archiveprefix", "primaryclass"))}
+_ORDER = {
+    n: i
+    for i, n in enumerate(
+        (
+            "author",
+            "title",
+            "journal",
+            "booktitle",
+            "year",
+            "date",
+            "volume",
+            "number",
+            "pages",
+            "publisher",
+            "doi",
+            "eprint",
+            "archiveprefix",
+            "primaryclass",
+        )
+    )
+}
 
 
 def field_order(name: str) -> int:
@@ -113,7 +138,16 @@ def contained(old: str, new: str) -> bool:
     ot = set(normalize_title(old).split()) - _STOP
     nt = set(normalize_title(new).split())
     # words that make it another venue, not a longer name of the same one
-    if (nt - ot) & {"workshop", "workshops", "companion", "adjunct", "supplement", "demo", "demos", "findings"}:
+    if (nt - ot) & {
+        "workshop",
+        "workshops",
+        "companion",
+        "adjunct",
+        "supplement",
+        "demo",
+        "demos",
+        "findings",
+    }:
         return False
     return bool(ot) and ot < nt
 

@@ -49,8 +49,10 @@ def write_exports(out_dir: Path, files: Mapping[str, str]) -> int:
         try:
             p.parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
-            raise ConfigError(f"the exports folder {p.parent} cannot be created: {exc.strerror}",
-                              "set `exports` in pathbib.toml to a writable folder") from None
+            raise ConfigError(
+                f"the exports folder {p.parent} cannot be created: {exc.strerror}",
+                "set `exports` in pathbib.toml to a writable folder",
+            ) from None
         data = text.encode("utf-8")
         try:
             if p.is_file() and p.read_bytes() == data:

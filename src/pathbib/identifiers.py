@@ -12,26 +12,28 @@ import re
 from collections.abc import Callable
 from urllib.parse import unquote, urlsplit, urlunsplit
 
-# patterns used inside functions, compiled once (not looked up in re's cache per call)
-_PIF1 = re.compile(r"(?i)^arxiv:\s*")
-_PIF2 = re.compile(r"(?i)10\.48550/arxiv\.")
-_PIF3 = re.compile(r"(\d{4})\.(\d{4,5})")
-_PIF4 = re.compile(r"([a-z]+(?:-[a-z]+)?)/(\d{7})")
-_PIF5 = re.compile(r"[-()]")
-_PIF6 = re.compile(r"(v\d+)?(\.full(\.pdf|-text)?|\.abstract|\.article-info|\.supplementary-material)?$")
-_PIF7 = re.compile(r"v\d+$")
-_PIF8 = re.compile(r"/(pdf|meta|ampdf)$")
-_PIF9 = re.compile(r"\.pdf$")
-_PIF10 = re.compile(r"/(full|abstract|pdf|epdf|html|fulltext)$")
-_PIF11 = re.compile(r"(?i)^arxiv:")
-_PIF12 = re.compile(r"(?i)(PMC\d+)")
-_PIF13 = re.compile(r"(?i)(?:pmid:\s*)(\d+)")
-_PIF14 = re.compile(r"(?i)^[a-z][a-z0-9+.-]*://")
-_PIF15 = re.compile(r"^/articles/([A-Za-z0-9._-]+?)(?:\.pdf)?/?$")
-_PIF16 = re.compile(r"(?:^|&)(?:id|noteId)=([A-Za-z0-9_-]+)")
-_PIF17 = re.compile(r"/(?:pubmed/)?(\d{1,9})/?$")
-_PIF18 = re.compile(r"/(?:abstract|article)/MED/(\d+)", re.I)
-_PIF19 = re.compile(r"(?:^|&)(?:doi|DOI)=(10\.[^&]+)")
+# patterns used inside functions, compiled once
+_ARXIV_PREFIX_SPACED = re.compile(r"(?i)^arxiv:\s*")
+_ARXIV_DOI_PREFIX = re.compile(r"(?i)10\.48550/arxiv\.")
+_ARXIV_NEW_STYLE = re.compile(r"(\d{4})\.(\d{4,5})")
+_ARXIV_OLD_STYLE = re.compile(r"([a-z]+(?:-[a-z]+)?)/(\d{7})")
+_PII_PUNCTUATION = re.compile(r"[-()]")
+_DOI_PAGE_SUFFIX = re.compile(
+    r"(v\d+)?(\.full(\.pdf|-text)?|\.abstract|\.article-info|\.supplementary-material)?$"
+)
+_VERSION_SUFFIX = re.compile(r"v\d+$")
+_DOI_VIEW_SUFFIX = re.compile(r"/(pdf|meta|ampdf)$")
+_PDF_SUFFIX = re.compile(r"\.pdf$")
+_DOI_FORMAT_SUFFIX = re.compile(r"/(full|abstract|pdf|epdf|html|fulltext)$")
+_ARXIV_PREFIX = re.compile(r"(?i)^arxiv:")
+_PMCID = re.compile(r"(?i)(PMC\d+)")
+_PMID = re.compile(r"(?i)(?:pmid:\s*)(\d+)")
+_HAS_SCHEME = re.compile(r"(?i)^[a-z][a-z0-9+.-]*://")
+_ARTICLES_PATH = re.compile(r"^/articles/([A-Za-z0-9._-]+?)(?:\.pdf)?/?$")
+_OPENREVIEW_ID_PARAM = re.compile(r"(?:^|&)(?:id|noteId)=([A-Za-z0-9_-]+)")
+_PUBMED_PATH = re.compile(r"/(?:pubmed/)?(\d{1,9})/?$")
+_EUROPEPMC_PATH = re.compile(r"/(?:abstract|article)/MED/(\d+)", re.I)
+_DOI_PARAM = re.compile(r"(?:^|&)(?:doi|DOI)=(10\.[^&]+)")
 
 __all__ = [
     "extract_identifiers",
@@ -51,16 +53,58 @@ __all__ = [
 #: Identifier kinds in the order they are trusted for matching (all are field names, except
 #: "arxiv", which library.bib stores as `eprint` with `archiveprefix = {arXiv}`).
 IDENTIFIER_FIELDS: tuple[str, ...] = (
-    "doi", "arxiv", "pii", "openreview", "cvf", "neurips-hash", "pmid", "pmcid", "ieee",
+    "doi",
+    "arxiv",
+    "pii",
+    "openreview",
+    "cvf",
+    "neurips-hash",
+    "pmid",
+    "pmcid",
+    "ieee",
 )
 
 #: Query parameters that only track where a click came from; `utm_*` is matched by prefix.
-TRACKING_PARAMS: frozenset[str] = frozenset({
-    "trk", "trkinfo", "ref", "ref_src", "ref_url", "referrer", "fbclid", "gclid", "dclid", "gclsrc",
-    "msclkid", "yclid", "mc_cid", "mc_eid", "igshid", "_hsenc", "_hsmi", "mkt_tok", "spm",
-    "share_id", "si", "s_cid", "cmpid", "wt.mc_id", "_ga", "_gl", "vero_id", "oly_enc_id", "rb_clickid",
-    "gbraid", "wbraid", "trkcampaign", "oly_anon_id", "wt_mc", "__s", "si_source",
-})
+TRACKING_PARAMS: frozenset[str] = frozenset(
+    {
+        "trk",
+        "trkinfo",
+        "ref",
+        "ref_src",
+        "ref_url",
+        "referrer",
+        "fbclid",
+        "gclid",
+        "dclid",
+        "gclsrc",
+        "msclkid",
+        "yclid",
+        "mc_cid",
+        "mc_eid",
+        "igshid",
+        "_hsenc",
+        "_hsmi",
+        "mkt_tok",
+        "spm",
+        "share_id",
+        "si",
+        "s_cid",
+        "cmpid",
+        "wt.mc_id",
+        "_ga",
+        "_gl",
+        "vero_id",
+        "oly_enc_id",
+        "rb_clickid",
+        "gbraid",
+        "wbraid",
+        "trkcampaign",
+        "oly_anon_id",
+        "wt_mc",
+        "__s",
+        "si_source",
+    }
+)
 _TRACKING_PREFIXES = ("utm_", "pk_", "hsa_")
 
 # ------------------------------------------------------------------------------------ DOI
@@ -94,10 +138,41 @@ def is_valid_doi(s: str) -> bool:
 _ARXIV_NEW = re.compile(r"(?<![\d.])(\d{4})\.(\d{4,5})(v\d+)?(?![\d])")
 _ARXIV_OLD = re.compile(r"(?<![\w.-])([a-z]+(?:-[a-z]+)?)(?:\.[A-Z]{2})?/(\d{7})(v\d+)?(?!\d)")
 _ARXIV_ARCHIVES = {
-    "acc-phys", "adap-org", "alg-geom", "ao-sci", "astro-ph", "atom-ph", "bayes-an", "chao-dyn",
-    "chem-ph", "cmp-lg", "comp-gas", "cond-mat", "cs", "dg-ga", "funct-an", "gr-qc", "hep-ex",
-    "hep-lat", "hep-ph", "hep-th", "math", "math-ph", "mtrl-th", "nlin", "nucl-ex", "nucl-th",
-    "patt-sol", "physics", "plasm-ph", "q-alg", "q-bio", "q-fin", "quant-ph", "solv-int", "stat",
+    "acc-phys",
+    "adap-org",
+    "alg-geom",
+    "ao-sci",
+    "astro-ph",
+    "atom-ph",
+    "bayes-an",
+    "chao-dyn",
+    "chem-ph",
+    "cmp-lg",
+    "comp-gas",
+    "cond-mat",
+    "cs",
+    "dg-ga",
+    "funct-an",
+    "gr-qc",
+    "hep-ex",
+    "hep-lat",
+    "hep-ph",
+    "hep-th",
+    "math",
+    "math-ph",
+    "mtrl-th",
+    "nlin",
+    "nucl-ex",
+    "nucl-th",
+    "patt-sol",
+    "physics",
+    "plasm-ph",
+    "q-alg",
+    "q-bio",
+    "q-fin",
+    "quant-ph",
+    "solv-int",
+    "stat",
     "supr-con",
 }
 
@@ -115,8 +190,8 @@ def _valid_new(yymm: str, num: str) -> bool:
 def normalize_arxiv(s: str) -> str | None:
     """Return the arXiv id in `s` (URL, "arXiv:", DOI 10.48550/...) without version, or None."""
     s = s.strip()
-    s = _PIF1.sub("", s)
-    s = _PIF2.sub("", s)
+    s = _ARXIV_PREFIX_SPACED.sub("", s)
+    s = _ARXIV_DOI_PREFIX.sub("", s)
     m = _ARXIV_NEW.search(s)
     if m and _valid_new(m.group(1), m.group(2)):
         return f"{m.group(1)}.{m.group(2)}"
@@ -150,10 +225,10 @@ def arxiv_year_month(s: str) -> tuple[int, int] | None:
 def is_valid_arxiv(s: str) -> bool:
     """True for a bare arXiv id, new (2307.16142) or old style (hep-th/9901001), no version."""
     s = s.strip()
-    m = _PIF3.fullmatch(s)
+    m = _ARXIV_NEW_STYLE.fullmatch(s)
     if m:
         return _valid_new(m.group(1), m.group(2))
-    m = _PIF4.fullmatch(s)
+    m = _ARXIV_OLD_STYLE.fullmatch(s)
     return bool(m and m.group(1) in _ARXIV_ARCHIVES)
 
 
@@ -167,12 +242,14 @@ def normalize_pii(s: str) -> str | None:
     m = _PII_RE.search(s)
     if not m:
         return None
-    pii = _PIF5.sub("", m.group(1)).upper()
+    pii = _PII_PUNCTUATION.sub("", m.group(1)).upper()
     return pii if len(pii) == 17 else None
 
 
 _NEURIPS_RE = re.compile(r"/paper(?:_files/paper)?/\d{4}/(?:hash|file)/([0-9a-f]{32})-", re.I)
-_CVF_RE = re.compile(r"/(?:content_?[A-Za-z]*_?\d{4}[A-Za-z]*|content)/(?:[^/]+/)*?(?:html|papers)/([^/?#]+?)\.(?:html|pdf)$")
+_CVF_RE = re.compile(
+    r"/(?:content_?[A-Za-z]*_?\d{4}[A-Za-z]*|content)/(?:[^/]+/)*?(?:html|papers)/([^/?#]+?)\.(?:html|pdf)$"
+)
 _IEEE_RE = re.compile(r"/document/(\d+)")
 _IEEE_Q = re.compile(r"[?&]arnumber=(\d+)")
 _PMC_RE = re.compile(r"\b(PMC\d+)\b", re.I)
@@ -186,13 +263,13 @@ def _host(netloc: str) -> str:
 def _strip_doi_suffix(doi: str, host: str) -> str:
     """Remove what publishers append to a DOI in their URLs (versions, views, file names)."""
     if host.endswith(("medrxiv.org", "biorxiv.org")):
-        doi = _PIF6.sub("", doi)
-        doi = _PIF7.sub("", doi)
+        doi = _DOI_PAGE_SUFFIX.sub("", doi)
+        doi = _VERSION_SUFFIX.sub("", doi)
     elif host.endswith("iop.org"):
-        doi = _PIF8.sub("", doi)
+        doi = _DOI_VIEW_SUFFIX.sub("", doi)
     elif host.endswith("springer.com"):
-        doi = _PIF9.sub("", doi)
-    doi = _PIF10.sub("", doi)
+        doi = _PDF_SUFFIX.sub("", doi)
+    doi = _DOI_FORMAT_SUFFIX.sub("", doi)
     return doi
 
 
@@ -204,12 +281,12 @@ def _bare_identifiers(text: str) -> dict[str, str]:
             if ax := normalize_arxiv(doi):
                 out["arxiv"] = ax
         out["doi"] = doi
-    elif _PIF11.match(text) or is_valid_arxiv(_PIF7.sub("", text)):
+    elif _ARXIV_PREFIX.match(text) or is_valid_arxiv(_VERSION_SUFFIX.sub("", text)):
         if ax := normalize_arxiv(text):
             out["arxiv"] = ax
-    elif m := _PIF12.fullmatch(text):
+    elif m := _PMCID.fullmatch(text):
         out["pmcid"] = m.group(1).upper()
-    elif m := _PIF13.fullmatch(text):
+    elif m := _PMID.fullmatch(text):
         out["pmid"] = m.group(1)
     elif pii := normalize_pii(text):
         out["pii"] = pii
@@ -222,7 +299,7 @@ def extract_identifiers(url: str) -> dict[str, str]:
     out: dict[str, str] = {}
     if not url:
         return out
-    if not _PIF14.match(url):
+    if not _HAS_SCHEME.match(url):
         return _bare_identifiers(url)
     parts = urlsplit(url)
     host = _host(parts.netloc)
@@ -244,7 +321,7 @@ def extract_identifiers(url: str) -> dict[str, str]:
                 out["arxiv"] = ax
         return out
     if host == "nature.com" or host.endswith(".nature.com"):
-        m = _PIF15.match(path)
+        m = _ARTICLES_PATH.match(path)
         if m:
             out["doi"] = "10.1038/" + m.group(1).lower()
         return out
@@ -255,14 +332,14 @@ def extract_identifiers(url: str) -> dict[str, str]:
             out["doi"] = doi
         return out
     if host == "openreview.net":
-        m = _PIF16.search(query)
+        m = _OPENREVIEW_ID_PARAM.search(query)
         if m:
             out["openreview"] = m.group(1)
         return out
     if host.endswith("thecvf.com"):
         m = _CVF_RE.search(path)
         if m:
-            out["cvf"] = _PIF9.sub("", m.group(1))
+            out["cvf"] = _PDF_SUFFIX.sub("", m.group(1))
         return out
     if host.endswith("neurips.cc") or host.endswith("nips.cc"):
         m = _NEURIPS_RE.search(path)
@@ -275,14 +352,14 @@ def extract_identifiers(url: str) -> dict[str, str]:
             out["ieee"] = m.group(1)
         return out
     if host in ("pubmed.ncbi.nlm.nih.gov",) or (host.endswith("ncbi.nlm.nih.gov") and "/pubmed/" in path):
-        m = _PIF17.search(path)
+        m = _PUBMED_PATH.search(path)
         if m:
             out["pmid"] = m.group(1)
         return out
     if host.endswith("ncbi.nlm.nih.gov") or host.endswith("europepmc.org"):
         if m := _PMC_RE.search(path):
             out["pmcid"] = m.group(1).upper()
-        elif m := _PIF18.search(path):
+        elif m := _EUROPEPMC_PATH.search(path):
             out["pmid"] = m.group(1)
         return out
     # generic: a DOI in the path (doi.org-like paths, /doi/, /article/, /chapter/, medRxiv ...)
@@ -291,7 +368,7 @@ def extract_identifiers(url: str) -> dict[str, str]:
         doi = _strip_doi_suffix(m.group(0), host)
         if doi := normalize_doi(doi):
             out["doi"] = doi
-    elif m := _PIF19.search(unquote(query)):
+    elif m := _DOI_PARAM.search(unquote(query)):
         if doi := normalize_doi(m.group(1)):
             out["doi"] = doi
     return out
@@ -318,8 +395,9 @@ def is_tracking_param(name: str, value: str = "") -> bool:
     return n in TRACKING_PARAMS or n.startswith(_TRACKING_PREFIXES)
 
 
-def strip_tracking(url: str, *, is_tracking: Callable[[str, str], bool] = is_tracking_param
-                   ) -> tuple[str, list[str]]:
+def strip_tracking(
+    url: str, *, is_tracking: Callable[[str, str], bool] = is_tracking_param
+) -> tuple[str, list[str]]:
     """Return the URL without tracking query parameters, and the names of those removed.
 
     `is_tracking(name, value)` decides which parameters go (raw, still %-escaped, name and value).

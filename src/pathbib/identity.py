@@ -37,8 +37,8 @@ from .identifiers import (
 from .matching import normalize_title, title_similarity
 from .model import Entry
 
-# patterns used inside functions, compiled once (not looked up in re's cache per call)
-_PID1 = re.compile(r"[^0-9A-Z]")
+# patterns used inside functions, compiled once
+_NON_PII_CHAR = re.compile(r"[^0-9A-Z]")
 
 __all__ = [
     "Ids",
@@ -92,7 +92,7 @@ def field_doi(value: str | None) -> str | None:
     v = unquote(_unescape(value)).strip()
     bare = _DOI_FIELD_PREFIX.sub("", v, count=1)
     doi = normalize_doi(bare)
-    if doi is not None and bare.lower().startswith(doi) and not bare[len(doi):].strip(".,;:)"):
+    if doi is not None and bare.lower().startswith(doi) and not bare[len(doi) :].strip(".,;:)"):
         return doi
     # normalize_doi reads DOIs out of running text and stops at "<": old Wiley (SICI) DOIs such as
     # 10.1002/(SICI)1097-4555(199707)28:7<487::AID-JRS115>3.0.CO;2-V are whole field values
@@ -156,10 +156,14 @@ def entry_identifiers(entry: Entry) -> dict[str, frozenset[str]]:
     if d := field_doi(f.get("doi")):
         _add(ids, "doi", d)
     ap = " ".join((f.get("archiveprefix") or f.get("eprinttype") or "").split()).lower()
-    if f.get("eprint") and ap in ("arxiv", "") and (a := field_arxiv(" ".join((f.get("eprint") or "").split()))):
+    if (
+        f.get("eprint")
+        and ap in ("arxiv", "")
+        and (a := field_arxiv(" ".join((f.get("eprint") or "").split())))
+    ):
         _add(ids, "arxiv", a)
     if pii := " ".join((f.get("pii") or "").split()):
-        _add(ids, "pii", normalize_pii(pii) or _PID1.sub("", pii.upper()))
+        _add(ids, "pii", normalize_pii(pii) or _NON_PII_CHAR.sub("", pii.upper()))
     for k in _ID_FIELDS:
         if k != "pii" and (v := " ".join((f.get(k) or "").split())):
             _add(ids, k, v.upper() if k == "pmcid" else v.lower() if k == "neurips-hash" else v)
@@ -232,8 +236,11 @@ def near_equal_titles(a: str, b: str) -> bool:
     short, long_ = sorted((a, b), key=len)
     # "Title" vs "Title: a subtitle", "CLAM: Data-efficient ..." vs "Data-efficient ...": one title is
     # the other with words added before or after it
-    if len(short) >= 12 and len(short.split()) >= 2 and (
-            long_.startswith(short + " ") or long_.endswith(" " + short)):
+    if (
+        len(short) >= 12
+        and len(short.split()) >= 2
+        and (long_.startswith(short + " ") or long_.endswith(" " + short))
+    ):
         return True
     return title_similarity(a, b) >= 0.9
 
@@ -287,7 +294,11 @@ def identity_clash(a: Work, b: Work) -> tuple[str, str]:
 
 def id_label(kind: str, value: str) -> str:
     """How an identifier is named in messages: "DOI 10.1/x", "arXiv 2301.00001", "cvf X"."""
-    return {"doi": "DOI", "arxiv": "arXiv", "pii": "PII", "pmid": "PMID", "pmcid": "PMCID"}.get(kind, kind) + " " + value
+    return (
+        {"doi": "DOI", "arxiv": "arXiv", "pii": "PII", "pmid": "PMID", "pmcid": "PMCID"}.get(kind, kind)
+        + " "
+        + value
+    )
 
 
 class WorkIndex:
@@ -314,7 +325,10 @@ class WorkIndex:
             self._works.append(work)
         else:
             old = self._works[pos]
-            ids = {k: frozenset(old.ids.get(k, ())) | frozenset(work.ids.get(k, ())) for k in {*old.ids, *work.ids}}
+            ids = {
+                k: frozenset(old.ids.get(k, ())) | frozenset(work.ids.get(k, ()))
+                for k in {*old.ids, *work.ids}
+            }
             self._works[pos] = Work(old.titles | work.titles, ids)
         for k, vals in work.ids.items():
             for v in vals:

@@ -28,11 +28,19 @@ from .import_text import bibtex_authors, latex_escape, parse_venue, slug, split_
 from .importers.markdown import Item
 from .model import Field, Finding
 
-# patterns used inside functions, compiled once (not looked up in re's cache per call)
-_PII1 = re.compile(r"([\[\]\\])")
+# patterns used inside functions, compiled once
+_MARKDOWN_LINK_SPECIALS = re.compile(r"([\[\]\\])")
 
-__all__ = ["Group", "ItemLinks", "EXTRA_LINK_KINDS", "item_links", "item_work", "group_items", "group_fields",
-           "group_clashes"]
+__all__ = [
+    "Group",
+    "ItemLinks",
+    "EXTRA_LINK_KINDS",
+    "item_links",
+    "item_work",
+    "group_items",
+    "group_fields",
+    "group_clashes",
+]
 
 #: Link kinds stored in a field of their own, `list-<kind>` (space-separated URLs).
 EXTRA_LINK_KINDS = ("project", "dataset", "demo", "video")
@@ -57,11 +65,11 @@ class ItemLinks:
 
 
 def _other_url(link: str) -> str:
-    return link[link.rindex("](") + 2:-1]
+    return link[link.rindex("](") + 2 : -1]
 
 
 def _labelled(label: str, url: str) -> str:
-    label = " ".join(_PII1.sub(r"\\\1", label).split()) or "link"
+    label = " ".join(_MARKDOWN_LINK_SPECIALS.sub(r"\\\1", label).split()) or "link"
     return f"[{label}]({url.replace('(', '%28').replace(')', '%29')})"
 
 
@@ -155,16 +163,32 @@ def group_clashes(groups: list[Group], path: str) -> list[Finding]:
             assert isinstance(handle, int)
             other = groups[handle].items[0]
             it = g.items[0]
-            where = f"no. {other.number or '?'} (line {other.line}) and no. {it.number or '?'} (line {it.line})"
+            where = (
+                f"no. {other.number or '?'} (line {other.line}) and no. {it.number or '?'} (line {it.line})"
+            )
             if kind == "shared-link":
                 k, _, v = detail.partition(" ")
-                out.append(Finding("import-shared-link", "warning",
-                                   f"items {where} share {id_label(k, v)} under different titles; kept as two "
-                                   "papers: correct the link of one of them", line=it.line, path=path))
+                out.append(
+                    Finding(
+                        "import-shared-link",
+                        "warning",
+                        f"items {where} share {id_label(k, v)} under different titles; kept as two "
+                        "papers: correct the link of one of them",
+                        line=it.line,
+                        path=path,
+                    )
+                )
             elif detail:
-                out.append(Finding("import-same-title", "warning",
-                                   f"items {where} have the same title but different {id_label(detail, '').strip()}s; "
-                                   "kept as two papers", line=it.line, path=path))
+                out.append(
+                    Finding(
+                        "import-same-title",
+                        "warning",
+                        f"items {where} have the same title but different {id_label(detail, '').strip()}s; "
+                        "kept as two papers",
+                        line=it.line,
+                        path=path,
+                    )
+                )
         index.add(gi, g.work)
     return out
 
@@ -219,8 +243,16 @@ class _Acc:
 
 def _gather_links(acc: _Acc, it: Item, lk: ItemLinks, findings: list[Finding], path: str) -> None:
     for orig, removed in lk.stripped:
-        findings.append(Finding("import-tracking", "info", f"removed tracking parameter(s) {', '.join(removed)} from {orig}",
-                                field="url", line=it.line, path=path))
+        findings.append(
+            Finding(
+                "import-tracking",
+                "info",
+                f"removed tracking parameter(s) {', '.join(removed)} from {orig}",
+                field="url",
+                line=it.line,
+                path=path,
+            )
+        )
     for u in lk.paper:
         _add(acc.links.paper, u)
     for u in lk.code:
@@ -240,15 +272,31 @@ def _gather_dates(acc: _Acc, it: Item, idx: int, findings: list[Finding], path: 
         iso, rest = split_date_venue(df.value)
         if rest and iso is None and not _YEAR.search(rest):
             acc.note(_venue_text(df.label, df.value))
-            findings.append(Finding("import-date", "warning", f"cannot read the date {df.value!r}; kept as a note",
-                                    field="date", line=df.line, path=path))
+            findings.append(
+                Finding(
+                    "import-date",
+                    "warning",
+                    f"cannot read the date {df.value!r}; kept as a note",
+                    field="date",
+                    line=df.line,
+                    path=path,
+                )
+            )
             continue
-        if rest:  # "Publication Date: CVPR, 2022": the venue is kept as the venue (or a note), the date as the date
+        if (
+            rest
+        ):  # "Publication Date: CVPR, 2022": the venue is kept as the venue (or a note), the date as the date
             if acc.venue_line:
                 acc.note(_venue_text(df.label, df.value))
             else:
-                acc.venue("", rest if iso is None or _YEAR.search(rest) else f"{rest}, {iso[:4]}",
-                          idx, 0, df.line, it.number)
+                acc.venue(
+                    "",
+                    rest if iso is None or _YEAR.search(rest) else f"{rest}, {iso[:4]}",
+                    idx,
+                    0,
+                    df.line,
+                    it.number,
+                )
         if iso is None:
             continue
         if not acc.date:
@@ -261,8 +309,16 @@ def _gather_dates(acc: _Acc, it: Item, idx: int, findings: list[Finding], path: 
             acc.year = m.group()
 
 
-def _gather(acc: _Acc, it: Item, idx: int, first: Item, ids_by_path: dict[tuple[str, ...], str],
-            findings: list[Finding], path: str, links: ItemLinks) -> None:
+def _gather(
+    acc: _Acc,
+    it: Item,
+    idx: int,
+    first: Item,
+    ids_by_path: dict[tuple[str, ...], str],
+    findings: list[Finding],
+    path: str,
+    links: ItemLinks,
+) -> None:
     _gather_links(acc, it, links, findings, path)
     if it.number and it.number not in acc.numbers:
         acc.numbers.append(it.number)
@@ -292,8 +348,15 @@ def _gather(acc: _Acc, it: Item, idx: int, first: Item, ids_by_path: dict[tuple[
     for nf in it.all("note"):
         txt = _venue_text(nf.label, nf.value).strip()
         acc.note(txt)
-        findings.append(Finding("import-unclassified", "info", f"sub-bullet not recognised, kept in list-note: {txt!r}",
-                                line=nf.line, path=path))
+        findings.append(
+            Finding(
+                "import-unclassified",
+                "info",
+                f"sub-bullet not recognised, kept in list-note: {txt!r}",
+                line=nf.line,
+                path=path,
+            )
+        )
 
 
 def _entry_type(acc: _Acc, ids: dict[str, str]) -> str:
@@ -306,8 +369,9 @@ def _entry_type(acc: _Acc, ids: dict[str, str]) -> str:
     return "misc"
 
 
-def group_fields(group: Group, ids_by_path: dict[tuple[str, ...], str],
-                 findings: list[Finding], path: str) -> tuple[str, list[Field], list[str]]:
+def group_fields(
+    group: Group, ids_by_path: dict[tuple[str, ...], str], findings: list[Finding], path: str
+) -> tuple[str, list[Field], list[str]]:
     """Build (entry type, fields, differences between duplicates) for one group of items."""
     first = group.items[0]
     acc = _Acc()
@@ -340,9 +404,16 @@ def group_fields(group: Group, ids_by_path: dict[tuple[str, ...], str],
     put("year", year)
     if acc.date and year and acc.date[:4] != year:
         put("origdate", acc.date)
-        findings.append(Finding("import-date", "info",
-                                f"publication date {acc.date} is not in the venue's year {year}; kept as origdate",
-                                field="date", line=first.line, path=path))
+        findings.append(
+            Finding(
+                "import-date",
+                "info",
+                f"publication date {acc.date} is not in the venue's year {year}; kept as origdate",
+                field="date",
+                line=first.line,
+                path=path,
+            )
+        )
     else:
         put("date", acc.date if len(acc.date) > 4 else "")
     put("doi", ids.get("doi", ""))

@@ -11,13 +11,13 @@ from .keys import ascii_fold
 from .latex import escape
 from .names import format_name, parse_name
 
-# patterns used inside functions, compiled once (not looked up in re's cache per call)
-_PIT1 = re.compile(r"[^a-z0-9]+")
-_PIT2 = re.compile(r"(\d{4})[-/.](\d{1,2})(?:[-/.](\d{1,2}))?")
-_PIT3 = re.compile(r"[A-Za-z]+|\d+")
-_PIT4 = re.compile(r"[,\s]*\(?((?:19|20)\d{2})\)?$")
-_PIT5 = re.compile(r"\b((?:19|20)\d{2})\b")
-_PIT6 = re.compile(r",|;|\s&\s|\sand\s")
+# patterns used inside functions, compiled once
+_NON_ALNUM = re.compile(r"[^a-z0-9]+")
+_ISO_LIKE_DATE = re.compile(r"(\d{4})[-/.](\d{1,2})(?:[-/.](\d{1,2}))?")
+_WORD_OR_NUMBER = re.compile(r"[A-Za-z]+|\d+")
+_TRAILING_YEAR = re.compile(r"[,\s]*\(?((?:19|20)\d{2})\)?$")
+_YEAR = re.compile(r"\b((?:19|20)\d{2})\b")
+_AUTHOR_SEPARATORS = re.compile(r",|;|\s&\s|\sand\s")
 
 __all__ = [
     "latex_escape",
@@ -31,8 +31,16 @@ __all__ = [
 ]
 
 _LATEX_SPECIAL = {
-    "\\": r"\textbackslash{}", "&": r"\&", "%": r"\%", "$": r"\$", "#": r"\#", "_": r"\_",
-    "{": r"\{", "}": r"\}", "~": r"\textasciitilde{}", "^": r"\textasciicircum{}",
+    "\\": r"\textbackslash{}",
+    "&": r"\&",
+    "%": r"\%",
+    "$": r"\$",
+    "#": r"\#",
+    "_": r"\_",
+    "{": r"\{",
+    "}": r"\}",
+    "~": r"\textasciitilde{}",
+    "^": r"\textasciicircum{}",
 }
 _UNESCAPE = re.compile(
     r"\\textbackslash\{\}|\\textasciitilde\{\}|\\textasciicircum\{\}|\\textbrace(?:left|right)\{\}|\\[&%$#_{}]"
@@ -52,12 +60,16 @@ def latex_unescape(value: str) -> str:
 
 def slug(text: str) -> str:
     """Section id from a heading: lower-case ASCII words joined by '-'."""
-    s = _PIT1.sub("-", ascii_fold(text).lower()).strip("-")
+    s = _NON_ALNUM.sub("-", ascii_fold(text).lower()).strip("-")
     return s or "section"
 
 
-_MONTHS = {m: i for i, m in enumerate(
-    ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"], start=1)}
+_MONTHS = {
+    m: i
+    for i, m in enumerate(
+        ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"], start=1
+    )
+}
 
 
 def parse_date(text: str) -> str | None:
@@ -67,7 +79,7 @@ def parse_date(text: str) -> str | None:
     "2022/10", "October 2022", "2022".
     """
     t = " ".join(text.replace("*", "").replace("_", " ").split()).strip(" .")
-    m = _PIT2.fullmatch(t)
+    m = _ISO_LIKE_DATE.fullmatch(t)
     if m:
         y, mo, d = int(m.group(1)), int(m.group(2)), m.group(3)
         if not 1 <= mo <= 12:
@@ -75,7 +87,7 @@ def parse_date(text: str) -> str | None:
         if d is None:
             return f"{y:04d}-{mo:02d}"
         return f"{y:04d}-{mo:02d}-{int(d):02d}" if 1 <= int(d) <= 31 else None
-    words = _PIT3.findall(t)
+    words = _WORD_OR_NUMBER.findall(t)
     day = month = year = None
     for w in words:
         lw = w.lower()
@@ -124,15 +136,20 @@ def split_date_venue(text: str) -> tuple[str | None, str]:
 
 _PREPRINT_SERVERS = re.compile(
     r"^(arxiv|medrxiv|biorxiv|chemrxiv|techrxiv|ssrn|research ?square|preprints(\.org)?|osf( preprints)?|"
-    r"engrxiv|psyarxiv|hal|zenodo)$", re.I)
+    r"engrxiv|psyarxiv|hal|zenodo)$",
+    re.I,
+)
 _CONFERENCE = re.compile(
     r"\b(CVPR|ICCV|ECCV|WACV|NeurIPS|NIPS|ICML|ICLR|AAAI|IJCAI|MICCAI|MIDL|ISBI|BMVC|ACCV|ACL|EMNLP|NAACL|"
     r"KDD|CHI|SIGGRAPH|AISTATS|UAI|COLT|IPMI|BIBM|ICASSP)\b|\b(conference|proceedings|workshop|symposium|"
-    r"congress|meeting)\b", re.I)
+    r"congress|meeting)\b",
+    re.I,
+)
 _JOURNAL = re.compile(
     r"\b(journal|transactions|letters|nature|science|cell|lancet|jama|medicine|analysis|review|reports|"
     r"communications|radiology|imaging|mapping|biology|physics|informatics|pathology|oncology|bioinformatics)\b",
-    re.I)
+    re.I,
+)
 
 
 def parse_venue(label: str, value: str) -> tuple[str, str, str]:
@@ -144,12 +161,12 @@ def parse_venue(label: str, value: str) -> tuple[str, str, str]:
     """
     v = " ".join(value.replace("*", "").split()).strip(" .;")
     year = ""
-    m = _PIT4.search(v)
+    m = _TRAILING_YEAR.search(v)
     if m:
         year = m.group(1)
         name = v[: m.start()].strip(" ,;")
     else:
-        m2 = _PIT5.search(v)
+        m2 = _YEAR.search(v)
         year = m2.group(1) if m2 else ""
         name = v
     lab = label.lower().strip()
@@ -173,7 +190,7 @@ def bibtex_authors(text: str) -> str:
     t = " ".join(text.replace("*", "").split()).strip().rstrip(".").strip()
     if not t:
         return ""
-    parts = [p.strip() for p in _PIT6.split(t) if p.strip()]
+    parts = [p.strip() for p in _AUTHOR_SEPARATORS.split(t) if p.strip()]
     names = []
     for p in parts:
         if p.lower() in ("et al", "et al.", "others"):
@@ -186,4 +203,3 @@ def bibtex_authors(text: str) -> str:
 def latex_escape_name(name: str) -> str:
     """Escape LaTeX specials in a name, keeping its BibTeX grouping; other commands inert, braces balanced."""
     return escape(name, keep_markup=True)
-

@@ -48,8 +48,8 @@ from .merge import BIBLIO_FIELDS, LIST_FIELDS, TYPE_LOCK, locked_fields, merge_f
 from .model import Entry, Field, FieldChange, Finding, Library
 from .names import split_names
 
-# patterns used inside functions, compiled once (not looked up in re's cache per call)
-_PIM1 = re.compile(r"(?i)^https?://")
+# patterns used inside functions, compiled once
+_HTTP_URL = re.compile(r"(?i)^https?://")
 
 __all__ = [
     "ImportReport",
@@ -207,8 +207,15 @@ def _section_tree(parsed: ParsedList, ids: dict[tuple[str, ...], str]) -> tuple[
         h = heads[i]
         return Subsection(h.title, ids[h.path], h.description, tuple(sub(c) for c in children.get(i, ())))
 
-    return tuple(Section(heads[i].title, ids[heads[i].path], heads[i].description,
-                         tuple(sub(c) for c in children.get(i, ()))) for i in roots)
+    return tuple(
+        Section(
+            heads[i].title,
+            ids[heads[i].path],
+            heads[i].description,
+            tuple(sub(c) for c in children.get(i, ())),
+        )
+        for i in roots
+    )
 
 
 def list_settings(parsed: ParsedList, ids: dict[tuple[str, ...], str]) -> ListSettings:
@@ -241,10 +248,17 @@ def _first_family(author: str) -> str:
 def _survey_entry(parsed: ParsedList, path: str, findings: list[Finding]) -> Entry | None:
     fm = parsed.front
     # a review link that is no web address ("please consider [citing](#citation)") names no paper
-    review_url = fm.review_url if _PIM1.match(fm.review_url) else ""
+    review_url = fm.review_url if _HTTP_URL.match(fm.review_url) else ""
     if fm.review_url and not review_url:
-        findings.append(Finding("import-citation", "info", f"the review link {fm.review_url!r} is not a paper's "
-                                "address; no survey entry is made from it", path=path))
+        findings.append(
+            Finding(
+                "import-citation",
+                "info",
+                f"the review link {fm.review_url!r} is not a paper's "
+                "address; no survey entry is made from it",
+                path=path,
+            )
+        )
     if not fm.citation and not review_url:
         return None
     entry: Entry | None = None
@@ -254,9 +268,15 @@ def _survey_entry(parsed: ParsedList, path: str, findings: list[Finding]) -> Ent
             entry = lib.entries[0]
             entry = Entry(entry.entry_type, entry.key, entry.fields)  # new block, rendered canonically
         else:
-            findings.append(Finding("import-citation", "warning",
-                                    "the citation block holds no BibTeX entry that could be read; ignored",
-                                    line=fm.citation_line, path=path))
+            findings.append(
+                Finding(
+                    "import-citation",
+                    "warning",
+                    "the citation block holds no BibTeX entry that could be read; ignored",
+                    line=fm.citation_line,
+                    path=path,
+                )
+            )
     if entry is None:
         entry = Entry("misc", "", (Field("title", latex_escape(fm.review_text)),))
     if review_url:
@@ -277,8 +297,9 @@ def _survey_entry(parsed: ParsedList, path: str, findings: list[Finding]) -> Ent
     return entry
 
 
-def items_to_entries(parsed: ParsedList, settings: Settings | None = None, path: str = "<input>"
-                     ) -> tuple[list[tuple[Group, str, list[Field], list[str]]], list[Finding]]:
+def items_to_entries(
+    parsed: ParsedList, settings: Settings | None = None, path: str = "<input>"
+) -> tuple[list[tuple[Group, str, list[Field], list[str]]], list[Finding]]:
     """Group the list's items and build each group's (type, fields); for tests and `import_list`."""
     findings: list[Finding] = []
     ids = section_ids(parsed, settings.list.sections if settings else ())
@@ -336,10 +357,17 @@ class _Merger:
         self.matched.add(key)
         res = merge_fields(old, fields, self.source)
         e2 = res.entry
-        if etype != old.entry_type and old.entry_type in ("misc", "online") and etype not in ("misc", "online") \
-                and TYPE_LOCK not in locked_fields(old):
-            self.changes.append(FieldChange(key, "@type", old.entry_type, etype, self.source,
-                                            "the list gives a venue", "fill"))
+        if (
+            etype != old.entry_type
+            and old.entry_type in ("misc", "online")
+            and etype not in ("misc", "online")
+            and TYPE_LOCK not in locked_fields(old)
+        ):
+            self.changes.append(
+                FieldChange(
+                    key, "@type", old.entry_type, etype, self.source, "the list gives a venue", "fill"
+                )
+            )
             e2 = e2.with_type(etype)
         self.changes.extend(res.applied)
         self.conflicts.extend(res.conflicts)
@@ -369,8 +397,11 @@ def _place_survey(m: _Merger, survey: Entry) -> str:
         key = next((e.key for e in m.entries.values() if is_survey(e, survey.key)), "")
     if key:
         return m.merge_into(key, m.entries[key].entry_type, list(survey.fields))  # the survey keeps its type
-    new_key = survey.key if survey.key and survey.key.lower() not in m.taken else m.new_key(
-        _first_family(survey.get("author") or ""), survey.get("year"), title)
+    new_key = (
+        survey.key
+        if survey.key and survey.key.lower() not in m.taken
+        else m.new_key(_first_family(survey.get("author") or ""), survey.get("year"), title)
+    )
     return m.create(survey, new_key)
 
 
@@ -383,23 +414,50 @@ def _removed(m: _Merger, library: Library, prune: bool) -> list[str]:
             removed.append(e.key)
             if prune:
                 ne = m.replaced.get(e.key, e).set("list-exclude", "no longer in the imported list")
-                m.changes.append(FieldChange(e.key, "list-exclude", None, "no longer in the imported list",
-                                             m.source, "--prune", "fill"))
+                m.changes.append(
+                    FieldChange(
+                        e.key,
+                        "list-exclude",
+                        None,
+                        "no longer in the imported list",
+                        m.source,
+                        "--prune",
+                        "fill",
+                    )
+                )
                 m.replaced[e.key] = ne
                 m.updated[e.key] = None
     return removed
 
 
 def _merge_note(g: Group, key: str, diffs: list[str], path: str) -> tuple[MergeNote, Finding]:
-    note = MergeNote(key, tuple(it.number for it in g.items), tuple(it.line for it in g.items),
-                     tuple(dict.fromkeys(" / ".join(it.section) for it in g.items)), g.reason, tuple(diffs))
+    note = MergeNote(
+        key,
+        tuple(it.number for it in g.items),
+        tuple(it.line for it in g.items),
+        tuple(dict.fromkeys(" / ".join(it.section) for it in g.items)),
+        g.reason,
+        tuple(diffs),
+    )
     where = ", ".join(f"no. {it.number or '?'} (line {it.line})" for it in g.items)
-    return note, Finding("import-duplicate", "info", f"items {where} are the same paper ({g.reason}); merged into {key}",
-                         key=key, line=g.items[0].line, path=path)
+    return note, Finding(
+        "import-duplicate",
+        "info",
+        f"items {where} are the same paper ({g.reason}); merged into {key}",
+        key=key,
+        line=g.items[0].line,
+        path=path,
+    )
 
 
-def import_list(parsed: ParsedList, library: Library, settings: Settings | None = None, *,
-                path: str = "<input>", prune: bool = False) -> ImportResult:
+def import_list(
+    parsed: ParsedList,
+    library: Library,
+    settings: Settings | None = None,
+    *,
+    path: str = "<input>",
+    prune: bool = False,
+) -> ImportResult:
     """Merge the parsed list into `library`; return the new library and the report.
 
     Linear in the number of items and entries: works are found through a `WorkIndex`.

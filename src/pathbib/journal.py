@@ -138,7 +138,11 @@ def clean_temp_files(directory: Path, names: Sequence[str]) -> list[Path]:
         return removed
     prefixes = tuple(f".{n}." for n in names)
     for de in entries:
-        if de.name.startswith(prefixes) and de.name.endswith(_TMP_SUFFIX) and de.is_file(follow_symlinks=False):
+        if (
+            de.name.startswith(prefixes)
+            and de.name.endswith(_TMP_SUFFIX)
+            and de.is_file(follow_symlinks=False)
+        ):
             try:
                 os.unlink(de.path)
                 removed.append(Path(de.path))

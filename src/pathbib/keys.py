@@ -21,25 +21,51 @@ from dataclasses import replace
 from .errors import UsageError
 from .model import Entry, FieldChange, Library
 
-# patterns used inside functions, compiled once (not looked up in re's cache per call)
-_PKY1 = re.compile(r"[^a-z0-9]")
-_PKY2 = re.compile(r"[\s\-–—/:;,.!?()\[\]\"']+")
-_PKY3 = re.compile(r"[0-9]{4}")
+# patterns used inside functions, compiled once
+_NON_ALNUM = re.compile(r"[^a-z0-9]")
+_TITLE_SEPARATORS = re.compile(r"[\s\-–—/:;,.!?()\[\]\"']+")
+_FOUR_DIGITS = re.compile(r"[0-9]{4}")
 
 __all__ = [
-    "make_key", "base_key", "ascii_fold", "significant_words", "STOP_WORDS", "KEY_RE", "unique_key", "rename_key",
+    "make_key",
+    "base_key",
+    "ascii_fold",
+    "significant_words",
+    "STOP_WORDS",
+    "KEY_RE",
+    "unique_key",
+    "rename_key",
 ]
 
 KEY_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_:.+/-]*$")
 
-STOP_WORDS: frozenset[str] = frozenset("""
+STOP_WORDS: frozenset[str] = frozenset(
+    """
 a an the and or but nor of on in at to for from by with without via into onto over under about
 as is are be its it this that these those than towards toward through using use based new
-""".split())
+""".split()
+)
 
-_SPECIAL = str.maketrans({"ß": "ss", "ø": "o", "Ø": "O", "æ": "ae", "Æ": "AE", "œ": "oe", "Œ": "OE",
-                          "ł": "l", "Ł": "L", "đ": "d", "Đ": "D", "ı": "i", "þ": "th", "Þ": "Th",
-                          "ð": "d", "Ð": "D"})
+_SPECIAL = str.maketrans(
+    {
+        "ß": "ss",
+        "ø": "o",
+        "Ø": "O",
+        "æ": "ae",
+        "Æ": "AE",
+        "œ": "oe",
+        "Œ": "OE",
+        "ł": "l",
+        "Ł": "L",
+        "đ": "d",
+        "Đ": "D",
+        "ı": "i",
+        "þ": "th",
+        "Þ": "Th",
+        "ð": "d",
+        "Ð": "D",
+    }
+)
 _LATEX = re.compile(r"\\[a-zA-Z]+\s*|\\.|[{}]")
 
 
@@ -53,7 +79,7 @@ def ascii_fold(text: str) -> str:
 
 
 def _clean(word: str) -> str:
-    return _PKY1.sub("", ascii_fold(word).lower())
+    return _NON_ALNUM.sub("", ascii_fold(word).lower())
 
 
 def significant_words(title: str) -> list[str]:
@@ -64,7 +90,7 @@ def significant_words(title: str) -> list[str]:
 def _first_significant(title: str, n: int) -> list[str]:
     """The first `n` of `significant_words(title)` (all for n = 0; the rest of a long title is not folded)."""
     out = []
-    for raw in _PKY2.split(title):
+    for raw in _TITLE_SEPARATORS.split(title):
         w = _clean(raw)
         if w and w not in STOP_WORDS and not w.isdigit():
             out.append(w)
@@ -81,7 +107,7 @@ _BASE_LENGTH = MAX_KEY_LENGTH - 8  # room for a `-NNNNNNN` de-duplication suffix
 def base_key(family: str | None, year: str | None, title: str | None) -> str:
     """Return the key before de-duplication (see the module docstring for the scheme)."""
     fam = _clean((family or "")[:1000])
-    yr = year if year and _PKY3.fullmatch(year) else ""
+    yr = year if year and _FOUR_DIGITS.fullmatch(year) else ""
     words = _first_significant((title or "")[:2000], 2)
     if fam:
         key = f"{fam}{yr}{words[0] if words else ''}"
@@ -134,7 +160,9 @@ def rename_key(lib: Library, old: str, new: str) -> tuple[Library, list[FieldCha
             parts = [p.strip() for p in value.split(",")]
             if old in parts:
                 nv = ", ".join(new if p == old else p for p in parts)
-                changes.append(FieldChange(e.key if e.key != old else new, name, value, nv, "", "rename-key", "update"))
+                changes.append(
+                    FieldChange(e.key if e.key != old else new, name, value, nv, "", "rename-key", "update")
+                )
                 cur = cur.set(name, nv)
         if cur is not e:
             updated[e.key] = cur

@@ -59,41 +59,122 @@ _TRIGGER = re.compile(r"[\\{}~$`]|--|''")
 
 # combining character of each accent macro
 _ACCENTS: dict[str, str] = {
-    '"': "\u0308", "'": "\u0301", "`": "\u0300", "^": "\u0302", "~": "\u0303",
-    "=": "\u0304", ".": "\u0307", "u": "\u0306", "v": "\u030c", "H": "\u030b",
-    "c": "\u0327", "k": "\u0328", "d": "\u0323", "b": "\u0331", "r": "\u030a",
+    '"': "\u0308",
+    "'": "\u0301",
+    "`": "\u0300",
+    "^": "\u0302",
+    "~": "\u0303",
+    "=": "\u0304",
+    ".": "\u0307",
+    "u": "\u0306",
+    "v": "\u030c",
+    "H": "\u030b",
+    "c": "\u0327",
+    "k": "\u0328",
+    "d": "\u0323",
+    "b": "\u0331",
+    "r": "\u030a",
 }
 
 # argument-less macros producing text (control words eat the spaces after them, and a `{}`)
 _WORDS: dict[str, str] = {
-    "ss": "ß", "o": "ø", "O": "Ø", "aa": "å", "AA": "Å", "ae": "æ", "AE": "Æ",
-    "oe": "œ", "OE": "Œ", "l": "ł", "L": "Ł", "i": "ı", "j": "ȷ", "dh": "ð", "DH": "Ð",
-    "th": "þ", "TH": "Þ", "dj": "đ", "DJ": "Đ", "ng": "ŋ", "NG": "Ŋ",
-    "textendash": "–", "textemdash": "—", "textquoteright": "’", "textquoteleft": "‘",
-    "textquotedblleft": "“", "textquotedblright": "”",
-    "textasciitilde": "~", "textbackslash": "\\", "textdegree": "°", "texttrademark": "™",
-    "textregistered": "®", "dots": "…", "ldots": "…", "textellipsis": "…",
-    "guillemotleft": "«", "guillemotright": "»",
-    "textbraceleft": "{", "textbraceright": "}",  # what `escape` writes for an unpaired brace
+    "ss": "ß",
+    "o": "ø",
+    "O": "Ø",
+    "aa": "å",
+    "AA": "Å",
+    "ae": "æ",
+    "AE": "Æ",
+    "oe": "œ",
+    "OE": "Œ",
+    "l": "ł",
+    "L": "Ł",
+    "i": "ı",
+    "j": "ȷ",
+    "dh": "ð",
+    "DH": "Ð",
+    "th": "þ",
+    "TH": "Þ",
+    "dj": "đ",
+    "DJ": "Đ",
+    "ng": "ŋ",
+    "NG": "Ŋ",
+    "textendash": "–",
+    "textemdash": "—",
+    "textquoteright": "’",
+    "textquoteleft": "‘",
+    "textquotedblleft": "“",
+    "textquotedblright": "”",
+    "textasciitilde": "~",
+    "textbackslash": "\\",
+    "textdegree": "°",
+    "texttrademark": "™",
+    "textregistered": "®",
+    "dots": "…",
+    "ldots": "…",
+    "textellipsis": "…",
+    "guillemotleft": "«",
+    "guillemotright": "»",
+    "textbraceleft": "{",
+    "textbraceright": "}",  # what `escape` writes for an unpaired brace
     # formatting commands: their argument (or the following group) is plain text
-    "emph": "", "textbf": "", "textit": "", "textsc": "", "texttt": "", "textrm": "",
-    "textsf": "", "textsl": "", "textup": "", "textmd": "", "textnormal": "", "mbox": "",
-    "em": "", "bf": "", "it": "", "sc": "", "tt": "", "rm": "", "sf": "", "sl": "",
-    "relax": "", "protect": "", "LaTeX": "LaTeX", "TeX": "TeX", "BibTeX": "BibTeX",
+    "emph": "",
+    "textbf": "",
+    "textit": "",
+    "textsc": "",
+    "texttt": "",
+    "textrm": "",
+    "textsf": "",
+    "textsl": "",
+    "textup": "",
+    "textmd": "",
+    "textnormal": "",
+    "mbox": "",
+    "em": "",
+    "bf": "",
+    "it": "",
+    "sc": "",
+    "tt": "",
+    "rm": "",
+    "sf": "",
+    "sl": "",
+    "relax": "",
+    "protect": "",
+    "LaTeX": "LaTeX",
+    "TeX": "TeX",
+    "BibTeX": "BibTeX",
 }
 
 # control symbols
 _SYMBOLS: dict[str, str] = {
-    "&": "&", "%": "%", "_": "_", "#": "#", "$": "$", "{": "{", "}": "}",
-    " ": " ", ",": " ", "-": "\u00ad", "/": "", "@": "",
+    "&": "&",
+    "%": "%",
+    "_": "_",
+    "#": "#",
+    "$": "$",
+    "{": "{",
+    "}": "}",
+    " ": " ",
+    ",": " ",
+    "-": "\u00ad",
+    "/": "",
+    "@": "",
 }
 
 _LETTER_ARG = r"(?:\\[ij](?![A-Za-z])|[A-Za-z])"
 _TOKEN = re.compile(
     r"""
     (?P<text>(?:[^\\{}~$`'\-!?]|-(?!-)|'(?!')|[!?](?!`))+)
-  | \\(?P<acc>["'`^~=.])[ \t\r\n]*(?:\{(?P<aarg1>""" + _LETTER_ARG + r""")\}|(?P<aarg2>""" + _LETTER_ARG + r"""))
-  | \\(?P<lacc>[udvHckbr])(?:[ \t\r\n]*\{(?P<larg1>""" + _LETTER_ARG + r""")\}|[ \t\r\n]+(?P<larg2>""" + _LETTER_ARG + r"""))
+  | \\(?P<acc>["'`^~=.])[ \t\r\n]*(?:\{(?P<aarg1>"""
+    + _LETTER_ARG
+    + r""")\}|(?P<aarg2>"""
+    + _LETTER_ARG
+    + r"""))
+  | \\(?P<lacc>[udvHckbr])(?:[ \t\r\n]*\{(?P<larg1>"""
+    + _LETTER_ARG
+    + r""")\}|[ \t\r\n]+(?P<larg2>"""
+    + _LETTER_ARG
+    + r"""))
   | \\(?P<word>[A-Za-z]+)(?P<wsp>[ \t\r\n]*(?:\{\})?)
   | \\(?P<sym>[&%_\#${} ,\-/@])
   | (?P<brace>[{}])
@@ -301,21 +382,38 @@ def latex_to_unicode_with_nocase(value: str) -> list[tuple[str, bool]]:
 
 #: formatting macros with one argument -> (CSL rich-text open tag, close tag)
 CSL_MARKUP: dict[str, tuple[str, str]] = {
-    "textit": ("<i>", "</i>"), "emph": ("<i>", "</i>"), "textsl": ("<i>", "</i>"),
-    "mkbibemph": ("<i>", "</i>"), "mkbibitalic": ("<i>", "</i>"),
-    "textbf": ("<b>", "</b>"), "mkbibbold": ("<b>", "</b>"),
+    "textit": ("<i>", "</i>"),
+    "emph": ("<i>", "</i>"),
+    "textsl": ("<i>", "</i>"),
+    "mkbibemph": ("<i>", "</i>"),
+    "mkbibitalic": ("<i>", "</i>"),
+    "textbf": ("<b>", "</b>"),
+    "mkbibbold": ("<b>", "</b>"),
     "textsc": ('<span style="font-variant:small-caps;">', "</span>"),
-    "textsuperscript": ("<sup>", "</sup>"), "mkbibsuperscript": ("<sup>", "</sup>"),
-    "textsubscript": ("<sub>", "</sub>"), "mkbibsubscript": ("<sub>", "</sub>"),
-    "mkbibquote": ("\u201c", "\u201d"), "enquote": ("\u201c", "\u201d"), "enquote*": ("\u2018", "\u2019"),
+    "textsuperscript": ("<sup>", "</sup>"),
+    "mkbibsuperscript": ("<sup>", "</sup>"),
+    "textsubscript": ("<sub>", "</sub>"),
+    "mkbibsubscript": ("<sub>", "</sub>"),
+    "mkbibquote": ("\u201c", "\u201d"),
+    "enquote": ("\u201c", "\u201d"),
+    "enquote*": ("\u2018", "\u2019"),
     "textquote": ("\u201c", "\u201d"),
-    "texttt": ("", ""), "textrm": ("", ""), "textsf": ("", ""), "textup": ("", ""),
-    "textnormal": ("", ""), "textmd": ("", ""), "mbox": ("", ""),
+    "texttt": ("", ""),
+    "textrm": ("", ""),
+    "textsf": ("", ""),
+    "textup": ("", ""),
+    "textnormal": ("", ""),
+    "textmd": ("", ""),
+    "mbox": ("", ""),
 }
 # declarations at the start of a group: `{\em text}`, `{\bfseries text}`
 _CSL_DECL: dict[str, tuple[str, str]] = {
-    "em": ("<i>", "</i>"), "it": ("<i>", "</i>"), "itshape": ("<i>", "</i>"), "sl": ("<i>", "</i>"),
-    "bf": ("<b>", "</b>"), "bfseries": ("<b>", "</b>"),
+    "em": ("<i>", "</i>"),
+    "it": ("<i>", "</i>"),
+    "itshape": ("<i>", "</i>"),
+    "sl": ("<i>", "</i>"),
+    "bf": ("<b>", "</b>"),
+    "bfseries": ("<b>", "</b>"),
     "sc": ('<span style="font-variant:small-caps;">', "</span>"),
     "scshape": ('<span style="font-variant:small-caps;">', "</span>"),
 }
@@ -331,8 +429,11 @@ RichPiece = tuple[str, str]
 
 def _decode_plain(raw: str) -> str:
     if "\\" in raw:
-        raw = re.sub(r"\\(hyphen|hyph|slash|textslash|nobreakdash)(?![A-Za-z])\s*(?:\{\})?",
-                     lambda m: _CSL_WORDS[m.group(1)], raw)
+        raw = re.sub(
+            r"\\(hyphen|hyph|slash|textslash|nobreakdash)(?![A-Za-z])\s*(?:\{\})?",
+            lambda m: _CSL_WORDS[m.group(1)],
+            raw,
+        )
     return latex_to_unicode(raw)
 
 
@@ -345,7 +446,11 @@ def _math_pieces(body: str, kind: str) -> list[RichPiece]:
             out.append((kind, latex_to_unicode("$" + body[pos : m.start()] + "$")))
         tag = "sup" if m.group(1) == "^" else "sub"
         arg = m.group(2) if m.group(2) is not None else m.group(3)
-        out += [("m", f"<{tag}>"), (kind, latex_to_unicode("$" + arg + "$") if arg.strip() else arg), ("m", f"</{tag}>")]
+        out += [
+            ("m", f"<{tag}>"),
+            (kind, latex_to_unicode("$" + arg + "$") if arg.strip() else arg),
+            ("m", f"</{tag}>"),
+        ]
         pos = m.end()
     if pos < len(body):
         out.append((kind, latex_to_unicode("$" + body[pos:] + "$")))
@@ -422,7 +527,7 @@ def latex_to_csl_pieces(value: str, protected: bool = False) -> list[RichPiece]:
             end = _group_close(value, m.start())
             inner_raw = value[m.start() + 1 : end - 1]
             decl = _DECL_HEAD.match(value, m.start())
-            prev = value[:m.start()].rstrip(" \t\r\n")
+            prev = value[: m.start()].rstrip(" \t\r\n")
             is_arg = bool(re.search(r"\\[A-Za-z]+\*?$|\\[^A-Za-z\s]$", prev))
             if decl and decl.group(1) in _CSL_DECL:
                 flush(m.start())

@@ -14,10 +14,39 @@ __all__ = ["normalize_title", "title_similarity", "author_families", "normalize_
 
 _CMD = re.compile(r"\\[a-zA-Z]+\*?|\\.")
 _NON_ALNUM = re.compile(r"[^0-9a-z]+")
-_SPECIAL = str.maketrans({"ß": "ss", "ø": "o", "Ø": "o", "æ": "ae", "Æ": "ae", "œ": "oe", "Œ": "oe",
-                          "ł": "l", "Ł": "l", "đ": "d", "Đ": "d", "ı": "i", "–": " ", "—": " "})
-_TEX_LETTER = {r"\ss": "ss", r"\o": "o", r"\O": "o", r"\ae": "ae", r"\AE": "ae", r"\oe": "oe",
-               r"\OE": "oe", r"\l": "l", r"\L": "l", r"\aa": "a", r"\AA": "a", r"\i": "i", r"\&": " and "}
+_SPECIAL = str.maketrans(
+    {
+        "ß": "ss",
+        "ø": "o",
+        "Ø": "o",
+        "æ": "ae",
+        "Æ": "ae",
+        "œ": "oe",
+        "Œ": "oe",
+        "ł": "l",
+        "Ł": "l",
+        "đ": "d",
+        "Đ": "d",
+        "ı": "i",
+        "–": " ",
+        "—": " ",
+    }
+)
+_TEX_LETTER = {
+    r"\ss": "ss",
+    r"\o": "o",
+    r"\O": "o",
+    r"\ae": "ae",
+    r"\AE": "ae",
+    r"\oe": "oe",
+    r"\OE": "oe",
+    r"\l": "l",
+    r"\L": "l",
+    r"\aa": "a",
+    r"\AA": "a",
+    r"\i": "i",
+    r"\&": " and ",
+}
 
 
 def fold(text: str) -> str:

@@ -51,14 +51,38 @@ Decision = Literal["lock", "keep", "fill", "update", "conflict"]
 
 #: Fields whose value in library.bib wins over the list (filled when missing, never overwritten).
 BIBLIO_FIELDS = (
-    "author", "title", "journal", "booktitle", "howpublished", "year", "date", "origdate", "doi",
-    "eprint", "archiveprefix", "pii", "openreview", "cvf", "neurips-hash", "pmid", "pmcid", "ieee", "url",
+    "author",
+    "title",
+    "journal",
+    "booktitle",
+    "howpublished",
+    "year",
+    "date",
+    "origdate",
+    "doi",
+    "eprint",
+    "archiveprefix",
+    "pii",
+    "openreview",
+    "cvf",
+    "neurips-hash",
+    "pmid",
+    "pmcid",
+    "ieee",
+    "url",
 )
 #: Fields that mirror what the list says (the list wins).
 LIST_FIELDS = ("list-title", "list-section", "list-number", "list-venue", "list-highlight", "list-note")
 #: Space-separated link fields and comma-separated keywords: they only grow.
 GROWING_FIELDS = (
-    "list-code", "list-links", "list-project", "list-dataset", "list-demo", "list-video", "list-other", "keywords",
+    "list-code",
+    "list-links",
+    "list-project",
+    "list-dataset",
+    "list-demo",
+    "list-video",
+    "list-other",
+    "keywords",
 )
 #: How `list-locked` names the entry type (`type`, `entrytype` and `entry_type` are read as this too).
 TYPE_LOCK = "@type"
@@ -79,7 +103,9 @@ def is_locked(name: str, locks: AbstractSet[str]) -> bool:
 
 
 def _families(value: str) -> tuple[str, ...]:
-    return tuple(normalize_family(n.last) for n in split_names(value) if not n.literal and normalize_family(n.last))
+    return tuple(
+        normalize_family(n.last) for n in split_names(value) if not n.literal and normalize_family(n.last)
+    )
 
 
 def _words(value: str) -> str:
@@ -100,7 +126,9 @@ def same_value(name: str, a: str, b: str) -> bool:
     if name == "url":
         return strip_tracking(a)[0].rstrip("/") == strip_tracking(b)[0].rstrip("/")
     if name == "pages":
-        return re.sub(r"[\s\-\u2013\u2014]+", "-", a.strip()) == re.sub(r"[\s\-\u2013\u2014]+", "-", b.strip())
+        return re.sub(r"[\s\-\u2013\u2014]+", "-", a.strip()) == re.sub(
+            r"[\s\-\u2013\u2014]+", "-", b.strip()
+        )
     return _words(a) == _words(b)
 
 
@@ -125,7 +153,7 @@ def _link_parts(value: str) -> list[str]:
     out: list[str] = []
     pos = 0
     for m in _MD_LINK.finditer(value):
-        out += value[pos:m.start()].split()
+        out += value[pos : m.start()].split()
         out.append(m.group())
         pos = m.end()
     return out + value[pos:].split()
@@ -176,15 +204,26 @@ def merge_fields(old: Entry, new_fields: Iterable[Field], source: str) -> MergeR
         if verdict in ("lock", "keep"):
             continue
         if verdict == "conflict":
-            conflicts.append(FieldChange(e.key, name, cur, value, source,
-                                         "library.bib keeps its value (curated fields win)", "conflict"))
+            conflicts.append(
+                FieldChange(
+                    e.key,
+                    name,
+                    cur,
+                    value,
+                    source,
+                    "library.bib keeps its value (curated fields win)",
+                    "conflict",
+                )
+            )
             continue
         if name in GROWING_FIELDS:
             value = grow(name, cur, value)
             reason = "added from the list"
         else:
             reason = _REASONS[verdict]
-        applied.append(FieldChange(e.key, name, cur, value, source, reason, "fill" if verdict == "fill" else "update"))
+        applied.append(
+            FieldChange(e.key, name, cur, value, source, reason, "fill" if verdict == "fill" else "update")
+        )
         e = e.set(name, value)
         values[name] = value
     return MergeResult(e, tuple(applied), tuple(conflicts))
@@ -198,7 +237,9 @@ def _same_text(a: str, b: str) -> bool:
 # escaped specials -> the character (`\{` is the form written before `\textbraceleft{}`); the three
 # text commands without an ASCII twin read as nothing, as before
 _BARE_WORDS = {"textbraceleft": "{", "textbraceright": "}"}
-_BARE = re.compile(r"\\(textbackslash|textasciitilde|textasciicircum|textbraceleft|textbraceright)\{\}|\\([&%$#_{}])")
+_BARE = re.compile(
+    r"\\(textbackslash|textasciitilde|textasciicircum|textbraceleft|textbraceright)\{\}|\\([&%$#_{}])"
+)
 
 
 def _bare_char(m: re.Match[str]) -> str:

@@ -214,9 +214,7 @@ class Library:
         """Return a copy with several entries replaced by key."""
         if not entries:
             return self
-        blocks = tuple(
-            entries.get(b.key, b) if isinstance(b, Entry) else b for b in self.blocks
-        )
+        blocks = tuple(entries.get(b.key, b) if isinstance(b, Entry) else b for b in self.blocks)
         return replace(self, blocks=blocks)
 
     def apply(self, changes: Iterable[FieldChange], *, keep_delim: bool = False) -> Library:
@@ -237,7 +235,9 @@ class Library:
             elif c.new is None:
                 e = e.remove(c.field)
             else:
-                old: Delim = next((f.delim for f in e.fields if f.name == c.field.lower()), "{") if keep_delim else "{"
+                old: Delim = (
+                    next((f.delim for f in e.fields if f.name == c.field.lower()), "{") if keep_delim else "{"
+                )
                 e = e.set(c.field, c.new, old or "{")
             updated[c.key] = e
         return self.update_entries(updated)

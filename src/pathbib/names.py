@@ -195,9 +195,7 @@ def parse_name(name: str) -> Name:
         if len(words) == 1:
             return Name(last=words[0])
         # First von Last: von starts at the first lower-case word (not the last word)
-        first_lc = next(
-            (i for i, w in enumerate(words[:-1]) if _first_letter_case(w) == "l"), None
-        )
+        first_lc = next((i for i, w in enumerate(words[:-1]) if _first_letter_case(w) == "l"), None)
         if first_lc is None:
             return Name(first=" ".join(words[:-1]), last=words[-1])
         von, last = _split_von_last(words[first_lc:])
@@ -242,7 +240,9 @@ def format_name(n: Name) -> str:
 
 #: generational suffixes BibTeX users put in the wrong place ("John Smith, Jr.", "Smith Jr., John")
 # biblatex's extended name format: `family=Goethe, given=Johann Wolfgang, prefix=von, useprefix=true`
-_EXTENDED_PART = re.compile(r"^\s*(family|given|prefix|suffix|useprefix|given-i|family-i|prefix-i|suffix-i)\s*=", re.I)
+_EXTENDED_PART = re.compile(
+    r"^\s*(family|given|prefix|suffix|useprefix|given-i|family-i|prefix-i|suffix-i)\s*=", re.I
+)
 
 
 _SUFFIXES = frozenset({"jr", "sr", "jnr", "snr", "ii", "iii", "iv", "v", "vi"})
@@ -301,7 +301,9 @@ def parse_extended_name(text: str) -> Name:
             v = v[1:-1].strip()
         parts[key.strip().lower()] = v
     return Name(
-        first=parts.get("given", ""), von=parts.get("prefix", ""), last=parts.get("family", ""),
+        first=parts.get("given", ""),
+        von=parts.get("prefix", ""),
+        last=parts.get("family", ""),
         jr=parts.get("suffix", ""),
     )
 

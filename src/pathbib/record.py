@@ -50,7 +50,9 @@ class Record:
     title_latex: str = ""  # the title as LaTeX when the source had markup or TeX math ("" = plain text)
     dates: tuple[tuple[str, str], ...] = ()  # every publication date the source gives: (kind, ISO date)
     journal_ref: str = ""  # arXiv's free-text journal reference
-    relations: tuple[tuple[str, str, str], ...] = ()  # (relation, id-type, id), e.g. ("is-preprint-of", "doi", "10...")
+    relations: tuple[
+        tuple[str, str, str], ...
+    ] = ()  # (relation, id-type, id), e.g. ("is-preprint-of", "doi", "10...")
     kinds: frozenset[str] = frozenset()  # subset of REFUSED_KINDS, plus "preprint"
     extra: tuple[tuple[str, str], ...] = field(default=(), compare=False)  # source-specific notes
 
@@ -121,7 +123,9 @@ class Lookup(Protocol):
         """Batched arXiv title search: per title, the arXiv records whose title resembles it."""
         ...
 
-    def search(self, title: str, author: str, year: str, *, published: bool = False) -> list[Record] | SourceError:
+    def search(
+        self, title: str, author: str, year: str, *, published: bool = False
+    ) -> list[Record] | SourceError:
         """One bibliographic search (`published`: only published versions, year … +2)."""
         ...
 
@@ -149,5 +153,7 @@ class EmptyLookup:
     def arxiv_titles(self, titles: Sequence[str]) -> dict[str, list[Record] | SourceError]:
         return {}
 
-    def search(self, title: str, author: str, year: str, *, published: bool = False) -> list[Record] | SourceError:
+    def search(
+        self, title: str, author: str, year: str, *, published: bool = False
+    ) -> list[Record] | SourceError:
         return []

@@ -80,7 +80,9 @@ def query_from_entry(entry: Entry, families: Sequence[str] = ()) -> Query:
     titles = tuple(t for t in (entry.get("title") or "", entry.get("list-title") or "") if t.strip())
     year = (entry.get("year") or entry.get("date") or "")[:4]
     preprint = bool(entry.get("eprint")) and not entry.get("doi")
-    return Query(entry.key, titles, tuple(families or author_families(entry)), year if year.isdigit() else "", preprint)
+    return Query(
+        entry.key, titles, tuple(families or author_families(entry)), year if year.isdigit() else "", preprint
+    )
 
 
 def author_agreement(a: Sequence[str], b: Sequence[str]) -> float | None:
@@ -112,7 +114,9 @@ class Scored:
     def describe(self) -> str:
         a = "?" if self.authors is None else f"{self.authors:.2f}"
         y = "?" if self.year_delta is None else str(self.year_delta)
-        return f"{self.record.label} (score {self.total:.3f}: title {self.title:.3f}, authors {a}, year Δ {y})"
+        return (
+            f"{self.record.label} (score {self.total:.3f}: title {self.title:.3f}, authors {a}, year Δ {y})"
+        )
 
 
 def score(q: Query, rec: Record) -> Scored:
@@ -154,14 +158,20 @@ def _same_identity(a: Record, b: Record) -> bool:
         return False
     if a.arxiv and a.arxiv == b.arxiv and a.type == b.type:
         return True
-    return bool(a.title) and normalize_title(a.title) == normalize_title(b.title) and a.year == b.year and (
-        a.container == b.container
+    return (
+        bool(a.title)
+        and normalize_title(a.title) == normalize_title(b.title)
+        and a.year == b.year
+        and (a.container == b.container)
     )
 
 
 def _same_metadata(a: Record, b: Record) -> bool:
     """Same title, authors, year, venue, volume and pages (but, presumably, another identifier)."""
-    return all(getattr(a, f) == getattr(b, f) for f in ("title", "authors", "year", "container", "volume", "pages", "type"))
+    return all(
+        getattr(a, f) == getattr(b, f)
+        for f in ("title", "authors", "year", "container", "volume", "pages", "type")
+    )
 
 
 def decide(q: Query, records: Sequence[Record], *, want_published: bool = False) -> Decision:
@@ -198,16 +208,22 @@ def decide(q: Query, records: Sequence[Record], *, want_published: bool = False)
         reason = uniq[0].why if uniq else ("only refused candidates" if refused else "no candidate")
         return Decision(None, suggestions, tuple(refused), reason)
     best = acceptable[0]
-    rivals = [s for s in uniq if s is not best and s.title >= TITLE_SUGGEST and s.total >= best.total - CLOSE_MARGIN]
+    rivals = [
+        s for s in uniq if s is not best and s.title >= TITLE_SUGGEST and s.total >= best.total - CLOSE_MARGIN
+    ]
     if rivals:
         why = f"ambiguous: {len(rivals) + 1} candidates within {CLOSE_MARGIN} of each other"
         twins = [r for r in rivals if _same_metadata(best.record, r.record)]
         if twins:
-            why = (f"{len(twins) + 1} DOIs with identical metadata ({', '.join(r.record.doi for r in (best, *twins))}): "
-                   "the same work registered twice? pick the one the publisher links")
+            why = (
+                f"{len(twins) + 1} DOIs with identical metadata ({', '.join(r.record.doi for r in (best, *twins))}): "
+                "the same work registered twice? pick the one the publisher links"
+            )
         for r in (best, *rivals):
             other = rivals[0] if r is best else best
-            refused.append((r, f"too close to {other.record.label} (scores {r.total:.3f} vs {other.total:.3f})"))
+            refused.append(
+                (r, f"too close to {other.record.label} (scores {r.total:.3f} vs {other.total:.3f})")
+            )
         return Decision(None, (best, *rivals)[:3], tuple(refused), why)
     return Decision(best, (), tuple(refused), best.why)
 
@@ -233,4 +249,6 @@ def same_work(titles: Sequence[str], families: Sequence[str], rec: Record) -> Id
         return Identity(True, f"title {t:.2f}", t, auth)
     if t >= TITLE_RETITLED and auth is not None and auth >= AUTHOR_AGREE:
         return Identity(True, f"retitled version: title {t:.2f}, authors {auth:.2f}", t, auth)
-    return Identity(False, f"title similarity {t:.2f} and authors {'unknown' if auth is None else f'{auth:.2f}'}", t, auth)
+    return Identity(
+        False, f"title similarity {t:.2f} and authors {'unknown' if auth is None else f'{auth:.2f}'}", t, auth
+    )

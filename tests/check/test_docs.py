@@ -25,4 +25,6 @@ def test_every_rule_documented_and_docs_up_to_date() -> None:
     if current != expected and __import__("os").environ.get("PATHBIB_UPDATE_GOLDEN") == "1":
         docs.write_text(expected, encoding="utf-8")
         current = expected
-    assert current == expected, "docs/check.md is stale: run PATHBIB_UPDATE_GOLDEN=1 pytest tests/check/test_docs.py"
+    assert current == expected, (
+        "docs/check.md is stale: run PATHBIB_UPDATE_GOLDEN=1 pytest tests/check/test_docs.py"
+    )

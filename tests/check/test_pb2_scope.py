@@ -41,8 +41,12 @@ def _scope(entries: list[Entry], terms: tuple[str, ...] = SEED_TERMS, **kw) -> l
 
 
 def test_pb201_off_topic_positive_with_reason() -> None:
-    e = E("misc", "mri", title="Dual Arbitrary Scale Super-Resolution for Multi-Contrast MRI",
-          list_highlight="Brain MRI super-resolution.")
+    e = E(
+        "misc",
+        "mri",
+        title="Dual Arbitrary Scale Super-Resolution for Multi-Contrast MRI",
+        list_highlight="Brain MRI super-resolution.",
+    )
     r = run([e], "PB201", terms=SEED_TERMS)
     assert keys(r) == ["mri"]
     msg = r.findings[0].message
@@ -50,8 +54,16 @@ def test_pb201_off_topic_positive_with_reason() -> None:
 
 
 def test_pb201_tricky_negatives_whole_slide_and_he_only() -> None:
-    whole = E("inproceedings", "ws", title="Data-efficient and weakly supervised computational learning on whole slide images")
-    whole2 = E("inproceedings", "ws2", title="Attention-based multiple instance learning for whole-slide classification")
+    whole = E(
+        "inproceedings",
+        "ws",
+        title="Data-efficient and weakly supervised computational learning on whole slide images",
+    )
+    whole2 = E(
+        "inproceedings",
+        "ws2",
+        title="Attention-based multiple instance learning for whole-slide classification",
+    )
     he = E("article", "he", title="Virtual staining of H&E images with conditional GANs")
     he2 = E("article", "he2", title=r"Stain normalisation of {H\&E} scans")
     assert _scope([whole, whole2, he, he2]) == []
@@ -63,22 +75,38 @@ def test_pb201_general_medical_model_evaluated_on_pathology() -> None:
     # decision (docs/check.md): evidence anywhere in the scope fields counts, so a general model whose
     # abstract or highlight reports pathology/WSI experiments is in scope; without any such evidence it is
     # flagged and the curator adds the evidence or suppresses with a reason.
-    with_evidence = E("article", "medsam", title="Segment anything in medical images",
-                      abstract="Evaluated on CT, MRI, endoscopy and histopathology images.")
-    via_highlight = E("article", "biomedgpt", title="A generalist vision-language foundation model for biomedical tasks",
-                      list_highlight="Includes whole-slide image classification benchmarks.")
+    with_evidence = E(
+        "article",
+        "medsam",
+        title="Segment anything in medical images",
+        abstract="Evaluated on CT, MRI, endoscopy and histopathology images.",
+    )
+    via_highlight = E(
+        "article",
+        "biomedgpt",
+        title="A generalist vision-language foundation model for biomedical tasks",
+        list_highlight="Includes whole-slide image classification benchmarks.",
+    )
     without = E("article", "medsam2", title="Segment anything in medical images")
     assert _scope([with_evidence, via_highlight, without]) == ["medsam2"]
-    suppressed = E("article", "medsam3", title="Segment anything in medical images",
-                   check_ignore="PB201: general model, evaluated on pathology in the paper")
+    suppressed = E(
+        "article",
+        "medsam3",
+        title="Segment anything in medical images",
+        check_ignore="PB201: general model, evaluated on pathology in the paper",
+    )
     r = run([suppressed], "PB201", terms=SEED_TERMS)
     assert r.findings == () and r.suppressed[0].reason.startswith("general model")
 
 
 def test_pb201_section_keywords_are_not_evidence_and_exclusions() -> None:
-    e = E("misc", "nerd", title="NeRD: Neural Representation of Distribution for Medical Image Segmentation",
-          keywords="Adapt Foundation Models for Specific Tasks, Pathological Classification",
-          list_section="pathological-classification")
+    e = E(
+        "misc",
+        "nerd",
+        title="NeRD: Neural Representation of Distribution for Medical Image Segmentation",
+        keywords="Adapt Foundation Models for Specific Tasks, Pathological Classification",
+        list_section="pathological-classification",
+    )
     assert _scope([e]) == ["nerd"]
     real_kw = E("misc", "k", title="Some model", keywords="Pathological Classification, histology")
     assert _scope([real_kw]) == []
@@ -96,7 +124,10 @@ def _truth(lib: Library, meta: list[dict]) -> dict[str, bool]:
             continue
         nums = [n.strip() for n in (e.get("list-number") or "").split(",") if n.strip()]
         cands = [m for m in meta if m.get("list_number") in nums]
-        best = max(cands, key=lambda m: title_similarity(m["list_title"], e.get("list-title") or e.get("title") or ""))
+        best = max(
+            cands,
+            key=lambda m: title_similarity(m["list_title"], e.get("list-title") or e.get("title") or ""),
+        )
         out[e.key] = bool(best["off_topic"])
     return out
 

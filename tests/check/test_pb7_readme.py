@@ -48,9 +48,14 @@ def test_readme_rules_negative_on_a_consistent_readme() -> None:
 
 
 def test_readme_rules_positive_on_a_broken_readme() -> None:
-    bad = (README_OK.replace("#section-a", "#section-b").replace("`3`", "`81`").replace("2021 to 2024", "2022 to 2024")
-           .replace("3. **Third", "5. **Third").replace("Nature, 2021", "Nature, 2025")
-           + "\n5. **First paper on pathology**\n   - Journal: Nature, 2021\n")
+    bad = (
+        README_OK.replace("#section-a", "#section-b")
+        .replace("`3`", "`81`")
+        .replace("2021 to 2024", "2022 to 2024")
+        .replace("3. **Third", "5. **Third")
+        .replace("Nature, 2021", "Nature, 2025")
+        + "\n5. **First paper on pathology**\n   - Journal: Nature, 2021\n"
+    )
     r = run([], "PB7", readme=bad)
     rules = sorted({f.rule for f in r.findings})
     assert rules == ["PB701", "PB702", "PB703", "PB704", "PB705", "PB706", "PB707"]
@@ -76,7 +81,10 @@ def test_seed_readme_defects_reported(seed) -> None:
     assert any(rule == "PB701" and "missing 49-51" in m for rule, m in msgs)
     # the false count and span
     # 43 numbered items, no. 15 repeats no. 6 (seed-metadata.md): 42 distinct papers, the one count
-    assert ("PB703", "states 81 papers but the list has 42 (distinct papers, a repeated item counted once)") in msgs
+    assert (
+        "PB703",
+        "states 81 papers but the list has 42 (distinct papers, a repeated item counted once)",
+    ) in msgs
     assert any(rule == "PB704" and "states 2022-2025 but the items span 2021-2025" in m for rule, m in msgs)
     # unordered sections
     unordered = {re.search(r"section '([^']+)'", m).group(1) for rule, m in msgs if rule == "PB705"}

@@ -52,7 +52,9 @@ def test_claims_are_read_from_prose_not_from_list_items() -> None:
     assert all("Added 5 papers" not in line for _, line in o.prose)
     assert _findings(LIST, "PB703") == [] and _findings(LIST, "PB704") == []
     wrong = LIST.replace("`2` papers", "`3` papers")
-    assert _findings(wrong, "PB703") == ["states 3 papers but the list has 2 (distinct papers, a repeated item counted once)"]
+    assert _findings(wrong, "PB703") == [
+        "states 3 papers but the list has 2 (distinct papers, a repeated item counted once)"
+    ]
 
 
 def test_a_readme_without_paper_items_says_so() -> None:

@@ -16,13 +16,19 @@ from support.checkkit import TODAY, E, run
 
 
 def test_suppression_in_library_and_config_with_prefixes() -> None:
-    assert parse_check_ignore("PB201: general model; PB405: old id") == {"PB201": "general model", "PB405": "old id"}
+    assert parse_check_ignore("PB201: general model; PB405: old id") == {
+        "PB201": "general model",
+        "PB405": "old id",
+    }
     a = E("article", "a", title="t", check_ignore="PB3: dates checked by hand")
     b = E("article", "b", title="t")
     s = Settings(check=CheckSettings(suppress=({"rule": "PB305", "key": "b", "reason": "undated report"},)))
     r = run([a, b], "PB305", settings=s)
     assert r.findings == ()
-    assert sorted((x.finding.key, x.reason) for x in r.suppressed) == [("a", "dates checked by hand"), ("b", "undated report")]
+    assert sorted((x.finding.key, x.reason) for x in r.suppressed) == [
+        ("a", "dates checked by hand"),
+        ("b", "undated report"),
+    ]
     assert {x.where for x in r.suppressed} == {"library.bib check-ignore", "pathbib.toml [[check.suppress]]"}
 
 

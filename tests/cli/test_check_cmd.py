@@ -43,7 +43,10 @@ def test_cli_exit_codes(tmp_path, monkeypatch, capsys) -> None:
 
 def test_cli_json_and_github_output(tmp_path, monkeypatch, capsys) -> None:
     monkeypatch.chdir(tmp_path)
-    _write(tmp_path, CLEAN + "\n@article{b,\n  title = {T2},\n  year = {2031},\n  url = {https://tinyurl.com/x},\n}\n")
+    _write(
+        tmp_path,
+        CLEAN + "\n@article{b,\n  title = {T2},\n  year = {2031},\n  url = {https://tinyurl.com/x},\n}\n",
+    )
     capsys.readouterr()
     assert main(["check", "--json", "--today", "2026-06-01"]) == 1
     data = json.loads(capsys.readouterr().out)
@@ -54,13 +57,20 @@ def test_cli_json_and_github_output(tmp_path, monkeypatch, capsys) -> None:
     assert f["line"] == 9 and f["path"].endswith("library.bib") and f["field"] == "year"
     assert main(["check", "--format", "github", "--today", "2026-06-01", "--select", "PB304"]) == 1
     out = capsys.readouterr().out.strip().splitlines()
-    assert len(out) == 1 and out[0].startswith("::error file=") and ",line=9,title=PB304 future-date::b: year 2031" in out[0]
+    assert (
+        len(out) == 1
+        and out[0].startswith("::error file=")
+        and ",line=9,title=PB304 future-date::b: year 2031" in out[0]
+    )
 
 
 def test_cli_show_suppressed_and_human_output(tmp_path, monkeypatch, capsys) -> None:
     monkeypatch.chdir(tmp_path)
-    bib = CLEAN.replace("title = {T},", "title = {T},\n  check-ignore = {PB104: the project's own short link},\n  "
-                        "list-code = {https://bit.ly/abc},")
+    bib = CLEAN.replace(
+        "title = {T},",
+        "title = {T},\n  check-ignore = {PB104: the project's own short link},\n  "
+        "list-code = {https://bit.ly/abc},",
+    )
     _write(tmp_path, bib)
     capsys.readouterr()
     assert main(["check", "--today", "2026-06-01"]) == 0
@@ -73,9 +83,14 @@ def test_cli_show_suppressed_and_human_output(tmp_path, monkeypatch, capsys) -> 
 
 def test_cli_fix_shows_then_writes(tmp_path, monkeypatch, capsys) -> None:
     monkeypatch.chdir(tmp_path)
-    bib = CLEAN.replace("doi = {10.1038/x}", "doi = {DOI:10.1038/ABC},\n  url = {https://x.org/p?utm_source=t&id=3}")
-    _write(tmp_path, bib + "\n@misc{keep,\n  title = {Kept   as is},\n  url = {https://y.org/?fbclid=1},\n  "
-           "check-ignore = {PB105: deliberate},\n}\n")
+    bib = CLEAN.replace(
+        "doi = {10.1038/x}", "doi = {DOI:10.1038/ABC},\n  url = {https://x.org/p?utm_source=t&id=3}"
+    )
+    _write(
+        tmp_path,
+        bib + "\n@misc{keep,\n  title = {Kept   as is},\n  url = {https://y.org/?fbclid=1},\n  "
+        "check-ignore = {PB105: deliberate},\n}\n",
+    )
     capsys.readouterr()
     assert main(["check", "--fix", "--today", "2026-06-01"]) == 0
     out = capsys.readouterr().out
@@ -90,10 +105,22 @@ def test_cli_on_the_seed_with_readme_and_records(seed, tmp_path, monkeypatch, ca
     monkeypatch.chdir(tmp_path)
     (tmp_path / "library.bib").write_text(render(lib), encoding="utf-8")
     terms = ", ".join(json.dumps(t) for t in SEED_TERMS)
-    (tmp_path / "pathbib.toml").write_text(f'survey = "molaei2023implicit"\n[scope]\nterms = [{terms}]\n', encoding="utf-8")
+    (tmp_path / "pathbib.toml").write_text(
+        f'survey = "molaei2023implicit"\n[scope]\nterms = [{terms}]\n', encoding="utf-8"
+    )
     capsys.readouterr()
-    rc = main(["check", "--json", "--readme", str(shared_path(SEED_README)), "--records", str(shared_path(SEED_META)),
-               "--today", "2026-06-01"])
+    rc = main(
+        [
+            "check",
+            "--json",
+            "--readme",
+            str(shared_path(SEED_README)),
+            "--records",
+            str(shared_path(SEED_META)),
+            "--today",
+            "2026-06-01",
+        ]
+    )
     data = json.loads(capsys.readouterr().out)
     assert rc == 1
     got = {f["rule"] for f in data["findings"]}

@@ -14,7 +14,7 @@ from pathbib.cli import main
 from pathbib.cli.app import app
 
 FORMATTED = "@misc{a,\n  title = {A},\n}\n"
-UNFORMATTED = "@MISC{a, title=\"A\"}\n"
+UNFORMATTED = '@MISC{a, title="A"}\n'
 
 
 def _cli(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
@@ -83,7 +83,9 @@ def test_usage_errors_exit_2(capsys: pytest.CaptureFixture[str]) -> None:
     assert code == 2
 
 
-def test_library_option(tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+def test_library_option(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.chdir(tmp_path)
     (tmp_path / "library.bib").write_text(UNFORMATTED, encoding="utf-8")
     other = tmp_path / "other.bib"
@@ -93,7 +95,9 @@ def test_library_option(tmp_path: Path, capsys: pytest.CaptureFixture[str], monk
     assert _cli(capsys, "--library", "other.bib", "fmt", "--check")[0] == 0
 
 
-def test_config_file_sets_the_library(tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+def test_config_file_sets_the_library(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     proj = tmp_path / "proj"
     (proj / "sub").mkdir(parents=True)
     (proj / "refs.bib").write_text(UNFORMATTED, encoding="utf-8")
@@ -108,7 +112,9 @@ def test_config_file_sets_the_library(tmp_path: Path, capsys: pytest.CaptureFixt
     assert code == 0 and (proj / "refs.bib").read_text(encoding="utf-8") == FORMATTED
     # -C overrides the config's library
     (tmp_path / "x.bib").write_text(UNFORMATTED, encoding="utf-8")
-    code, out, _ = _cli(capsys, "--config", str(proj / "pathbib.toml"), "-C", str(tmp_path / "x.bib"), "fmt", "--check")
+    code, out, _ = _cli(
+        capsys, "--config", str(proj / "pathbib.toml"), "-C", str(tmp_path / "x.bib"), "fmt", "--check"
+    )
     assert code == 1 and "x.bib" in out
 
 
@@ -116,7 +122,9 @@ def test_config_file_sets_the_library(tmp_path: Path, capsys: pytest.CaptureFixt
     "toml, needle",
     [('libary = "x.bib"\n', "unknown setting 'libary'"), ("library = [\n", "not valid TOML")],
 )
-def test_bad_config_exits_2_with_hint(tmp_path: Path, capsys: pytest.CaptureFixture[str], toml: str, needle: str) -> None:
+def test_bad_config_exits_2_with_hint(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], toml: str, needle: str
+) -> None:
     cfg = tmp_path / "pathbib.toml"
     cfg.write_text(toml, encoding="utf-8")
     code, _out, err = _cli(capsys, "--config", str(cfg), "fmt")
@@ -124,7 +132,9 @@ def test_bad_config_exits_2_with_hint(tmp_path: Path, capsys: pytest.CaptureFixt
     assert err.startswith("error: ") and needle in err and "\nhint: " in err and "Traceback" not in err
 
 
-def test_bad_input_exits_4_and_debug_shows_traceback(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_bad_input_exits_4_and_debug_shows_traceback(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     p = tmp_path / "library.bib"
     p.write_bytes(b"@misc{a, title = {\xe9}}\n")
     code, _out, err = _cli(capsys, "-C", str(p), "fmt")
@@ -137,7 +147,9 @@ def test_bad_input_exits_4_and_debug_shows_traceback(tmp_path: Path, capsys: pyt
 
 def _run(*argv: str, cwd: Path) -> subprocess.CompletedProcess[str]:
     env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
-    return subprocess.run([sys.executable, "-m", "pathbib", *argv], cwd=cwd, capture_output=True, text=True, env=env, timeout=60)
+    return subprocess.run(
+        [sys.executable, "-m", "pathbib", *argv], cwd=cwd, capture_output=True, text=True, env=env, timeout=60
+    )
 
 
 def test_subprocess_exit_codes(tmp_path: Path) -> None:
@@ -165,4 +177,6 @@ def test_help_does_not_import_heavy_modules() -> None:
     )
     r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert r.returncode == 0, r.stderr
-    assert r.stdout.strip().splitlines()[-1] == "HEAVY:", f"imported at start-up: {r.stdout.strip().splitlines()[-1]}"
+    assert r.stdout.strip().splitlines()[-1] == "HEAVY:", (
+        f"imported at start-up: {r.stdout.strip().splitlines()[-1]}"
+    )

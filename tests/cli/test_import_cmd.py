@@ -56,7 +56,9 @@ def test_cli_dry_run_shows_diff_and_writes_nothing(
     assert not (tmp_path / "library.bib").exists() and not (tmp_path / "pathbib.toml").exists()
 
 
-def test_cli_json_report(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+def test_cli_json_report(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     monkeypatch.chdir(tmp_path)
     rc, out, _ = run(["import", "--json", str(IMPORT / "variants.md")], capsys)
     assert rc == 0
@@ -88,7 +90,9 @@ def _bad_input(tmp_path: Path, name: str) -> Path:
     return p
 
 
-@pytest.mark.parametrize("name", ["empty", "blank", "binary", "png", "bibtex", "json", "latin1", "no-items", "20MB"])
+@pytest.mark.parametrize(
+    "name", ["empty", "blank", "binary", "png", "bibtex", "json", "latin1", "no-items", "20MB"]
+)
 def test_cli_bad_input_is_refused_and_library_untouched(
     name: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -103,7 +107,9 @@ def test_cli_bad_input_is_refused_and_library_untouched(
     assert not (tmp_path / "pathbib.toml").exists()
 
 
-def test_missing_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+def test_missing_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     monkeypatch.chdir(tmp_path)
     rc, _, err = run(["import", "nope.md"], capsys)
     assert rc == 4 and "no such file" in err

@@ -33,12 +33,15 @@ def test_bibstring_series(bx: dict[str, Any]) -> None:
 
 
 def test_pubstate_bibstring() -> None:
-    assert _one("@article{k, title = {T}, journaltitle = {J}, date = {2024}, pubstate = {inpress}}")["status"] == "in press"
+    assert (
+        _one("@article{k, title = {T}, journaltitle = {J}, date = {2024}, pubstate = {inpress}}")["status"]
+        == "in press"
+    )
 
 
 def test_booktitleaddon_and_titleaddon(bx: dict[str, Any]) -> None:
     assert bx["salam"]["container-title"] == (
-        'Elementary particle theory: Relativistic groups and analyticity. '
+        "Elementary particle theory: Relativistic groups and analyticity. "
         'Proceedings of the <span class="nocase">Eighth Nobel Symposium</span>'
     )
     item = _one("@book{k, title = {Opera}, titleaddon = {Edited from the manuscripts}, date = {1900}}")
@@ -98,7 +101,9 @@ def test_xdata_fields_are_merged_and_xdata_entries_not_exported() -> None:
     items = csl_items(parse(XDATA))
     assert [i["id"] for i in items] == ["key1"]
     assert (items[0]["publisher"], items[0]["publisher-place"], items[0]["collection-title"]) == (
-        "Publisher", "Own Location", "Series"
+        "Publisher",
+        "Own Location",
+        "Series",
     )
     bib = parse(export_bibtex(parse(XDATA)))
     assert [e.key for e in bib.entries] == ["key1"]

@@ -24,7 +24,8 @@ class _StringDates(yaml.SafeLoader):  # type: ignore[misc,name-defined]
 
 
 _StringDates.yaml_implicit_resolvers = {
-    k: [r for r in v if r[0] != "tag:yaml.org,2002:timestamp"] for k, v in yaml.SafeLoader.yaml_implicit_resolvers.items()
+    k: [r for r in v if r[0] != "tag:yaml.org,2002:timestamp"]
+    for k, v in yaml.SafeLoader.yaml_implicit_resolvers.items()
 }
 
 
@@ -63,7 +64,13 @@ def test_cff_validates_and_cites_survey(cff_validator: Any, library, settings: S
     assert pc["type"] == "conference-paper"
     assert pc["title"] == "Implicit Neural Representation in Medical Imaging: A Comparative Survey"
     assert [a["family-names"] for a in pc["authors"]] == [
-        "Molaei", "Aminimehr", "Tavakoli", "Kazerouni", "Azad", "Azad", "Merhof"
+        "Molaei",
+        "Aminimehr",
+        "Tavakoli",
+        "Kazerouni",
+        "Azad",
+        "Azad",
+        "Merhof",
     ]
     assert pc["authors"][4]["given-names"] == "Bobby" and pc["authors"][5]["given-names"] == "Reza"
     assert "Workshops" in pc["collection-title"]
@@ -77,14 +84,17 @@ def test_cff_validates_and_cites_survey(cff_validator: Any, library, settings: S
 def test_cff_particles_suffix_and_entities(cff_validator: Any) -> None:
     lib = parse(
         "@article{s, author = {van der Laak, Jr., Jeroen and {World Health Organization}}, "
-        "title = {T: \"quoted\" \\& more}, journal = {Nature Medicine}, volume = 27, number = 5, "
+        'title = {T: "quoted" \\& more}, journal = {Nature Medicine}, volume = 27, number = 5, '
         "pages = {775--784}, date = {2021-05-14}, doi = {10.1038/x}, list-survey = {yes}}"
     )
     data = _load(citation_cff(lib, Settings()))
     assert [e.message for e in cff_validator.iter_errors(data)] == []
     pc = data["preferred-citation"]
     assert pc["authors"][0] == {
-        "family-names": "Laak", "given-names": "Jeroen", "name-particle": "van der", "name-suffix": "Jr."
+        "family-names": "Laak",
+        "given-names": "Jeroen",
+        "name-particle": "van der",
+        "name-suffix": "Jr.",
     }
     assert pc["authors"][1] == {"name": "World Health Organization"}
     assert pc["title"] == 'T: "quoted" & more'
@@ -98,7 +108,10 @@ def test_survey_bib_is_the_latex_entry(library, settings: Settings) -> None:  # 
     assert [e.key for e in lib.entries] == ["molaei2023implicit"]
     e = lib.entries[0]
     assert "list-survey" not in e
-    assert e.get("booktitle") == "Proceedings of the {IEEE}/{CVF} International Conference on Computer Vision ({ICCV}) Workshops"
+    assert (
+        e.get("booktitle")
+        == "Proceedings of the {IEEE}/{CVF} International Conference on Computer Vision ({ICCV}) Workshops"
+    )
 
 
 def test_readme_citation_block_matches_survey_bib(library, settings: Settings) -> None:  # type: ignore[no-untyped-def]

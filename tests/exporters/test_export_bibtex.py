@@ -67,7 +67,20 @@ def test_list_fields_removed_standard_kept() -> None:
         " list-venue = {v}, list-exclude = {r}, list-survey = {yes}, check-ignore = {PB1: x}, pii = {S1},"
         " openreview = {abc}, cvf = {c}, ieee = {1}, neurips-hash = {h}, list-locked = {*}}"
     )
-    assert set(f) == {"@type", "author", "title", "journal", "year", "doi", "url", "eprint", "archiveprefix", "eprinttype", "pmid", "keywords"}
+    assert set(f) == {
+        "@type",
+        "author",
+        "title",
+        "journal",
+        "year",
+        "doi",
+        "url",
+        "eprint",
+        "archiveprefix",
+        "eprinttype",
+        "pmid",
+        "keywords",
+    }
     assert f["doi"] == "10.1/x_y" and f["url"] == "https://x.org/a_b"  # verbatim fields untouched
 
 
@@ -83,17 +96,23 @@ def test_biblatex_spelling_made_classic() -> None:
 
 
 def test_article_without_journal_becomes_misc_with_arxiv() -> None:
-    f = _entry("@article{k, author = {Doe, Jane}, title = {T}, year = 2024, eprint = {2401.00001}, archiveprefix = {arXiv}}")
+    f = _entry(
+        "@article{k, author = {Doe, Jane}, title = {T}, year = 2024, eprint = {2401.00001}, archiveprefix = {arXiv}}"
+    )
     assert f["@type"] == "misc"
     # biblatex prints the eprint; a howpublished repeating it would print it twice (issue #12)
     assert f["eprinttype"] == "arxiv" and f["eprint"] == "2401.00001" and "howpublished" not in f
 
 
 def test_proceedings_volume_and_number_keep_the_number_in_note() -> None:
-    f = _entry("@inproceedings{k, author = {Doe, Jane}, title = {T}, booktitle = {NeurIPS}, year = 2023,"
-               " volume = {36}, number = {DB1}, pages = {1--2}}")
+    f = _entry(
+        "@inproceedings{k, author = {Doe, Jane}, title = {T}, booktitle = {NeurIPS}, year = 2023,"
+        " volume = {36}, number = {DB1}, pages = {1--2}}"
+    )
     assert f["volume"] == "36" and "number" not in f and f["note"] == "no. DB1"
-    g = _entry("@article{k, author = {Doe, Jane}, title = {T}, journal = {J}, year = 2023, volume = {3}, number = {2}}")
+    g = _entry(
+        "@article{k, author = {Doe, Jane}, title = {T}, journal = {J}, year = 2023, volume = {3}, number = {2}}"
+    )
     assert g["volume"] == "3" and g["number"] == "2" and "note" not in g  # articles keep both
 
 
@@ -124,7 +143,10 @@ def test_dotless_i_normalised_for_biber() -> None:
 
 
 def test_ascii_variant() -> None:
-    f = _entry("@misc{k, author = {Catalán, Tabita and Schönlieb, Carola}, title = {Über – “x”}, year = 2000}", ascii=True)
+    f = _entry(
+        "@misc{k, author = {Catalán, Tabita and Schönlieb, Carola}, title = {Über – “x”}, year = 2000}",
+        ascii=True,
+    )
     assert f["author"] == "Catal{\\'a}n, Tabita and Sch{\\\"o}nlieb, Carola"
     assert f["title"].isascii()
     assert to_ascii("plain") == "plain"
@@ -141,7 +163,12 @@ def test_sample_export_is_parseable_and_deterministic() -> None:
     assert not again.failed
     assert [e.key for e in again.entries] == [e.key for e in lib.entries]
     names = {f.name for e in again.entries for f in e.fields}
-    assert not {n for n in names if n.startswith("list-")} and not names & {"pii", "cvf", "neurips-hash", "check-ignore"}
+    assert not {n for n in names if n.startswith("list-")} and not names & {
+        "pii",
+        "cvf",
+        "neurips-hash",
+        "check-ignore",
+    }
     assert "{PathoDuet}: Foundation models for pathological slide analysis of {H\\&E} and {IHC} stains" in out
 
 
@@ -161,10 +188,15 @@ def test_any_entry_exports_parseable_bibtex() -> None:
     value = st.lists(st.tuples(text, st.booleans()), max_size=3).map(
         lambda parts: "".join("{" + t + "}" if b else t for t, b in parts)
     )
-    names = st.sampled_from(["author", "title", "journal", "booktitle", "year", "date", "month", "url", "note", "list-code"])
+    names = st.sampled_from(
+        ["author", "title", "journal", "booktitle", "year", "date", "month", "url", "note", "list-code"]
+    )
 
     @hypothesis.settings(max_examples=150, deadline=None)
-    @hypothesis.given(st.sampled_from(["article", "misc", "online", "inproceedings"]), st.dictionaries(names, value, max_size=6))
+    @hypothesis.given(
+        st.sampled_from(["article", "misc", "online", "inproceedings"]),
+        st.dictionaries(names, value, max_size=6),
+    )
     def check(etype: str, fs: dict[str, str]) -> None:
         body = "".join(f",\n  {k} = {{{v}}}" for k, v in fs.items())
         for ascii_ in (False, True):

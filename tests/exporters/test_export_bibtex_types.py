@@ -23,7 +23,12 @@ def test_authorless_article_stays_an_article_with_a_sort_key() -> None:
         " doi = {10.1038/s41467-025-66220-x}, eprint = {2407.15362}, archiveprefix = {arXiv}}"
     )
     assert f["@type"] == "article"
-    assert (f["journal"], f["volume"], f["number"], f["pages"]) == ("Nature Communications", "16", "1", "11406")
+    assert (f["journal"], f["volume"], f["number"], f["pages"]) == (
+        "Nature Communications",
+        "16",
+        "1",
+        "11406",
+    )
     # plainnat prints the key in the author's place: the journal, so the title is printed once
     assert f["key"] == "Nature Communications"
     assert "howpublished" not in f
@@ -43,14 +48,18 @@ def test_preprint_gets_eprinttype_and_no_repeated_howpublished() -> None:
 
 
 def test_other_server_eprinttype_kept() -> None:
-    f = _entry("@online{k, author = {Doe, Jane}, title = {T}, date = {2021}, eprint = {123456}, eprinttype = {jstor}}")
+    f = _entry(
+        "@online{k, author = {Doe, Jane}, title = {T}, date = {2021}, eprint = {123456}, eprinttype = {jstor}}"
+    )
     assert f["eprinttype"] == "jstor" and "archiveprefix" not in f
 
 
 def test_preprint_server_in_howpublished_is_also_the_publisher() -> None:
     # Zotero keeps a publisher as the item's publisher, a howpublished only as text in Extra
     f = _entry("@misc{k, author = {Doe, Jane}, title = {T}, year = {2023}, howpublished = {medRxiv}}")
-    assert f["publisher"] == "medRxiv" and f["howpublished"] == "medRxiv"  # @misc styles print only howpublished
+    assert (
+        f["publisher"] == "medRxiv" and f["howpublished"] == "medRxiv"
+    )  # @misc styles print only howpublished
     g = _entry("@misc{k, author = {Doe, Jane}, title = {T}, year = {2023}, howpublished = {Lecture notes}}")
     assert g["howpublished"] == "Lecture notes" and "publisher" not in g
 
@@ -70,13 +79,17 @@ def test_year_only_date_with_month_keeps_the_month() -> None:
     ["Smith, Jr., John", "John Smith, Jr.", "Smith Jr., John", "John Smith Jr.", "Smith, Jr, John"],
 )
 def test_name_suffix_in_von_last_jr_first_form(written: str) -> None:
-    f = _entry(f"@article{{k, author = {{Doe, Jane and {written}}}, title = {{T}}, journal = {{J}}, year = 2020}}")
+    f = _entry(
+        f"@article{{k, author = {{Doe, Jane and {written}}}, title = {{T}}, journal = {{J}}, year = 2020}}"
+    )
     jr = "Jr" if written.endswith("Jr, John") else "Jr."
     assert f["author"] == f"Doe, Jane and Smith, {jr}, John"
 
 
 def test_plain_names_are_left_as_written() -> None:
-    f = _entry("@article{k, author = {Jane Doe and van Eck, Alexander}, title = {T}, journal = {J}, year = 2020}")
+    f = _entry(
+        "@article{k, author = {Jane Doe and van Eck, Alexander}, title = {T}, journal = {J}, year = 2020}"
+    )
     assert f["author"] == "Jane Doe and van Eck, Alexander"
 
 

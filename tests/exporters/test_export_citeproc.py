@@ -33,7 +33,10 @@ def _pandoc(csl_json: Path, style: str, to: str = "plain") -> str:
     csl = shared_path(f"corpora/csl/styles/{style}.csl")
     p = subprocess.run(
         ["pandoc", "--citeproc", "--bibliography", str(csl_json), "--csl", str(csl), "-t", to, "--wrap=none"],
-        input='---\nnocite: "@*"\n---\n', capture_output=True, text=True, timeout=120,
+        input='---\nnocite: "@*"\n---\n',
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert p.returncode == 0 and p.stderr == "", p.stderr
     return p.stdout
@@ -117,7 +120,10 @@ def test_no_article_number_and_no_doubled_arxiv_label(library_json: Path, style:
     assert "Article DB1" not in text and not re.search(r"Article \d+\b", text)
     assert not re.search(r"arXiv:? ?arXiv", text), "the arXiv label is printed twice"
     for ref in _refs(text):
-        assert ref.count("arXiv:") <= 1 and len(re.findall(r"\b\d{4}\.\d{4,5}\b(?!v)", ref.split("http")[0])) <= 1, ref
+        assert (
+            ref.count("arXiv:") <= 1
+            and len(re.findall(r"\b\d{4}\.\d{4,5}\b(?!v)", ref.split("http")[0])) <= 1
+        ), ref
 
 
 def test_titles_are_in_sentence_case(library_json: Path) -> None:
@@ -145,13 +151,19 @@ TRICKY = r"""
 @pytest.mark.parametrize(
     ("style", "expected"),
     [
-        ("apa", "Smith, J., Jr., &amp; van Eck, A. (2020). <em>H. pylori</em> infection in "
-                '<span class="nocase">CD8</span><sup>+</sup> <span class="nocase">T</span> cells and '
-                "<span>“Quoted”</span> methodology-independent results. <em>Journal of Tests</em>, <em>1</em>(2), 3–4."),
-        ("ieee", "J. Smith Jr. and A. van Eck, <span>“<em>H. pylori</em> infection in "
-                 '<span class="nocase">CD8</span><sup>+</sup> <span class="nocase">T</span> cells and '
-                 "<span>‘Quoted’</span> methodology-independent results,”</span> <em>Journal of Tests</em>, "
-                 "vol. 1, no. 2, pp. 3–4, Mar. 2020."),
+        (
+            "apa",
+            "Smith, J., Jr., &amp; van Eck, A. (2020). <em>H. pylori</em> infection in "
+            '<span class="nocase">CD8</span><sup>+</sup> <span class="nocase">T</span> cells and '
+            "<span>“Quoted”</span> methodology-independent results. <em>Journal of Tests</em>, <em>1</em>(2), 3–4.",
+        ),
+        (
+            "ieee",
+            "J. Smith Jr. and A. van Eck, <span>“<em>H. pylori</em> infection in "
+            '<span class="nocase">CD8</span><sup>+</sup> <span class="nocase">T</span> cells and '
+            "<span>‘Quoted’</span> methodology-independent results,”</span> <em>Journal of Tests</em>, "
+            "vol. 1, no. 2, pp. 3–4, Mar. 2020.",
+        ),
     ],
 )
 def test_suffix_particle_math_and_markup(tmp_path: Path, style: str, expected: str) -> None:

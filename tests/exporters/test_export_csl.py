@@ -200,7 +200,9 @@ def test_thesis_particle_genre_subtitle(bx: dict[str, Any]) -> None:
     assert g["genre"] == "PhD thesis"
     assert g["publisher"] == "Uppsala Universitet"
     # English Title Case -> sentence case; braced words keep their case (issue #12)
-    assert _nb(g["title"]).startswith('Earl, saint, bishop, skald – and music: The <span class="nocase">Orkney Earldom</span>')
+    assert _nb(g["title"]).startswith(
+        'Earl, saint, bishop, skald – and music: The <span class="nocase">Orkney Earldom</span>'
+    )
 
 
 def test_volume_of_multivolume_book(bx: dict[str, Any]) -> None:
@@ -219,7 +221,9 @@ def test_date_ranges(bx: dict[str, Any]) -> None:
 def test_no_author_manual_with_nocase(bx: dict[str, Any]) -> None:
     c = bx["cms"]
     assert "author" not in c
-    assert c["title"].startswith('The <span class="nocase">Chicago</span> manual of style: The essential guide')
+    assert c["title"].startswith(
+        'The <span class="nocase">Chicago</span> manual of style: The essential guide'
+    )
     assert c["edition"] == "15"
     assert c["ISBN"] == "0-226-10403-6"
 
@@ -354,9 +358,33 @@ def test_empty_library() -> None:
 
 _TYPES = ["article", "inproceedings", "book", "misc", "online", "phdthesis", "techreport", "inbook", "weird"]
 _FIELDS = [
-    "author", "editor", "title", "subtitle", "journal", "booktitle", "maintitle", "series", "number",
-    "volume", "pages", "year", "month", "date", "urldate", "doi", "url", "eprint", "archiveprefix",
-    "keywords", "list-section", "list-highlight", "note", "langid", "publisher", "type", "crossref",
+    "author",
+    "editor",
+    "title",
+    "subtitle",
+    "journal",
+    "booktitle",
+    "maintitle",
+    "series",
+    "number",
+    "volume",
+    "pages",
+    "year",
+    "month",
+    "date",
+    "urldate",
+    "doi",
+    "url",
+    "eprint",
+    "archiveprefix",
+    "keywords",
+    "list-section",
+    "list-highlight",
+    "note",
+    "langid",
+    "publisher",
+    "type",
+    "crossref",
 ]
 
 

@@ -101,7 +101,9 @@ def test_numbering_is_continuous(readme: str) -> None:
 
 def test_count_sentence_and_year_span(readme: str, library) -> None:  # type: ignore[no-untyped-def]
     n = len(_items(readme))
-    m = re.search(r"We considered a sum of `(\d+)` research papers spanning from (\d{4}) to (\d{4})\.", readme)
+    m = re.search(
+        r"We considered a sum of `(\d+)` research papers spanning from (\d{4}) to (\d{4})\.", readme
+    )
     assert m, "count sentence present"
     assert int(m.group(1)) == n
     # years of the listed entries, read straight from the sample: 2021 .. 2024
@@ -157,12 +159,18 @@ def test_excluded_survey_and_unsectioned_left_out(readme: str) -> None:
 
 def test_per_paper_lines(readme: str) -> None:
     block = readme[readme.index("📜 **Rotation-Agnostic") :].split("\n\n")[0]
-    assert "   - 📖 Conference: Proceedings of the IEEE/CVF Conference on Computer Vision and Pattern Recognition (CVPR), 2024" in block
+    assert (
+        "   - 📖 Conference: Proceedings of the IEEE/CVF Conference on Computer Vision and Pattern Recognition (CVPR), 2024"
+        in block
+    )
     assert "   - 🧑‍🔬 Authors: Saghir Alfasly, Abubakr Shafique," in block
     assert "   - 🗓️ Publication Date: 2024-06" in block
     assert "   - 💻 [Code](https://kimialabmayo.github.io/PathDino-Page/)" in block
     assert "   - 💻 [Code](https://github.com/KimiaLabMayo/PathDino)" in block
-    assert "   - 📌 Highlight: PathDino: a compact ViT with rotation-agnostic training & H&E stain awareness." in block
+    assert (
+        "   - 📌 Highlight: PathDino: a compact ViT with rotation-agnostic training & H&E stain awareness."
+        in block
+    )
     # a DOI-only entry links to the DOI resolver; accents decoded; particles kept
     assert "[PDF](https://doi.org/10.1038/s41591-021-01343-4)" in readme
     assert "Jeroen van der Laak" in readme and "World Health Organization" in readme
@@ -172,7 +180,10 @@ def test_per_paper_lines(readme: str) -> None:
 
 
 def test_citation_block_and_review_line(readme: str) -> None:
-    assert ":loudspeaker: Our review paper: [Implicit Neural Representation in Medical Imaging: A Comparative Survey](https://arxiv.org/abs/2307.16142)" in readme
+    assert (
+        ":loudspeaker: Our review paper: [Implicit Neural Representation in Medical Imaging: A Comparative Survey](https://arxiv.org/abs/2307.16142)"
+        in readme
+    )
     m = re.search(r"```bibtex\n(.*?)\n```", readme, re.S)
     assert m
     assert m.group(1).startswith("@inproceedings{molaei2023implicit,")
@@ -186,7 +197,10 @@ def test_emoji_are_real_utf8(readme: str) -> None:
 
 
 def test_stale_count_sentence_in_introduction_is_replaced(library, settings: Settings) -> None:  # type: ignore[no-untyped-def]
-    lst = replace(settings.list, introduction="Intro.\nWe considered a sum of `81` research papers spanning from 2022 to 2025.")
+    lst = replace(
+        settings.list,
+        introduction="Intro.\nWe considered a sum of `81` research papers spanning from 2022 to 2025.",
+    )
     text = render_readme(library, replace(settings, list=lst))
     assert "`81`" not in text
     assert text.count("We considered a sum of") == 1
@@ -204,7 +218,10 @@ def test_unknown_section_goes_to_other_papers(settings: Settings) -> None:
 def test_template_override(library, settings: Settings) -> None:  # type: ignore[no-untyped-def]
     tpl = "{% for s in sections %}{% for sub in s.subsections %}{% for p in sub.papers %}{{ p.number }}:{{ p.title }}\n{% endfor %}{% endfor %}{% endfor %}"
     text = render_readme(library, settings, template=tpl)
-    assert text.splitlines()[0] == "1:Scaling Vision Transformers to Gigapixel Images via Hierarchical Self-Supervised Learning"
+    assert (
+        text.splitlines()[0]
+        == "1:Scaling Vision Transformers to Gigapixel Images via Hierarchical Self-Supervised Learning"
+    )
 
 
 def test_build_twice_identical(library, settings: Settings) -> None:  # type: ignore[no-untyped-def]
@@ -252,7 +269,9 @@ def test_hostile_text_renders_literally(hostile_html: tuple[str, str]) -> None:
     assert "javascript:" not in re.sub(r">[^<]*<", "><", html)  # only in text, never in attributes
     items = html.split("<ol")[1].split("</ol>")[0]  # the papers (empty sections' line is emphasised)
     assert "<em>" not in items and "<code>" not in items.replace("<code>bibtex", "")
-    assert "&lt;script&gt;alert(1)&lt;/script&gt; **bold** _it_ [x](javascript:alert(1)) `code` | pipe" in html
+    assert (
+        "&lt;script&gt;alert(1)&lt;/script&gt; **bold** _it_ [x](javascript:alert(1)) `code` | pipe" in html
+    )
     assert "[click](http://evil) ![img](http://evil/x.png) &lt;!-- c --&gt;" in html
     assert "[Org] *Inc*" in html
 
@@ -357,7 +376,9 @@ def test_round_trip_seed(tmp_path: Path) -> None:
 
 def _one(bib: str, settings: Settings, **list_changes: str) -> str:
     """README of a library with the given entries (no survey), `list` settings changed as given."""
-    return render_readme(parse(bib), replace(settings, survey="", list=replace(settings.list, **list_changes)))
+    return render_readme(
+        parse(bib), replace(settings, survey="", list=replace(settings.list, **list_changes))
+    )
 
 
 def _venue_line(bib: str, settings: Settings) -> str:
@@ -370,32 +391,65 @@ def _venue_line(bib: str, settings: Settings) -> str:
     ("bib", "expected"),
     [
         # the shipped library's medRxiv preprint: @misc, 10.1101 DOI, journal/howpublished medRxiv
-        ("@misc{p, title = {T}, journal = {medRxiv}, howpublished = {MedRxiv}, year = 2023,"
-         " doi = {10.1101/2023.07.21.23292757}, url = {https://www.medrxiv.org/content/10.1101/2023.07.21.23292757v3}}",
-         "Preprint: medRxiv, 2023"),
-        ("@misc{p, title = {T}, year = 2024, eprint = {2401.04079}, archiveprefix = {arXiv}}", "Preprint: arXiv, 2024"),
-        ("@misc{p, title = {T}, year = 2024, list-venue = {Journal: Somewhere}, eprint = {2401.04079}}",
-         "Preprint: arXiv, 2024"),
+        (
+            "@misc{p, title = {T}, journal = {medRxiv}, howpublished = {MedRxiv}, year = 2023,"
+            " doi = {10.1101/2023.07.21.23292757}, url = {https://www.medrxiv.org/content/10.1101/2023.07.21.23292757v3}}",
+            "Preprint: medRxiv, 2023",
+        ),
+        (
+            "@misc{p, title = {T}, year = 2024, eprint = {2401.04079}, archiveprefix = {arXiv}}",
+            "Preprint: arXiv, 2024",
+        ),
+        (
+            "@misc{p, title = {T}, year = 2024, list-venue = {Journal: Somewhere}, eprint = {2401.04079}}",
+            "Preprint: arXiv, 2024",
+        ),
         ("@misc{p, title = {T}, year = 2022, doi = {10.1101/2022.01.01.474000}}", "Preprint: bioRxiv, 2022"),
-        ("@misc{p, title = {T}, year = 2022, doi = {10.1101/2022.01.01.22268000},"
-         " url = {https://www.medrxiv.org/content/10.1101/2022.01.01.22268000v1}}", "Preprint: medRxiv, 2022"),
+        (
+            "@misc{p, title = {T}, year = 2022, doi = {10.1101/2022.01.01.22268000},"
+            " url = {https://www.medrxiv.org/content/10.1101/2022.01.01.22268000v1}}",
+            "Preprint: medRxiv, 2022",
+        ),
         ("@article{p, title = {T}, year = 2023, doi = {10.48550/arXiv.2301.00001}}", "Preprint: arXiv, 2023"),
-        ("@article{p, title = {T}, year = 2023, journal = {arXiv preprint arXiv:2301.00001}}", "Preprint: arXiv, 2023"),
-        ("@article{p, title = {T}, year = 2023, journal = {bioRxiv : the preprint server for biology}}",
-         "Preprint: bioRxiv, 2023"),
-        ("@online{p, title = {T}, year = 2023, howpublished = {Research Square}}", "Preprint: Research Square, 2023"),
-        ("@unpublished{p, title = {T}, year = 2021, url = {https://papers.ssrn.com/sol3/papers.cfm?abstract_id=1}}",
-         "Preprint: SSRN, 2021"),
+        (
+            "@article{p, title = {T}, year = 2023, journal = {arXiv preprint arXiv:2301.00001}}",
+            "Preprint: arXiv, 2023",
+        ),
+        (
+            "@article{p, title = {T}, year = 2023, journal = {bioRxiv : the preprint server for biology}}",
+            "Preprint: bioRxiv, 2023",
+        ),
+        (
+            "@online{p, title = {T}, year = 2023, howpublished = {Research Square}}",
+            "Preprint: Research Square, 2023",
+        ),
+        (
+            "@unpublished{p, title = {T}, year = 2021, url = {https://papers.ssrn.com/sol3/papers.cfm?abstract_id=1}}",
+            "Preprint: SSRN, 2021",
+        ),
         # published versions with an arXiv eprint are not preprints
-        ("@article{p, title = {T}, year = 2024, journal = {Nature Medicine}, eprint = {2309.07778},"
-         " archiveprefix = {arXiv}, url = {https://arxiv.org/abs/2309.07778}}", "Journal: Nature Medicine, 2024"),
-        ("@inproceedings{p, title = {T}, year = 2024, booktitle = {CVPR}, eprint = {2311.08359}}", "Conference: CVPR, 2024"),
-        ("@inproceedings{p, title = {T}, year = 2024, booktitle = {ICML 2024 FM-Wild Workshop}}",
-         "Workshop: ICML 2024 FM-Wild Workshop, 2024"),
+        (
+            "@article{p, title = {T}, year = 2024, journal = {Nature Medicine}, eprint = {2309.07778},"
+            " archiveprefix = {arXiv}, url = {https://arxiv.org/abs/2309.07778}}",
+            "Journal: Nature Medicine, 2024",
+        ),
+        (
+            "@inproceedings{p, title = {T}, year = 2024, booktitle = {CVPR}, eprint = {2311.08359}}",
+            "Conference: CVPR, 2024",
+        ),
+        (
+            "@inproceedings{p, title = {T}, year = 2024, booktitle = {ICML 2024 FM-Wild Workshop}}",
+            "Workshop: ICML 2024 FM-Wild Workshop, 2024",
+        ),
         ("@inproceedings{p, title = {T}, year = 2020, journal = {MICCAI}}", "Conference: MICCAI, 2020"),
-        ("@incollection{p, title = {T}, year = 2019, booktitle = {Handbook of Medical Imaging}}",
-         "Book: Handbook of Medical Imaging, 2019"),
-        ("@article{p, title = {T}, year = 2019, journal = {Medical Image Analysis}}", "Journal: Medical Image Analysis, 2019"),
+        (
+            "@incollection{p, title = {T}, year = 2019, booktitle = {Handbook of Medical Imaging}}",
+            "Book: Handbook of Medical Imaging, 2019",
+        ),
+        (
+            "@article{p, title = {T}, year = 2019, journal = {Medical Image Analysis}}",
+            "Journal: Medical Image Analysis, 2019",
+        ),
     ],
 )
 def test_venue_label_follows_type_and_detects_preprints(bib: str, expected: str, settings: Settings) -> None:
@@ -418,14 +472,24 @@ def _pdf_line(text: str) -> str:
 
 def test_published_version_links_the_doi_then_the_preprint(settings: Settings) -> None:
     assert _pdf_line(_one(PUBLISHED, settings)) == (
-        "- 📄 [PDF](https://doi.org/10.1038/s41467-025-66220-x) · [arXiv](https://arxiv.org/abs/2407.15362)")
-    medrxiv = PUBLISHED.replace("https://arxiv.org/abs/2407.15362", "https://www.medrxiv.org/content/10.1101/x")
-    assert _pdf_line(_one(medrxiv, settings)).endswith("· [medRxiv](https://www.medrxiv.org/content/10.1101/x)")
+        "- 📄 [PDF](https://doi.org/10.1038/s41467-025-66220-x) · [arXiv](https://arxiv.org/abs/2407.15362)"
+    )
+    medrxiv = PUBLISHED.replace(
+        "https://arxiv.org/abs/2407.15362", "https://www.medrxiv.org/content/10.1101/x"
+    )
+    assert _pdf_line(_one(medrxiv, settings)).endswith(
+        "· [medRxiv](https://www.medrxiv.org/content/10.1101/x)"
+    )
     # a preprint DOI, a publisher URL, or no DOI: the url alone
     preprint = PUBLISHED.replace("10.1038/s41467-025-66220-x", "10.48550/arXiv.2407.15362")
     assert _pdf_line(_one(preprint, settings)) == "- 📄 [PDF](https://arxiv.org/abs/2407.15362)"
-    publisher = PUBLISHED.replace("https://arxiv.org/abs/2407.15362", "https://www.nature.com/articles/s41467-025-66220-x")
-    assert _pdf_line(_one(publisher, settings)) == "- 📄 [PDF](https://www.nature.com/articles/s41467-025-66220-x)"
+    publisher = PUBLISHED.replace(
+        "https://arxiv.org/abs/2407.15362", "https://www.nature.com/articles/s41467-025-66220-x"
+    )
+    assert (
+        _pdf_line(_one(publisher, settings))
+        == "- 📄 [PDF](https://www.nature.com/articles/s41467-025-66220-x)"
+    )
     no_doi = PUBLISHED.replace("doi = {10.1038/s41467-025-66220-x},", "")
     assert _pdf_line(_one(no_doi, settings)) == "- 📄 [PDF](https://arxiv.org/abs/2407.15362)"
 
@@ -466,6 +530,8 @@ def test_empty_section_setting_default_and_toml() -> None:
 
 def test_review_suffix_follows_the_survey_link(library, settings: Settings) -> None:  # type: ignore[no-untyped-def]
     text = render_readme(library, replace(settings, list=replace(settings.list, review_suffix=" :heart:")))
-    assert (":loudspeaker: Our review paper: [Implicit Neural Representation in Medical Imaging: A Comparative Survey]"
-            "(https://arxiv.org/abs/2307.16142) :heart:\n") in text
+    assert (
+        ":loudspeaker: Our review paper: [Implicit Neural Representation in Medical Imaging: A Comparative Survey]"
+        "(https://arxiv.org/abs/2307.16142) :heart:\n"
+    ) in text
     assert ":heart:" not in render_readme(library, settings)

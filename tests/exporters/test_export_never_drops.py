@@ -43,7 +43,9 @@ def test_first_value_wins_on_repeated_fields() -> None:
 
 
 @pytest.mark.parametrize("fmt", ["csl-json", "bibtex"])
-def test_export_reports_skipped_blocks_and_exits_1(capsys: pytest.CaptureFixture[str], tmp_path: Path, fmt: str) -> None:
+def test_export_reports_skipped_blocks_and_exits_1(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, fmt: str
+) -> None:
     bib = tmp_path / "library.bib"
     bib.write_text(BIB, encoding="utf-8")
     code, out, err = _cli(capsys, "-C", str(bib), "export", fmt)
@@ -59,7 +61,9 @@ def test_allow_invalid_exits_0_and_still_reports(capsys: pytest.CaptureFixture[s
     bib = tmp_path / "library.bib"
     bib.write_text(BIB, encoding="utf-8")
     out_file = tmp_path / "out.json"
-    code, _out, err = _cli(capsys, "-C", str(bib), "export", "csl-json", "--allow-invalid", "-o", str(out_file))
+    code, _out, err = _cli(
+        capsys, "-C", str(bib), "export", "csl-json", "--allow-invalid", "-o", str(out_file)
+    )
     assert code == 0
     assert [d["id"] for d in json.loads(out_file.read_text(encoding="utf-8"))] == ["good", "dup"]
     assert f"warning: {bib}:3: block not exported" in err
@@ -78,7 +82,9 @@ def test_plume_file_exports_every_entry(capsys: pytest.CaptureFixture[str], tmp_
     out_file = tmp_path / "plume.json"
     code, _out, err = _cli(capsys, "-C", str(src), "export", "csl-json", "-o", str(out_file))
     items = json.loads(out_file.read_text(encoding="utf-8"))
-    warnings = [line for line in err.splitlines() if "duplicate field" in line and "first value is exported" in line]
+    warnings = [
+        line for line in err.splitlines() if "duplicate field" in line and "first value is exported" in line
+    ]
     assert (code, len(items), len(warnings)) == (0, 4997, 20)
     assert len({d["id"] for d in items}) == 4997
 

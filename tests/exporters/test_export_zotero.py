@@ -36,8 +36,20 @@ from pathbib.names import parse_name_any, split_authors
 pytestmark = pytest.mark.slow
 
 _SERVERS = {"arxiv": "arXiv", "medrxiv": "medRxiv", "biorxiv": "bioRxiv"}
-_MONTHS = ["january", "february", "march", "april", "may", "june", "july", "august", "september",
-           "october", "november", "december"]
+_MONTHS = [
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+]
 
 
 def _zotero(translator: str, path: Path) -> dict[str, Any]:
@@ -50,7 +62,9 @@ def _zotero(translator: str, path: Path) -> dict[str, Any]:
     # to a file, not a pipe: node's process.exit() cuts piped output at 64 KiB
     out = path.with_name(path.name + ".zotero.json")
     with out.open("w", encoding="utf-8") as fh:
-        p = subprocess.run([str(tool), translator, str(path)], stdout=fh, stderr=subprocess.PIPE, text=True, timeout=900)
+        p = subprocess.run(
+            [str(tool), translator, str(path)], stdout=fh, stderr=subprocess.PIPE, text=True, timeout=900
+        )
     assert p.returncode == 0, p.stderr[-3000:]
     data: dict[str, Any] = json.loads(out.read_text(encoding="utf-8"))
     return data
@@ -120,27 +134,44 @@ def _expected(e: Entry, f: dict[str, str], route: str) -> dict[str, Any]:
     if route == "bib" and server == "arXiv":
         container = None  # BibTeX.js keeps the eprint in Extra; a publisher would print twice in biblatex
     return {
-        "itemType": kind, "title": _text(f["title"]), "creators": creators, "date": when,
-        "container": container, "volume": f.get("volume"), "issue": f.get("number") if e.entry_type == "article" else None,
+        "itemType": kind,
+        "title": _text(f["title"]),
+        "creators": creators,
+        "date": when,
+        "container": container,
+        "volume": f.get("volume"),
+        "issue": f.get("number") if e.entry_type == "article" else None,
         "pages": re.sub(r"-+|–", "-", f["pages"]) if f.get("pages") else None,
-        "DOI": f.get("doi"), "url": f.get("url"), "arxiv": _arxiv(f),
+        "DOI": f.get("doi"),
+        "url": f.get("url"),
+        "arxiv": _arxiv(f),
     }
 
 
 def _got(it: dict[str, Any], route: str) -> dict[str, Any]:
     title = re.sub(r"</?(?:span|i|b|sup|sub)[^>]*>", "", it.get("title", ""))
-    container = it.get("publicationTitle") or it.get("proceedingsTitle") or it.get("repository") or it.get("publisher")
+    container = (
+        it.get("publicationTitle")
+        or it.get("proceedingsTitle")
+        or it.get("repository")
+        or it.get("publisher")
+    )
     extra = it.get("extra", "")
     ids = re.findall(r"^arXiv: (\S+)$", extra, re.M)
     if it.get("archiveID") and it.get("repository") == "arXiv":
         ids.append(it["archiveID"].removeprefix("arXiv:"))
     return {
-        "itemType": it["itemType"], "title": title,
+        "itemType": it["itemType"],
+        "title": title,
         "creators": [(c.get("firstName", ""), c.get("lastName", "")) for c in it.get("creators", [])],
-        "date": _iso(it["date"]) if it.get("date") else None, "container": container,
-        "volume": it.get("volume"), "issue": it.get("issue"),
+        "date": _iso(it["date"]) if it.get("date") else None,
+        "container": container,
+        "volume": it.get("volume"),
+        "issue": it.get("issue"),
         "pages": re.sub(r"-+|–", "-", it["pages"]) if it.get("pages") else None,
-        "DOI": it.get("DOI"), "url": it.get("url"), "arxiv": ids[0] if len(ids) == 1 else (ids or None),
+        "DOI": it.get("DOI"),
+        "url": it.get("url"),
+        "arxiv": ids[0] if len(ids) == 1 else (ids or None),
     }
 
 

@@ -59,7 +59,12 @@ def _text(pdf: Path) -> str:
 
 def _bibtex_doc(bib: str, tmp: Path, style: str, natbib: bool) -> str:
     (tmp / "refs.bib").write_text(bib, encoding="utf-8")
-    pre = "\\usepackage[utf8]{inputenc}\n" + _PAGE + ("\\usepackage{natbib}\n" if natbib else "") + "\\usepackage{url}\n"
+    pre = (
+        "\\usepackage[utf8]{inputenc}\n"
+        + _PAGE
+        + ("\\usepackage{natbib}\n" if natbib else "")
+        + "\\usepackage{url}\n"
+    )
     (tmp / "doc.tex").write_text(
         f"\\documentclass{{article}}\n{pre}\\begin{{document}}\n\\nocite{{*}}\n\\bibliographystyle{{{style}}}\n"
         "\\bibliography{refs}\n\\end{document}\n",

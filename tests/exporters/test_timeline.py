@@ -62,7 +62,16 @@ def _expected(bib: str, toml: str) -> tuple[Counter[tuple[int, str]], Counter[tu
         per[(y, tops[0][1])] += 1
         venue = (f.get("journal") or f.get("booktitle") or f.get("howpublished") or "").lower()
         preprint = "rxiv" in venue or (e.entry_type == "misc" and not venue and "eprint" in f)
-        kinds[(y, "preprint" if preprint else "peer-reviewed" if venue or f.get("list-venue") else "venue unknown")] += 1
+        kinds[
+            (
+                y,
+                "preprint"
+                if preprint
+                else "peer-reviewed"
+                if venue or f.get("list-venue")
+                else "venue unknown",
+            )
+        ] += 1
     return per, kinds, undated
 
 
@@ -122,8 +131,12 @@ def test_sections_years_gaps_undated_and_escaping(tmp_path: Path) -> None:
     sections, kinds, root = _bars(svg)
     per, exp_kinds, undated = _expected(BIB, TOML)
     assert sections == per
-    assert per == {(2020, "Models & <Things>"): 1, (2022, "Models & <Things>"): 1, (2022, "Adapt"): 2,
-                   (2022, "Other papers"): 1}
+    assert per == {
+        (2020, "Models & <Things>"): 1,
+        (2022, "Models & <Things>"): 1,
+        (2022, "Adapt"): 2,
+        (2022, "Other papers"): 1,
+    }
     assert kinds == exp_kinds and undated == 1
     years = [t.text for t in root.iter(f"{SVG}text") if t.text and re.fullmatch(r"\d{4}", t.text)]
     assert years == ["2020", "2021", "2022"]  # the empty year 2021 is on the axis
@@ -156,5 +169,10 @@ def test_readme_shows_the_timeline_under_the_introduction() -> None:
     files = build_exports(parse((ROOT / "library.bib").read_text(encoding="utf-8")), settings)
     readme = files["README.md"]
     image = readme.index("](timeline.svg)")
-    assert readme.index("# Introduction") < readme.index("We considered a sum of") < image < readme.index("# papers")
+    assert (
+        readme.index("# Introduction")
+        < readme.index("We considered a sum of")
+        < image
+        < readme.index("# papers")
+    )
     assert "timeline.svg" in files

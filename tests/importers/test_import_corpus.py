@@ -38,8 +38,10 @@ def _lines(text: str) -> list[str]:
 def _between(lines: list[str], start: str, stop: str | None) -> list[str]:
     """Lines after the first line equal to `start` (stripped) up to the first equal to `stop`."""
     i = next(k for k, ln in enumerate(lines) if ln.strip() == start)
-    j = next((k for k, ln in enumerate(lines) if k > i and stop is not None and ln.strip() == stop), len(lines))
-    return lines[i + 1: j]
+    j = next(
+        (k for k, ln in enumerate(lines) if k > i and stop is not None and ln.strip() == stop), len(lines)
+    )
+    return lines[i + 1 : j]
 
 
 def _count(lines: list[str], pattern: str) -> int:
@@ -48,12 +50,17 @@ def _count(lines: list[str], pattern: str) -> int:
 
 
 def _paragraph_starts(lines: list[str], prefix: str) -> int:
-    return sum(1 for k, ln in enumerate(lines) if ln.startswith(prefix) and (k == 0 or not lines[k - 1].strip()))
+    return sum(
+        1 for k, ln in enumerate(lines) if ln.startswith(prefix) and (k == 0 or not lines[k - 1].strip())
+    )
 
 
 def _table_rows_with_link(lines: list[str]) -> int:
-    return sum(1 for ln in lines if "|" in ln and re.search(r"\[[^\]]+\]\([^)]+\)", ln)
-               and not re.fullmatch(r"[\s|:-]+", ln))
+    return sum(
+        1
+        for ln in lines
+        if "|" in ln and re.search(r"\[[^\]]+\]\([^)]+\)", ln) and not re.fullmatch(r"[\s|:-]+", ln)
+    )
 
 
 def _paper_table_rows(lines: list[str]) -> int:
@@ -74,8 +81,11 @@ def _html_rows_with(lines: list[str], needle: str) -> int:
     return sum(1 for r in rows if needle in r.split("</tr>")[0])
 
 
-_PUBLISHED = re.compile(r"arXiv|CVPR|ICCV|ECCV|ICLR|ICML|NeurIPS|AAAI|IJCAI|ACL|EMNLP|NAACL|COLING|TPAMI|IJCV|"
-                        r"TMLR|ACM ?MM|SIGGRAPH|MICCAI|WACV|BMVC|CoRL|RSS|ICRA|IROS|Nature|Science|TOG|TIP|KDD", re.I)
+_PUBLISHED = re.compile(
+    r"arXiv|CVPR|ICCV|ECCV|ICLR|ICML|NeurIPS|AAAI|IJCAI|ACL|EMNLP|NAACL|COLING|TPAMI|IJCV|"
+    r"TMLR|ACM ?MM|SIGGRAPH|MICCAI|WACV|BMVC|CoRL|RSS|ICRA|IROS|Nature|Science|TOG|TIP|KDD",
+    re.I,
+)
 
 
 def _brady(lines: list[str], published_only: bool = False) -> int:
@@ -85,8 +95,11 @@ def _brady(lines: list[str], published_only: bool = False) -> int:
     arXiv — the other rows are model releases and blog posts (Venue "Blog", "OpenAI", "Qwen", "-").
     """
     body = _between(lines, "## Multimodal Instruction Tuning (& Latest Works)", None)
-    rows = [ln for ln in body if ln.startswith("|") and not re.fullmatch(r"[\s|:-]+", ln)
-            and not re.match(r"\|\s*Title\s*\|", ln)]
+    rows = [
+        ln
+        for ln in body
+        if ln.startswith("|") and not re.fullmatch(r"[\s|:-]+", ln) and not re.match(r"\|\s*Title\s*\|", ln)
+    ]
     if published_only:
         rows = [ln for ln in rows if _PUBLISHED.search(ln.split("|")[2]) or "arxiv.org" in ln.split("|")[1]]
     header = _count(_between(lines, "## ✨ Highlights of NJU-MiG", "# Awesome Papers"), r"^- 🌟 \*\*")
@@ -100,46 +113,66 @@ RULES: dict[str, tuple[Rule, Rule | None]] = {
     # with a year (the Talks / Implementations sections hold a few dated non-paper links)
     "awesome-NeRF__awesome-NeRF.md": (
         lambda L: _count(_between(L, "## Survey", "## Talks"), r"^- \["),
-        lambda L: _count(L, r"^- \[.*\b(19|20)\d\d\b")),
+        lambda L: _count(L, r"^- \[.*\b(19|20)\d\d\b"),
+    ),
     # paragraphs starting `**` after `# Papers`; ceiling: paragraphs starting `**` anywhere
     "diff-usion__Awesome-Diffusion-Models.md": (
         lambda L: _paragraph_starts(_between(L, "# Papers", None), "**"),
-        lambda L: _paragraph_starts(L, "**")),
+        lambda L: _paragraph_starts(L, "**"),
+    ),
     # number of `[[pdf]]` links; ceiling: every top-level bullet except the table of contents (some
     # papers give only a code or project link and their venue in the author sub-bullet)
     "jason718__awesome-self-supervised-learning.md": (
-        lambda L: sum(ln.count("[[pdf]]") for ln in L), lambda L: _count(L, r"^ ?-\s+[^\s\[]")),
+        lambda L: sum(ln.count("[[pdf]]") for ln in L),
+        lambda L: _count(L, r"^ ?-\s+[^\s\[]"),
+    ),
     # lines starting `- **`; ceiling: every bullet with a `[pdf]` link (the appendix drops the bold)
     "terryum__awesome-deep-learning-papers.md": (
         lambda L: _count(L, r"^- \*\*"),
-        lambda L: _count(L, r"^\s*- .*\[\[?pdf\]")),
+        lambda L: _count(L, r"^\s*- .*\[\[?pdf\]"),
+    ),
     "atfortes__Awesome-LLM-Reasoning.md": (lambda L: _count(L, r"^\d+\. \*\*\["), None),
     "XiaoxinHe__Awesome-Graph-LLM.md": (lambda L: _count(L, r"^- \(\*"), None),
     # `### N.` headings (+1 seminal-paper heading)
     "MrNeRF__awesome-3D-gaussian-splatting.md": (
-        lambda L: _count(L, r"^### \d+\."), lambda L: _count(L, r"^### \d+\.") + 1),
+        lambda L: _count(L, r"^### \d+\."),
+        lambda L: _count(L, r"^### \d+\.") + 1,
+    ),
     "wenhao728__awesome-diffusion-v2v.md": (lambda L: _count(L, r"^- \("), None),
     # `* ` bullets containing `[\[paper\]]`; ceiling: every `* ` bullet (some papers have no link)
     "qingsongedu__awesome-AI-for-time-series-papers.md": (
-        lambda L: _count(L, r"^\s*\* .*\[\\\[paper\\\]\]"), lambda L: _count(L, r"^\s*\* ")),
+        lambda L: _count(L, r"^\s*\* .*\[\\\[paper\\\]\]"),
+        lambda L: _count(L, r"^\s*\* "),
+    ),
     # table rows containing a Markdown link (the ceiling); expected: those of the tables whose header
     # has a `Paper` column — the `Dataset | Home/Github | Download link` tables list datasets
     "lzw-lzw__awesome-remote-sensing-vision-language-models.md": (_paper_table_rows, _table_rows_with_link),
     # `* ` bullets with a `[Paper` link; ceiling: every `* ` bullet with a link and a year
     "GT-RIPL__Awesome-LLM-Robotics.md": (
-        lambda L: _count(L, r"^\s*\* .*\[Paper"), lambda L: _count(L, r"^\s*\* (?=.*\]\(http)(?=.*\b(19|20)\d\d\b)")),
+        lambda L: _count(L, r"^\s*\* .*\[Paper"),
+        lambda L: _count(L, r"^\s*\* (?=.*\]\(http)(?=.*\b(19|20)\d\d\b)"),
+    ),
     # MANIFEST: 238 table rows + 12 header bullets (the ceiling); expected: the rows whose Venue cell is
     # a publication venue or whose title links to arXiv (the others are model releases / blog posts)
-    "BradyFU__Awesome-Multimodal-Large-Language-Models.md": (lambda L: _brady(L, published_only=True), _brady),
+    "BradyFU__Awesome-Multimodal-Large-Language-Models.md": (
+        lambda L: _brady(L, published_only=True),
+        _brady,
+    ),
     "amusi__CVPR2024-Papers-with-Code.md": (lambda L: _count(L, r"^\*\*[^*].*\*\*\s*$"), None),
     "RollingPlain__IVIF_ZOO.md": (
-        lambda L: _html_rows_with(_between(L, "# 方法集(Method Set)", "#  评价指标(Evaluation Metric)"), ">Paper<"),
-        lambda L: _html_rows_with(L, ">Paper<")),
+        lambda L: _html_rows_with(
+            _between(L, "# 方法集(Method Set)", "#  评价指标(Evaluation Metric)"), ">Paper<"
+        ),
+        lambda L: _html_rows_with(L, ">Paper<"),
+    ),
     # MANIFEST: "779 `+ [` items (715 with an arxiv/openreview/cvf/doi title link)"; the others are
     # toolboxes and models without a date or paper link: 715 is expected, 779 the ceiling
     "showlab__Awesome-Video-Diffusion.md": (
-        lambda L: _count(L, r"^\+ \[[^\]]*\]\(https?://[^)]*(arxiv\.org|openreview\.net|thecvf\.com|doi\.org)"),
-        lambda L: _count(L, r"^\+ \[")),
+        lambda L: _count(
+            L, r"^\+ \[[^\]]*\]\(https?://[^)]*(arxiv\.org|openreview\.net|thecvf\.com|doi\.org)"
+        ),
+        lambda L: _count(L, r"^\+ \["),
+    ),
     "floodsung__Deep-Learning-Papers-Reading-Roadmap.md": (lambda L: _count(L, r"^\*\*\[\d+\]\*\*"), None),
 }
 
@@ -212,14 +245,22 @@ def test_every_link_of_a_paper_is_kept() -> None:
     lost: list[str] = []
     for name in sorted(RULES):
         src, parsed, _t = _read(name)
-        bounds = sorted({it.line for it in parsed.items} | {h.line for h in parsed.sections}
-                        | {s[0] for s in parsed.skipped} | {k + 1 for k, ln in enumerate(src) if ln.startswith(">")})
+        bounds = sorted(
+            {it.line for it in parsed.items}
+            | {h.line for h in parsed.sections}
+            | {s[0] for s in parsed.skipped}
+            | {k + 1 for k, ln in enumerate(src) if ln.startswith(">")}
+        )
         for it in parsed.items:
             k = bisect.bisect_right(bounds, it.line)
             end = min(bounds[k] if k < len(bounds) else len(src) + 1, it.line + 40)
-            text = re.sub(r"<!--.*?-->", " ", "\n".join(src[it.line - 1: end - 1]), flags=re.S)
-            text = re.sub(r"!\[[^\]]*\]\([^)]*\)", " ", text)  # a badge's image is decoration; its link counts
-            have = {unquote(lk.url) for lk in it.title_links} | {unquote(lk.url) for f in it.fields for lk in f.links}
+            text = re.sub(r"<!--.*?-->", " ", "\n".join(src[it.line - 1 : end - 1]), flags=re.S)
+            text = re.sub(
+                r"!\[[^\]]*\]\([^)]*\)", " ", text
+            )  # a badge's image is decoration; its link counts
+            have = {unquote(lk.url) for lk in it.title_links} | {
+                unquote(lk.url) for f in it.fields for lk in f.links
+            }
             for a, b in _MD_LINK.findall(text):
                 url = unquote(a or b)
                 if not url.startswith("#") and not any(url in h for h in have):

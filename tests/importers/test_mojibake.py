@@ -98,10 +98,14 @@ def test_correct_text_passes_through_untouched(text: str) -> None:
 
 
 @settings(max_examples=200, deadline=None)
-@given(st.lists(st.one_of(
-    st.characters(min_codepoint=0x20, max_codepoint=0x2FFF, whitelist_categories=("Lu", "Ll", "Nd")),
-    st.sampled_from(list(" ,.;:!?()-'\"") + ["📜", "🗓️", "🧑\u200d🔬", "“", "”", "–", "…"]),
-)).map("".join))
+@given(
+    st.lists(
+        st.one_of(
+            st.characters(min_codepoint=0x20, max_codepoint=0x2FFF, whitelist_categories=("Lu", "Ll", "Nd")),
+            st.sampled_from(list(" ,.;:!?()-'\"") + ["📜", "🗓️", "🧑\u200d🔬", "“", "”", "–", "…"]),
+        )
+    ).map("".join)
+)
 def test_correct_text_without_misdecoding_markers_is_never_changed(text: str) -> None:
     # written text: letters, digits, punctuation, emoji. Text where a character that reads as
     # a UTF-8 lead byte in cp1254/cp1252 is followed by one that reads as a continuation byte
@@ -158,7 +162,9 @@ def test_seed_has_no_mojibake_left_and_names_are_right() -> None:
 
 
 _ALPHABET = st.sampled_from(
-    list("abcXYZ .,:-") + list("áéíóúñçöüÁÉÍÓÚÑÇÖÜßøåæ") + ["📜", "📖", "🗓️", "🧑\u200d🔬", "📄", "💻", "📌", "–", "“", "’", "…"]
+    list("abcXYZ .,:-")
+    + list("áéíóúñçöüÁÉÍÓÚÑÇÖÜßøåæ")
+    + ["📜", "📖", "🗓️", "🧑\u200d🔬", "📄", "💻", "📌", "–", "“", "’", "…"]
 )
 
 
@@ -198,7 +204,7 @@ def test_find_mis_decoded_judges_each_sequence_of_a_short_text(original: str, wh
         hits = find_mis_decoded(bad)
         assert hits, (cp, bad)
         h = hits[0]
-        assert bad[h.start:h.end] == h.original and h.reading == where[0]
+        assert bad[h.start : h.end] == h.original and h.reading == where[0]
         assert looks_mis_decoded(bad)
 
 
@@ -212,8 +218,15 @@ def test_find_mis_decoded_lost_bytes_and_replacement_character() -> None:
 
 @pytest.mark.parametrize(
     "text",
-    ["Catalán, Schönlieb, C.", "São Paulo ÃO CAPS test — “quoted”", "„Die Straße“", "Café” and Ö’ and É—",
-     "Turkish: ağaç, değil, İstanbul, ışık", "Ångström, Øresund, naïve, Dvořák 📄", ""],
+    [
+        "Catalán, Schönlieb, C.",
+        "São Paulo ÃO CAPS test — “quoted”",
+        "„Die Straße“",
+        "Café” and Ö’ and É—",
+        "Turkish: ağaç, değil, İstanbul, ışık",
+        "Ångström, Øresund, naïve, Dvořák 📄",
+        "",
+    ],
 )
 def test_find_mis_decoded_leaves_correct_text_alone(text: str) -> None:
     assert find_mis_decoded(text) == []

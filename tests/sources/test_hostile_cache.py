@@ -21,10 +21,16 @@ from support.fakeserver import FakeServer
 
 DOI = "10.5555/cache.1"
 WORK = {
-    "DOI": DOI, "type": "journal-article", "title": ["A cached paper about caches"],
-    "container-title": ["Journal of Caches"], "author": [{"given": "Ann", "family": "Smith", "sequence": "first"}],
-    "issued": {"date-parts": [[2021, 3, 4]]}, "published": {"date-parts": [[2021, 3, 4]]},
-    "volume": "7", "page": "1-10", "URL": f"https://doi.org/{DOI}",
+    "DOI": DOI,
+    "type": "journal-article",
+    "title": ["A cached paper about caches"],
+    "container-title": ["Journal of Caches"],
+    "author": [{"given": "Ann", "family": "Smith", "sequence": "first"}],
+    "issued": {"date-parts": [[2021, 3, 4]]},
+    "published": {"date-parts": [[2021, 3, 4]]},
+    "volume": "7",
+    "page": "1-10",
+    "URL": f"https://doi.org/{DOI}",
 }
 LIB = f"@misc{{c1,\n  doi = {{{DOI}}},\n}}\n"
 
@@ -34,14 +40,30 @@ def _project(tmp_path: Path, srv: FakeServer, cache: str = ".pathbib/cache.sqlit
     (tmp_path / "pathbib.toml").write_text(
         f'library = "library.bib"\n[enrich]\ncrossref-url = "{srv.crossref_url}"\narxiv-url = "{srv.arxiv_url}"\n'
         f'timeout = 5\ncrossref-interval = 0\narxiv-interval = 0\nretries = 0\ncache = "{cache}"\n',
-        encoding="utf-8")
+        encoding="utf-8",
+    )
     return tmp_path
 
 
 def _enrich(proj: Path, capsys: pytest.CaptureFixture[str], *extra: str) -> tuple[int, str]:
-    code = main(["--config", str(proj / "pathbib.toml"), *extra[:1], "enrich", "--source", "crossref",
-                 "--no-search", *extra[1:]]) if extra and extra[0].startswith("--allow") else main(
-        ["--config", str(proj / "pathbib.toml"), "enrich", "--source", "crossref", "--no-search", *extra])
+    code = (
+        main(
+            [
+                "--config",
+                str(proj / "pathbib.toml"),
+                *extra[:1],
+                "enrich",
+                "--source",
+                "crossref",
+                "--no-search",
+                *extra[1:],
+            ]
+        )
+        if extra and extra[0].startswith("--allow")
+        else main(
+            ["--config", str(proj / "pathbib.toml"), "enrich", "--source", "crossref", "--no-search", *extra]
+        )
+    )
     return code, capsys.readouterr().err
 
 
@@ -67,7 +89,9 @@ def test_garbage_cache_is_moved_aside_and_rebuilt(tmp_path: Path, capsys: pytest
     assert code == 0 and _volume(proj) == "7", err
 
 
-def test_a_directory_in_place_of_the_cache_is_moved_aside(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_a_directory_in_place_of_the_cache_is_moved_aside(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     with FakeServer([WORK], []) as srv:
         proj = _project(tmp_path, srv)
         (proj / ".pathbib" / "cache.sqlite").mkdir(parents=True)
@@ -102,8 +126,13 @@ def tmpfs(tmp_path: Path) -> Iterator[Path | None]:
     """A 256 KiB tmpfs on tmp_path/.pathbib, or None when this machine may not mount."""
     mnt = tmp_path / ".pathbib"
     mnt.mkdir()
-    if not _can_mount() or subprocess.run(["mount", "-t", "tmpfs", "-o", "size=256k", "tmpfs", str(mnt)],
-                                          capture_output=True).returncode != 0:
+    if (
+        not _can_mount()
+        or subprocess.run(
+            ["mount", "-t", "tmpfs", "-o", "size=256k", "tmpfs", str(mnt)], capture_output=True
+        ).returncode
+        != 0
+    ):
         yield None
         return
     try:
@@ -112,8 +141,9 @@ def tmpfs(tmp_path: Path) -> Iterator[Path | None]:
         subprocess.run(["umount", "-l", str(mnt)], capture_output=True)
 
 
-def test_read_only_file_system_offline_still_reads(tmp_path: Path, tmpfs: Path | None,
-                                                    capsys: pytest.CaptureFixture[str]) -> None:
+def test_read_only_file_system_offline_still_reads(
+    tmp_path: Path, tmpfs: Path | None, capsys: pytest.CaptureFixture[str]
+) -> None:
     if tmpfs is None:
         pytest.skip("cannot mount a tmpfs here; the /proc case below covers an unwritable cache")
     with FakeServer([WORK], []) as srv:
@@ -131,8 +161,9 @@ def test_read_only_file_system_offline_still_reads(tmp_path: Path, tmpfs: Path |
         assert code in (0, 3), err
 
 
-def test_full_disk_is_a_warning_not_the_end_of_the_run(tmp_path: Path, tmpfs: Path | None,
-                                                       capsys: pytest.CaptureFixture[str]) -> None:
+def test_full_disk_is_a_warning_not_the_end_of_the_run(
+    tmp_path: Path, tmpfs: Path | None, capsys: pytest.CaptureFixture[str]
+) -> None:
     if tmpfs is None:
         pytest.skip("cannot mount a tmpfs here; the /proc case below covers an unwritable cache")
     with FakeServer([WORK], []) as srv:
@@ -154,7 +185,9 @@ def test_full_disk_is_a_warning_not_the_end_of_the_run(tmp_path: Path, tmpfs: Pa
     assert _volume(proj) == "7"
 
 
-def test_an_unwritable_cache_location_runs_without_cache(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_an_unwritable_cache_location_runs_without_cache(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     with FakeServer([WORK], []) as srv:
         proj = _project(tmp_path, srv, cache="/proc/pathbib-no-such/cache.sqlite")
         code, err = _enrich(proj, capsys, "--allow-outside-paths")

@@ -47,10 +47,32 @@ def _convert(path: Path, status: int) -> object:
             recs = cr.parse_response(body, status)
     except SourceError as exc:
         return {"error": type(exc).__name__, "message": exc.message}
-    keep = ("id", "title", "container", "type", "source_type", "year", "date", "volume", "issue", "pages", "doi",
-            "arxiv", "pii", "journal_ref", "kinds", "relations")
-    return [{**{k: v for k, v in r.to_json().items() if k in keep}, "authors": list(r.authors[:3]), "n_authors": len(r.authors)}
-            for r in recs]
+    keep = (
+        "id",
+        "title",
+        "container",
+        "type",
+        "source_type",
+        "year",
+        "date",
+        "volume",
+        "issue",
+        "pages",
+        "doi",
+        "arxiv",
+        "pii",
+        "journal_ref",
+        "kinds",
+        "relations",
+    )
+    return [
+        {
+            **{k: v for k, v in r.to_json().items() if k in keep},
+            "authors": list(r.authors[:3]),
+            "n_authors": len(r.authors),
+        }
+        for r in recs
+    ]
 
 
 def _corpus_files() -> list[tuple[str, Path, int]]:
@@ -58,7 +80,13 @@ def _corpus_files() -> list[tuple[str, Path, int]]:
     out = []
     for index in sorted((root / "crossref").glob("*/index.json")):
         for it in json.loads(index.read_text())["interactions"]:
-            out.append((f"crossref/{index.parent.name}/{it['body_file']}", index.parent / it["body_file"], int(it["status"])))
+            out.append(
+                (
+                    f"crossref/{index.parent.name}/{it['body_file']}",
+                    index.parent / it["body_file"],
+                    int(it["status"]),
+                )
+            )
     for f in sorted((root / "crossref" / "papis-resources").glob("test_?_*[!t].json")):
         out.append((f"crossref/papis-resources/{f.name}", f, 200))
     idx = json.loads((root / "arxiv" / "index.json").read_text())
@@ -71,7 +99,9 @@ def test_golden_conversions_of_every_recorded_response() -> None:
     files = _corpus_files()
     got = {name: _convert(path, status) for name, path, status in files}
     if UPDATE or not GOLDEN.exists():
-        GOLDEN.write_text(json.dumps(got, indent=1, sort_keys=True, ensure_ascii=False) + "\n", encoding="utf-8")
+        GOLDEN.write_text(
+            json.dumps(got, indent=1, sort_keys=True, ensure_ascii=False) + "\n", encoding="utf-8"
+        )
         if not UPDATE:
             pytest.fail("golden file was missing and has been written; rerun")
     want = json.loads(GOLDEN.read_text(encoding="utf-8"))
@@ -104,7 +134,9 @@ def test_crossref_conversions_agree_with_the_recorded_requests() -> None:
                     cr.parse_response(path.read_bytes(), status)
                 assert isinstance(ei.value, SourceNotFound if status == 404 else BadResponse)
     with pytest.raises(SourceNotFound):
-        cr.parse_response((root / "habanero-cassettes" / "10_works_doi_notfound_404.body.txt").read_bytes(), 404)
+        cr.parse_response(
+            (root / "habanero-cassettes" / "10_works_doi_notfound_404.body.txt").read_bytes(), 404
+        )
 
 
 def test_crossref_fields_match_papis_reference_output() -> None:
@@ -134,10 +166,17 @@ def test_crossref_type_and_notice_tables() -> None:
     assert cr.parse_work(dict(base, type="journal-issue")).refused_kind == "issue"
     assert cr.parse_work(dict(base, type="component")).refused_kind == "component"
     assert cr.parse_work(dict(base, type="posted-content", subtype="preprint")).is_preprint
-    assert cr.parse_work(dict(base, **{"update-to": [{"type": "retraction", "DOI": "10.1/y"}]})).refused_kind == "retraction"
+    assert (
+        cr.parse_work(dict(base, **{"update-to": [{"type": "retraction", "DOI": "10.1/y"}]})).refused_kind
+        == "retraction"
+    )
     assert cr.parse_work(dict(base, title=["Author Correction: A paper"])).refused_kind == "correction"
     assert cr.parse_work(dict(base, title=["Erratum to: A paper"])).refused_kind == "erratum"
-    rec = cr.parse_work(dict(base, page="2924-2935", author=[{"family": "Lu", "given": "Ming Y."}, {"name": "The Consortium"}]))
+    rec = cr.parse_work(
+        dict(
+            base, page="2924-2935", author=[{"family": "Lu", "given": "Ming Y."}, {"name": "The Consortium"}]
+        )
+    )
     assert rec.pages == "2924--2935" and rec.authors == ("Lu, Ming Y.", "{The Consortium}")
     rec = cr.parse_work(dict(base, relation={"is-preprint-of": [{"id-type": "doi", "id": "10.1038/ABC"}]}))
     assert rec.relations == (("is-preprint-of", "doi", "10.1038/abc"),)
@@ -157,11 +196,15 @@ def test_arxiv_feeds_both_formats_and_error_feed() -> None:
         assert len(recs) == it["entries"], it["file"]
         for r in recs:
             assert r.arxiv and "v" not in r.arxiv.split(".")[-1] and r.title and r.year.isdigit()
-    legacy = ax.parse_feed((root / "arxiv.py-fixtures-2016-legacy" / "id_list=1111.2011v2.xml").read_bytes())[0]
+    legacy = ax.parse_feed((root / "arxiv.py-fixtures-2016-legacy" / "id_list=1111.2011v2.xml").read_bytes())[
+        0
+    ]
     assert legacy.arxiv == "1111.2011" and legacy.doi == "10.1103/physrevb.85.115117"
     assert legacy.journal_ref == "Phys. Rev. B 85, 115117 (2012)"
     assert legacy.authors[:2] == ("Murray, James M.", "Del Maestro, Adrian")
-    old = ax.parse_feed((root / "arxiv.py-fixtures-2026" / "id_astro-ph_0601001_s0_m100_3150dca9dc76.atom.xml").read_bytes())[0]
+    old = ax.parse_feed(
+        (root / "arxiv.py-fixtures-2026" / "id_astro-ph_0601001_s0_m100_3150dca9dc76.atom.xml").read_bytes()
+    )[0]
     assert old.arxiv == "astro-ph/0601001"
     with pytest.raises(TransientSourceError, match="malformed"):
         ax.parse_feed(body[: len(body) // 2])
@@ -177,8 +220,14 @@ def test_local_csl_and_bibtex() -> None:
     mstar = by_id["seed-26"]
     assert mstar.authors == () and mstar.doi == "10.1038/s41467-025-66220-x" and mstar.pages == "11406"
     assert by_id["seed-04"].is_preprint and by_id["seed-28"].title == ""
-    bib = parse_bibtex("@article{k, title={A {GPU} \\& you}, author={M{\\\"u}ller, Hans and Doe, J.}, doi={10.1000/ABC}, year=2020}")
-    assert bib[0].title == "A {GPU} \\& you" and bib[0].doi == "10.1000/abc" and bib[0].authors[0] == 'M{\\"u}ller, Hans'
+    bib = parse_bibtex(
+        '@article{k, title={A {GPU} \\& you}, author={M{\\"u}ller, Hans and Doe, J.}, doi={10.1000/ABC}, year=2020}'
+    )
+    assert (
+        bib[0].title == "A {GPU} \\& you"
+        and bib[0].doi == "10.1000/abc"
+        and bib[0].authors[0] == 'M{\\"u}ller, Hans'
+    )
     assert parse_csl({"items": [{"id": "x", "type": "book", "title": "T"}]})[0].type == "book"
 
 
@@ -200,7 +249,12 @@ class FakeClock:
 
 def test_gate_spacing_backoff_retry_after_and_breaker() -> None:
     clk = FakeClock()
-    g = Gate("X", Policy(interval=1.0, retries=2, backoff=0.5, breaker_threshold=2, breaker_cooldown=60), clk, clk.sleep)
+    g = Gate(
+        "X",
+        Policy(interval=1.0, retries=2, backoff=0.5, breaker_threshold=2, breaker_cooldown=60),
+        clk,
+        clk.sleep,
+    )
     starts: list[float] = []
 
     def ok() -> int:
@@ -263,7 +317,14 @@ def test_retry_after_parsing() -> None:
 
 def test_cache_expiry_refresh_and_negative_answers(tmp_path: Path) -> None:
     now = [1000.0]
-    rec = Record("crossref", "10.1/x", title="T", authors=("A, B",), kinds=frozenset({"preprint"}), relations=(("has-preprint", "arxiv", "1"),))
+    rec = Record(
+        "crossref",
+        "10.1/x",
+        title="T",
+        authors=("A, B",),
+        kinds=frozenset({"preprint"}),
+        relations=(("has-preprint", "arxiv", "1"),),
+    )
     with Cache(tmp_path / "c.sqlite", max_age_days=1, now=lambda: now[0]) as c:
         c.put("crossref", "doi:10.1/x", [rec])
         c.put("crossref", "doi:10.1/none", [])
@@ -279,13 +340,28 @@ def test_cache_expiry_refresh_and_negative_answers(tmp_path: Path) -> None:
 
 # --------------------------------------------------------------------------- real clients against the local server
 
-WORK = {"DOI": "10.1038/s41591-024-02857-3", "type": "journal-article", "title": ["Towards a general-purpose foundation model"],
-        "issued": {"date-parts": [[2024]]}, "container-title": ["Nature Medicine"]}
+WORK = {
+    "DOI": "10.1038/s41591-024-02857-3",
+    "type": "journal-article",
+    "title": ["Towards a general-purpose foundation model"],
+    "issued": {"date-parts": [[2024]]},
+    "container-title": ["Nature Medicine"],
+}
 
 
 @pytest.fixture
 def server():
-    with FakeServer([WORK], [{"id": "2308.15474", "title": "UNI", "published": "2023-08-01T00:00:00Z", "authors": ["Richard J. Chen"]}]) as srv:
+    with FakeServer(
+        [WORK],
+        [
+            {
+                "id": "2308.15474",
+                "title": "UNI",
+                "published": "2023-08-01T00:00:00Z",
+                "authors": ["Richard J. Chen"],
+            }
+        ],
+    ) as srv:
         yield srv
 
 
@@ -294,7 +370,10 @@ def test_habanero_batched_doi_lookup_is_one_url_encoded_request(server: FakeServ
     recs = cr.fetch_dois(client, ["10.1038/s41591-024-02857-3", "10.1/missing"])
     assert [r.doi for r in recs] == ["10.1038/s41591-024-02857-3"]
     (hit,) = server.hits
-    assert hit.kind == "doi-list" and "filter=doi%3A10.1038%2Fs41591-024-02857-3%2Cdoi%3A10.1%2Fmissing" in hit.path
+    assert (
+        hit.kind == "doi-list"
+        and "filter=doi%3A10.1038%2Fs41591-024-02857-3%2Cdoi%3A10.1%2Fmissing" in hit.path
+    )
     assert "rows=2" in hit.path
 
 
@@ -370,7 +449,12 @@ def test_gate_spacing_against_the_server(server: FakeServer) -> None:
 def test_arxiv_title_phrase_query_and_chunks() -> None:
     ph = ax.title_phrase('PathoDuet: "Foundation" (models) AND\\or ANDNOT H&E — IHC-stains: Über-{\\"a}ll')
     assert set(ph) <= set("abcdefghijklmnopqrstuvwxyz0123456789 ") and '"' not in ph
-    assert ph.startswith("pathoduet foundation models and") and "andnot" in ph and "  " not in ph and "uber" in ph
+    assert (
+        ph.startswith("pathoduet foundation models and")
+        and "andnot" in ph
+        and "  " not in ph
+        and "uber" in ph
+    )
     assert ax.title_query(["a b", "c d"]) == 'ti:"a b" OR ti:"c d"'
     phrases = [f"title number {i} of the list" for i in range(25)]
     assert [len(c) for c in ax.title_chunks(phrases)] == [10, 10, 5]
@@ -381,24 +465,42 @@ def test_arxiv_title_phrase_query_and_chunks() -> None:
 
 
 TITLED = [
-    {"id": "2308.15474", "title": "Towards a General-Purpose Foundation Model for Computational Pathology",
-     "published": "2023-08-01T00:00:00Z", "authors": ["Richard J. Chen"]},
-    {"id": "2310.00001", "title": "Towards a General-Purpose Foundation Model for Computational Pathology: a Review of Reviews",
-     "published": "2023-10-01T00:00:00Z", "authors": ["Ann Other"]},
-    {"id": "2405.07905", "title": "PLUTO: Pathology-Universal Transformer", "published": "2024-05-01T00:00:00Z", "authors": ["Dinkar Juyal"]},
+    {
+        "id": "2308.15474",
+        "title": "Towards a General-Purpose Foundation Model for Computational Pathology",
+        "published": "2023-08-01T00:00:00Z",
+        "authors": ["Richard J. Chen"],
+    },
+    {
+        "id": "2310.00001",
+        "title": "Towards a General-Purpose Foundation Model for Computational Pathology: a Review of Reviews",
+        "published": "2023-10-01T00:00:00Z",
+        "authors": ["Ann Other"],
+    },
+    {
+        "id": "2405.07905",
+        "title": "PLUTO: Pathology-Universal Transformer",
+        "published": "2024-05-01T00:00:00Z",
+        "authors": ["Dinkar Juyal"],
+    },
 ]
 
 
 def test_arxiv_title_search_request_and_empty_feed() -> None:
     with FakeServer([], TITLED) as srv:
         client = ax.make_client(srv.arxiv_url, 1.0)
-        phrases = [ax.title_phrase(TITLED[0]["title"]), ax.title_phrase("PLUTO: Pathology-Universal Transformer")]
+        phrases = [
+            ax.title_phrase(TITLED[0]["title"]),
+            ax.title_phrase("PLUTO: Pathology-Universal Transformer"),
+        ]
         recs = ax.fetch_titles(client, phrases)
         assert sorted(r.arxiv for r in recs) == ["2308.15474", "2310.00001", "2405.07905"]
         (hit,) = srv.hits
         assert hit.kind == "arxiv-search" and "max_results=10" in hit.path and "id_list=&" in hit.path
-        assert ("search_query=ti%3A%22towards+a+general+purpose+foundation+model+for+computational+pathology%22"
-                "+OR+ti%3A%22pluto+pathology+universal+transformer%22") in hit.path
+        assert (
+            "search_query=ti%3A%22towards+a+general+purpose+foundation+model+for+computational+pathology%22"
+            "+OR+ti%3A%22pluto+pathology+universal+transformer%22"
+        ) in hit.path
         assert ax.fetch_titles(client, ["no such title anywhere at all"]) == []  # an empty result feed
         srv.inject("arxiv", Fault("malformed"))
         with pytest.raises(TransientSourceError):
@@ -412,11 +514,21 @@ def test_arxiv_title_lookup_batches_caches_and_goes_offline(tmp_path: Path) -> N
     titles = [TITLED[0]["title"], "PLUTO: pathology universal transformer", "An unknown paper nobody wrote"]
     titles += [f"Filler title number {i} for batching" for i in range(9)]
     with FakeServer([], TITLED) as srv:
-        def session(**kw: object) -> object:
-            return open_session(fast_settings(srv), ["arxiv"], cache_path=tmp_path / "c.sqlite", clock=time.monotonic,
-                                wall=time.time, sleep=time.sleep, **kw)  # type: ignore[arg-type]
 
-        srv.inject("arxiv", *[Fault("status", 503)] * 4)  # more than the retries: every title of chunk 1 fails
+        def session(**kw: object) -> object:
+            return open_session(
+                fast_settings(srv),
+                ["arxiv"],
+                cache_path=tmp_path / "c.sqlite",
+                clock=time.monotonic,
+                wall=time.time,
+                sleep=time.sleep,
+                **kw,
+            )  # type: ignore[arg-type]
+
+        srv.inject(
+            "arxiv", *[Fault("status", 503)] * 4
+        )  # more than the retries: every title of chunk 1 fails
         s = session()
         got = s.lookup.arxiv_titles(titles)  # type: ignore[attr-defined]
         s.close()  # type: ignore[attr-defined]
@@ -425,7 +537,9 @@ def test_arxiv_title_lookup_batches_caches_and_goes_offline(tmp_path: Path) -> N
         s = session()
         got = s.lookup.arxiv_titles(titles)  # type: ignore[attr-defined]
         s.close()  # type: ignore[attr-defined]
-        assert len(srv.requests(kind="arxiv-search")) == 5 + 1  # errors were not cached: only they are asked again
+        assert (
+            len(srv.requests(kind="arxiv-search")) == 5 + 1
+        )  # errors were not cached: only they are asked again
         # a title gets the results that resemble it (the matcher in scoring decides among them)
         assert [r.arxiv for r in got[titles[0]]] == ["2308.15474", "2310.00001"]
         assert [r.arxiv for r in got[titles[1]]] == ["2405.07905"] and got[titles[2]] == []
@@ -436,8 +550,15 @@ def test_arxiv_title_lookup_batches_caches_and_goes_offline(tmp_path: Path) -> N
         s = session(offline=True, refresh=False)
         assert s.lookup.arxiv_titles(titles[:2]) == {t: got[t] for t in titles[:2]}  # type: ignore[attr-defined]
         s.close()  # type: ignore[attr-defined]
-        off = open_session(fast_settings(srv), ["arxiv"], cache_path=tmp_path / "empty.sqlite", offline=True,
-                           clock=time.monotonic, wall=time.time, sleep=time.sleep)
+        off = open_session(
+            fast_settings(srv),
+            ["arxiv"],
+            cache_path=tmp_path / "empty.sqlite",
+            offline=True,
+            clock=time.monotonic,
+            wall=time.time,
+            sleep=time.sleep,
+        )
         assert all(isinstance(v, OfflineMiss) for v in off.lookup.arxiv_titles(titles).values())
         off.close()
         assert srv.hits == []

@@ -20,17 +20,41 @@ from pathbib.model import Entry, Field, Library
 TODAY = date(2026, 6, 1)
 
 #: the vocabulary the issue names for this list ("..." completed with obvious synonyms)
-LEAD_TERMS = ("pathology", "histology", "histopathology", "whole-slide image(s)", "WSI", "H&E", "IHC", "nuclei",
-              "glands", "tissue", "cancer diagnosis")
-SEED_TERMS = LEAD_TERMS + ("whole-slide", "hematoxylin and eosin", "immunohistochemistry", "cytology", "stain")
+LEAD_TERMS = (
+    "pathology",
+    "histology",
+    "histopathology",
+    "whole-slide image(s)",
+    "WSI",
+    "H&E",
+    "IHC",
+    "nuclei",
+    "glands",
+    "tissue",
+    "cancer diagnosis",
+)
+SEED_TERMS = LEAD_TERMS + (
+    "whole-slide",
+    "hematoxylin and eosin",
+    "immunohistochemistry",
+    "cytology",
+    "stain",
+)
 
 
 def E(entry_type: str, key: str, **fields: str) -> Entry:
     return Entry(entry_type, key, tuple(Field(k.replace("_", "-"), v) for k, v in fields.items()))
 
 
-def run(entries: list[Entry] | Library, *rules: str, terms: tuple[str, ...] = (), lookup=None, readme=None,
-        today: date | None = TODAY, settings: Settings | None = None):
+def run(
+    entries: list[Entry] | Library,
+    *rules: str,
+    terms: tuple[str, ...] = (),
+    lookup=None,
+    readme=None,
+    today: date | None = TODAY,
+    settings: Settings | None = None,
+):
     lib = entries if isinstance(entries, Library) else Library(tuple(entries), "library.bib")
     s = settings or Settings(scope=ScopeSettings(terms=terms))
     ctx = CheckContext(settings=s, today=today, lookup=lookup, readme=readme)

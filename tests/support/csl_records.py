@@ -38,9 +38,14 @@ def records_from_csl(items: Sequence[Mapping[str, Any]]) -> Lookup:
         )
         doi = normalize_doi(str(it.get("DOI") or "")) or ""
         arx = str(it.get("arxiv") or "").strip()
-        arx = (normalize_arxiv(arx) or arx) if arx else extract_identifiers(str(it.get("URL") or "")).get("arxiv", "")
-        rec = SimpleRecord(str(it.get("title") or ""), authors, str(it.get("container-title") or ""), year,
-                           doi, arx)
+        arx = (
+            (normalize_arxiv(arx) or arx)
+            if arx
+            else extract_identifiers(str(it.get("URL") or "")).get("arxiv", "")
+        )
+        rec = SimpleRecord(
+            str(it.get("title") or ""), authors, str(it.get("container-title") or ""), year, doi, arx
+        )
         if doi:
             table.setdefault(("doi", doi), rec)
         if arx:
@@ -51,4 +56,3 @@ def records_from_csl(items: Sequence[Mapping[str, Any]]) -> Lookup:
         return table.get((scheme, norm or ident.strip().lower()))
 
     return lookup
-

@@ -40,25 +40,54 @@ def arxiv_decoys() -> list[dict[str, Any]]:
 
 
 # A test-only entry for the two near-equal arXiv candidates of decoys.json (no seed item has them)
-ARXIV_TWIN = Entry("misc", "arxtwin", (Field("title", "Slide-level Foundation Features for Rare Sarcoma Subtyping"),
-                                       Field("year", "2024")))
+ARXIV_TWIN = Entry(
+    "misc",
+    "arxtwin",
+    (Field("title", "Slide-level Foundation Features for Rare Sarcoma Subtyping"), Field("year", "2024")),
+)
 
 
 # Entries reaching the works of relations.json by each path: found by title search (a medRxiv
 # preprint whose is-preprint-of names the journal version), by arXiv id (the journal version
 # names it in has-preprint) and by its medRxiv DOI (is-preprint-of). Key -> published DOI.
-RELATION_PUBLISHED = {"relsearch": "10.1000/relfix.2024.001", "relarxiv": "10.1000/relfix.2025.002",
-                      "relmedrxiv": "10.1000/relfix.2024.003"}
+RELATION_PUBLISHED = {
+    "relsearch": "10.1000/relfix.2024.001",
+    "relarxiv": "10.1000/relfix.2025.002",
+    "relmedrxiv": "10.1000/relfix.2024.003",
+}
 
 
 def relation_entries() -> tuple[Entry, ...]:
     return (
-        Entry("misc", "relsearch", (Field("title", "Self-supervised transformers predict microsatellite instability from gastric cancer slides"),
-                                    Field("year", "2023"))),
-        Entry("misc", "relarxiv", (Field("title", "Foundation features for mitosis counting in canine mammary tumours"),
-                                   Field("eprint", "2402.01234"), Field("archiveprefix", "arXiv"))),
-        Entry("misc", "relmedrxiv", (Field("title", "Stain-invariant tile embeddings for prostate biopsy grading"),
-                                     Field("howpublished", "medRxiv"), Field("doi", "10.1101/2023.06.30.23292003"))),
+        Entry(
+            "misc",
+            "relsearch",
+            (
+                Field(
+                    "title",
+                    "Self-supervised transformers predict microsatellite instability from gastric cancer slides",
+                ),
+                Field("year", "2023"),
+            ),
+        ),
+        Entry(
+            "misc",
+            "relarxiv",
+            (
+                Field("title", "Foundation features for mitosis counting in canine mammary tumours"),
+                Field("eprint", "2402.01234"),
+                Field("archiveprefix", "arXiv"),
+            ),
+        ),
+        Entry(
+            "misc",
+            "relmedrxiv",
+            (
+                Field("title", "Stain-invariant tile embeddings for prostate biopsy grading"),
+                Field("howpublished", "medRxiv"),
+                Field("doi", "10.1101/2023.06.30.23292003"),
+            ),
+        ),
     )
 
 
@@ -97,7 +126,9 @@ def seed_library(readme: Path, seed: list[dict[str, Any]]) -> Library:
         if y:
             fields.append(Field("year", y.group(1)))
         name = re.sub(r",?\s*20\d\d\s*$", "", venue).strip(" ,*")
-        etype = {"Journal": "article", "Proceedings": "inproceedings", "Conference": "inproceedings"}.get(kind, "misc")
+        etype = {"Journal": "article", "Proceedings": "inproceedings", "Conference": "inproceedings"}.get(
+            kind, "misc"
+        )
         if kind == "Journal" and name:
             fields.append(Field("journal", name))
         ids = extract_identifiers(it.get("url", ""))
@@ -117,7 +148,13 @@ def seed_library(readme: Path, seed: list[dict[str, Any]]) -> Library:
 def fast_settings(srv: Any, **kw: Any) -> EnrichSettings:
     """EnrichSettings aimed at the fake server with test-speed intervals."""
     base = EnrichSettings(
-        crossref_url=srv.crossref_url, arxiv_url=srv.arxiv_url, timeout=0.5, crossref_interval=0.02,
-        arxiv_interval=0.03, retries=3, backoff=0.01, cache_days=30,
+        crossref_url=srv.crossref_url,
+        arxiv_url=srv.arxiv_url,
+        timeout=0.5,
+        crossref_interval=0.02,
+        arxiv_interval=0.03,
+        retries=3,
+        backoff=0.01,
+        cache_days=30,
     )
     return replace(base, **kw)

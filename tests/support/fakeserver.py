@@ -55,8 +55,14 @@ class Hit:
 class FakeServer:
     """Start with `with FakeServer(works, arxiv) as srv:`; `srv.crossref_url`, `srv.arxiv_url`."""
 
-    def __init__(self, works: list[dict[str, Any]] | None = None, arxiv: list[dict[str, Any]] | None = None,
-                 *, latency: float = 0.0, min_spacing: dict[str, float] | None = None) -> None:
+    def __init__(
+        self,
+        works: list[dict[str, Any]] | None = None,
+        arxiv: list[dict[str, Any]] | None = None,
+        *,
+        latency: float = 0.0,
+        min_spacing: dict[str, float] | None = None,
+    ) -> None:
         self.works: dict[str, dict[str, Any]] = {}
         for w in works or []:
             self.works[w["DOI"].lower()] = w
@@ -74,7 +80,9 @@ class FakeServer:
         self.faults[route].extend(faults)
 
     def requests(self, route: str | None = None, kind: str | None = None) -> list[Hit]:
-        return [h for h in self.hits if (route is None or h.route == route) and (kind is None or h.kind == kind)]
+        return [
+            h for h in self.hits if (route is None or h.route == route) and (kind is None or h.kind == kind)
+        ]
 
     def reset_log(self) -> None:
         self.hits.clear()
@@ -124,10 +132,22 @@ class FakeServer:
         kind = self._kind(url.path, q)
         with self._lock:
             fault = self.faults[route].popleft() if self.faults[route] else None
-            too_soon = route in self.min_spacing and route in self._last and now - self._last[route] < self.min_spacing[route]
+            too_soon = (
+                route in self.min_spacing
+                and route in self._last
+                and now - self._last[route] < self.min_spacing[route]
+            )
             self._last[route] = now
-            self.hits.append(Hit(now, route, h.path, kind, fault.kind if fault else "",
-                                 {k.lower(): v for k, v in h.headers.items()}))
+            self.hits.append(
+                Hit(
+                    now,
+                    route,
+                    h.path,
+                    kind,
+                    fault.kind if fault else "",
+                    {k.lower(): v for k, v in h.headers.items()},
+                )
+            )
         if self.latency:
             time.sleep(self.latency)
         if too_soon and fault is None:
@@ -143,10 +163,18 @@ class FakeServer:
             if fault.kind == "slow":
                 time.sleep(fault.delay)
             if fault.kind == "status":
-                body = json.dumps({"status": "error", "message": f"injected {fault.status}"}).encode() \
-                    if fault.status != 429 or route == "crossref" else b"Rate exceeded."
-                return self._send(h, fault.status, "application/json" if body.startswith(b"{") else "text/plain",
-                                  body, fault.headers)
+                body = (
+                    json.dumps({"status": "error", "message": f"injected {fault.status}"}).encode()
+                    if fault.status != 429 or route == "crossref"
+                    else b"Rate exceeded."
+                )
+                return self._send(
+                    h,
+                    fault.status,
+                    "application/json" if body.startswith(b"{") else "text/plain",
+                    body,
+                    fault.headers,
+                )
         status, ctype, body = self._crossref(url.path, q) if route == "crossref" else self._arxiv(q)
         if fault is not None and fault.kind == "truncated":
             body = body[: max(1, len(body) // 2)]
@@ -154,7 +182,14 @@ class FakeServer:
             body = b"<?xml version='1.0'?><feed xmlns='http://www.w3.org/2005/Atom'><entry><id>http://arxiv.org/abs/"
         self._send(h, status, ctype, body)
 
-    def _send(self, h: BaseHTTPRequestHandler, status: int, ctype: str, body: bytes, headers: dict[str, str] | None = None) -> None:
+    def _send(
+        self,
+        h: BaseHTTPRequestHandler,
+        status: int,
+        ctype: str,
+        body: bytes,
+        headers: dict[str, str] | None = None,
+    ) -> None:
         try:
             h.send_response(status)
             h.send_header("Content-Type", ctype)
@@ -189,12 +224,17 @@ class FakeServer:
 
     def _crossref(self, path: str, q: dict[str, str]) -> tuple[int, str, bytes]:
         if path.startswith("/works/"):
-            doi = unquote(path[len("/works/"):]).lower()
+            doi = unquote(path[len("/works/") :]).lower()
             w = self.works.get(doi)
             if w is None:
                 return 404, "text/plain", b"Resource not found."
-            return 200, "application/json", json.dumps(
-                {"status": "ok", "message-type": "work", "message-version": "1.0.0", "message": w}).encode()
+            return (
+                200,
+                "application/json",
+                json.dumps(
+                    {"status": "ok", "message-type": "work", "message-version": "1.0.0", "message": w}
+                ).encode(),
+            )
         if path.rstrip("/") != "/works":
             return 404, "text/plain", b"Resource not found."
         filters: dict[str, list[str]] = {}
@@ -204,8 +244,13 @@ class FakeServer:
                 filters.setdefault(k, []).append(v)
         rows = int(q.get("rows", "20") or 20)
         if rows > 1000:
-            body = {"status": "failed", "message-type": "validation-failure",
-                    "message": [{"type": "integer-not-valid", "value": str(rows), "message": "rows must be <= 1000"}]}
+            body = {
+                "status": "failed",
+                "message-type": "validation-failure",
+                "message": [
+                    {"type": "integer-not-valid", "value": str(rows), "message": "rows must be <= 1000"}
+                ],
+            }
             return 400, "application/json;charset=utf-8", json.dumps(body).encode()
         items = list(self.works.values())
         if "doi" in filters:
@@ -233,10 +278,20 @@ class FakeServer:
             items = [dict(w, score=round(40 * s, 3)) for s, w in scored]
         total = len(items)
         items = items[:rows]
-        msg = {"facets": {}, "total-results": total, "items": items, "items-per-page": rows,
-               "query": {"start-index": 0, "search-terms": terms or None}}
-        return 200, "application/json", json.dumps(
-            {"status": "ok", "message-type": "work-list", "message-version": "1.0.0", "message": msg}).encode()
+        msg = {
+            "facets": {},
+            "total-results": total,
+            "items": items,
+            "items-per-page": rows,
+            "query": {"start-index": 0, "search-terms": terms or None},
+        }
+        return (
+            200,
+            "application/json",
+            json.dumps(
+                {"status": "ok", "message-type": "work-list", "message-version": "1.0.0", "message": msg}
+            ).encode(),
+        )
 
     # ------------------------------------------------------------------ arXiv
     def _arxiv(self, q: dict[str, str]) -> tuple[int, str, bytes]:
@@ -330,10 +385,10 @@ def render_feed(q: dict[str, str], entries: list[dict[str, Any]], total: int) ->
     head = f"""<?xml version='1.0' encoding='UTF-8'?>
 <feed xmlns:opensearch="http://a9.com/-/spec/opensearch/1.1/" xmlns:arxiv="http://arxiv.org/schemas/atom" xmlns="http://www.w3.org/2005/Atom">
   <id>https://arxiv.org/api/fake</id>
-  <title>arXiv Query: search_query={escape(q.get('search_query', ''))}&amp;id_list={escape(q.get('id_list', ''))}&amp;start={q.get('start', '0')}&amp;max_results={q.get('max_results', '10')}</title>
+  <title>arXiv Query: search_query={escape(q.get("search_query", ""))}&amp;id_list={escape(q.get("id_list", ""))}&amp;start={q.get("start", "0")}&amp;max_results={q.get("max_results", "10")}</title>
   <updated>2026-04-12T22:10:26Z</updated>
-  <opensearch:itemsPerPage>{q.get('max_results', '10')}</opensearch:itemsPerPage>
+  <opensearch:itemsPerPage>{q.get("max_results", "10")}</opensearch:itemsPerPage>
   <opensearch:totalResults>{total}</opensearch:totalResults>
-  <opensearch:startIndex>{q.get('start', '0')}</opensearch:startIndex>
+  <opensearch:startIndex>{q.get("start", "0")}</opensearch:startIndex>
 """
     return (head + "\n".join(render_entry(e) for e in entries) + "\n</feed>").encode("utf-8")

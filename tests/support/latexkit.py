@@ -55,7 +55,11 @@ def _compile_bibtex(bib: str, tmp: Path) -> None:
     latex = ["pdflatex", "-interaction=nonstopmode", "-halt-on-error", "doc.tex"]
     _run(latex, tmp)
     out = _run(["bibtex", "doc"], tmp)
-    problems = [line for line in out.splitlines() if "Warning--" in line or "error message" in line or "I was expecting" in line]
+    problems = [
+        line
+        for line in out.splitlines()
+        if "Warning--" in line or "error message" in line or "I was expecting" in line
+    ]
     assert problems == _missing_author_warnings(bib), "\n".join(problems)
     _run(latex, tmp)
     _run(latex, tmp)
@@ -67,7 +71,15 @@ def _compile_bibtex(bib: str, tmp: Path) -> None:
 
 
 #: plainnat types whose format checks the author unconditionally ("empty author in KEY")
-_AUTHOR_CHECKED = ("article", "inproceedings", "incollection", "techreport", "phdthesis", "mastersthesis", "unpublished")
+_AUTHOR_CHECKED = (
+    "article",
+    "inproceedings",
+    "incollection",
+    "techreport",
+    "phdthesis",
+    "mastersthesis",
+    "unpublished",
+)
 
 
 def _missing_author_warnings(bib: str) -> list[str]:

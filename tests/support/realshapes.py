@@ -82,13 +82,21 @@ def _arxiv_index() -> dict[str, dict[str, Any]]:
             if not m:
                 continue
             prim = e.find("arxiv:primary_category", NS)
-            out.setdefault(m.group(1), {
-                "id": m.group(1), "version": m.group(2) or "v1", "title": _text(e, "atom:title"),
-                "published": _text(e, "atom:published"), "updated": _text(e, "atom:updated"),
-                "authors": [_text(a, "atom:name") for a in e.findall("atom:author", NS)],
-                "doi": _text(e, "arxiv:doi"), "journal_ref": _text(e, "arxiv:journal_ref"),
-                "primary_category": prim.get("term", "") if prim is not None else "", "summary": "",
-            })
+            out.setdefault(
+                m.group(1),
+                {
+                    "id": m.group(1),
+                    "version": m.group(2) or "v1",
+                    "title": _text(e, "atom:title"),
+                    "published": _text(e, "atom:published"),
+                    "updated": _text(e, "atom:updated"),
+                    "authors": [_text(a, "atom:name") for a in e.findall("atom:author", NS)],
+                    "doi": _text(e, "arxiv:doi"),
+                    "journal_ref": _text(e, "arxiv:journal_ref"),
+                    "primary_category": prim.get("term", "") if prim is not None else "",
+                    "summary": "",
+                },
+            )
     return out
 
 
@@ -110,9 +118,21 @@ def project(tmp_path: Path, srv: Any, bib: str, **enrich: Any) -> tuple[Path, Pa
     libpath.write_text(bib, encoding="utf-8")
     s = fast_settings(srv, **enrich)
     toml = tmp_path / "pathbib.toml"
-    keys = ("crossref_url", "arxiv_url", "timeout", "crossref_interval", "arxiv_interval", "retries", "backoff")
-    toml.write_text("[enrich]\n" + "".join(f"{k.replace('_', '-')} = {json.dumps(getattr(s, k))}\n" for k in keys)
-                    + f"cache = {json.dumps(str(tmp_path / 'cache.sqlite'))}\n", encoding="utf-8")
+    keys = (
+        "crossref_url",
+        "arxiv_url",
+        "timeout",
+        "crossref_interval",
+        "arxiv_interval",
+        "retries",
+        "backoff",
+    )
+    toml.write_text(
+        "[enrich]\n"
+        + "".join(f"{k.replace('_', '-')} = {json.dumps(getattr(s, k))}\n" for k in keys)
+        + f"cache = {json.dumps(str(tmp_path / 'cache.sqlite'))}\n",
+        encoding="utf-8",
+    )
     return libpath, toml
 
 

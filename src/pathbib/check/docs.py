@@ -9,10 +9,10 @@ def explain(rule_id: str) -> str:
     """The documentation of one rule as plain Markdown (KeyError when unknown)."""
     r = RULES[rule_id.upper()]
     how_suppress = (
-        f"Only through `[check] ignore = [\"{r.id}\"]` or `--ignore {r.id}` (README findings have no entry)."
-        if r.readme else
-        f"For one entry: `check-ignore = {{{r.id}: reason}}` in library.bib, or in pathbib.toml\n"
-        f"`[[check.suppress]]` with `rule = \"{r.id}\"`, `key = \"...\"`, `reason = \"...\"`. "
+        f'Only through `[check] ignore = ["{r.id}"]` or `--ignore {r.id}` (README findings have no entry).'
+        if r.readme
+        else f"For one entry: `check-ignore = {{{r.id}: reason}}` in library.bib, or in pathbib.toml\n"
+        f'`[[check.suppress]]` with `rule = "{r.id}"`, `key = "..."`, `reason = "..."`. '
         f"Everywhere: `--ignore {r.id}` or `[check] ignore`."
     )
     return (
@@ -23,9 +23,15 @@ def explain(rule_id: str) -> str:
     )
 
 
-_GROUPS = (("PB1", "Duplicates and links"), ("PB2", "Scope"), ("PB3", "Contradictions and dates"),
-           ("PB4", "Identifiers and required fields"), ("PB5", "Keys and encoding"),
-           ("PB6", "The list's own survey"), ("PB7", "README (with `--readme`)"))
+_GROUPS = (
+    ("PB1", "Duplicates and links"),
+    ("PB2", "Scope"),
+    ("PB3", "Contradictions and dates"),
+    ("PB4", "Identifiers and required fields"),
+    ("PB5", "Keys and encoding"),
+    ("PB6", "The list's own survey"),
+    ("PB7", "README (with `--readme`)"),
+)
 
 
 def rules_markdown() -> str:
@@ -51,4 +57,3 @@ def update_docs(text: str) -> str:
     if a < 0 or b < a:
         return text.rstrip() + "\n\n" + DOC_START + "\n\n" + rules_markdown() + "\n" + DOC_END + "\n"
     return text[: a + len(DOC_START)] + "\n\n" + rules_markdown() + "\n" + text[b:]
-

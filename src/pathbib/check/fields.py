@@ -75,7 +75,9 @@ def is_preprint(entry: Entry) -> bool:
     doi = field_doi(entry.get("doi")) or ""
     if doi.startswith(_PREPRINT_DOI):
         return True
-    venue = " ".join(_plain(entry.get(n)) for n in ("journal", "journaltitle", "booktitle", "howpublished", "publisher"))
+    venue = " ".join(
+        _plain(entry.get(n)) for n in ("journal", "journaltitle", "booktitle", "howpublished", "publisher")
+    )
     if _PREPRINT_WORDS.search(venue):
         return True
     if venue.strip():
@@ -83,14 +85,20 @@ def is_preprint(entry: Entry) -> bool:
     if _clean(entry.get("doi")):
         return False
     return entry.entry_type in ("misc", "unpublished", "online", "preprint", "article") and (
-        _is_arxiv_eprint(entry) or any(_arxiv_url(u) for _, u in _urls(entry, ("url",)))
-        or "medrxiv.org" in (entry.get("url") or "") or "biorxiv.org" in (entry.get("url") or "")
+        _is_arxiv_eprint(entry)
+        or any(_arxiv_url(u) for _, u in _urls(entry, ("url",)))
+        or "medrxiv.org" in (entry.get("url") or "")
+        or "biorxiv.org" in (entry.get("url") or "")
     )
 
 
 def _venue_label(entry: Entry) -> str:
     """The label of the list's venue line ("journal", "conference", "preprint", ...), or ""."""
-    m = re.match(r"\s*\W*\s*(journal|conference|proceedings|preprint|workshop)s?\s*:", entry.get("list-venue") or "", re.I)
+    m = re.match(
+        r"\s*\W*\s*(journal|conference|proceedings|preprint|workshop)s?\s*:",
+        entry.get("list-venue") or "",
+        re.I,
+    )
     return m.group(1).lower() if m else ""
 
 
@@ -103,10 +111,14 @@ def _presented_as_preprint(entry: Entry, ctx: CheckContext) -> bool:
 
 # --------------------------------------------------------------------------- URLs
 
-SHORTENERS = frozenset("""
+SHORTENERS = frozenset(
+    """
 bit.ly bitly.com tinyurl.com t.co goo.gl ow.ly is.gd buff.ly rebrand.ly cutt.ly shorturl.at tiny.cc
 lnkd.in rb.gy t.ly bit.do v.gd shorte.st adf.ly tr.im cli.gs qr.ae x.co u.to s.id youtu.be tinyurl.ca
-""".split())
+""".split()
+)
+
+
 def strip_tracking(url: str) -> str:
     """`url` without tracking query parameters (utm_*, trk, fbclid, ref=<site>, ...; see
     `pathbib.identifiers.TRACKING_PARAMS`); the other parameters are kept verbatim."""
@@ -152,4 +164,3 @@ def _repo_key(url: str) -> str | None:
         return None
     repo = re.sub(r"\.git$", "", segs[1])
     return f"{h}/{segs[0]}/{repo}".lower()
-

@@ -28,11 +28,25 @@ def plan_fixes(lib: Library) -> list[FieldChange]:
                         new = new.replace(variant, clean if variant == u else clean.replace("_", "\\_"))
                         break
             if new != v:
-                out.append(FieldChange(e.key, name, v, new, "", "strip tracking parameters (PB105)", "update",
-                                       {"rule": "PB105"}))
+                out.append(
+                    FieldChange(
+                        e.key,
+                        name,
+                        v,
+                        new,
+                        "",
+                        "strip tracking parameters (PB105)",
+                        "update",
+                        {"rule": "PB105"},
+                    )
+                )
         d = e.get("doi")
         if d and not is_locked("doi", locks) and (n := _doi_fix(d)):
-            out.append(FieldChange(e.key, "doi", d, n, "", "bare lower-case DOI (PB403)", "update", {"rule": "PB403"}))
+            out.append(
+                FieldChange(
+                    e.key, "doi", d, n, "", "bare lower-case DOI (PB403)", "update", {"rule": "PB403"}
+                )
+            )
     return out
 
 

@@ -41,8 +41,14 @@ def _index(lib: Library, ctx: CheckContext) -> _Index:
     ntitle = {e.key: normalize_title(_title(e)) for e in entries}
     ids = {e.key: identifiers(e) for e in entries}
     pairs = _find_duplicates(entries, ntitle, ids)
-    idx = _Index(entries, ntitle, ids, pairs, {frozenset((a.key, b.key)) for a, b, _, _ in pairs},
-                 {e.key: e for e in entries})
+    idx = _Index(
+        entries,
+        ntitle,
+        ids,
+        pairs,
+        {frozenset((a.key, b.key)) for a, b, _, _ in pairs},
+        {e.key: e for e in entries},
+    )
     ctx._memo[memo_key] = (lib, idx)
     return idx
 
@@ -53,8 +59,9 @@ def _same_authors(a: Entry, b: Entry) -> bool:
     return not fa or not fb or bool(set(fa) & set(fb))
 
 
-def _find_duplicates(entries: Sequence[Entry], ntitle: Mapping[str, str],
-                     ids: Mapping[str, Mapping[str, set[str]]]) -> list[tuple[Entry, Entry, str, str]]:
+def _find_duplicates(
+    entries: Sequence[Entry], ntitle: Mapping[str, str], ids: Mapping[str, Mapping[str, set[str]]]
+) -> list[tuple[Entry, Entry, str, str]]:
     """Pairs of entries describing the same work, found by blocking (no all-pairs comparison).
 
     Blocks: each identifier; the exact normalised title; and for near-identical titles every
@@ -89,7 +96,7 @@ def _find_duplicates(entries: Sequence[Entry], ntitle: Mapping[str, str],
     for (scheme, v), group in by_id.items():
         # the one same-work rule (identity.same_work): a shared identifier needs near-equal titles
         for i, first in enumerate(group[:60]):
-            for other in group[i + 1:60]:
+            for other in group[i + 1 : 60]:
                 if same_work(work(first), work(other)):
                     add(first, other, "identifier", f"{'arXiv' if scheme == 'arxiv' else scheme.upper()} {v}")
     # 2. identical normalised titles
@@ -132,8 +139,9 @@ def _title_blocks(entries: Sequence[Entry], ntitle: Mapping[str, str]) -> dict[t
     return blocks
 
 
-def _near_title_pairs(entries: Sequence[Entry], ntitle: Mapping[str, str], seen: set[frozenset[str]]
-                      ) -> list[tuple[Entry, Entry, float]]:
+def _near_title_pairs(
+    entries: Sequence[Entry], ntitle: Mapping[str, str], seen: set[frozenset[str]]
+) -> list[tuple[Entry, Entry, float]]:
     """(a, b, similarity) for titles at least 93% similar, numbers equal, an author shared (when both list
     authors); pairs in `seen` are skipped."""
     out: list[tuple[Entry, Entry, float]] = []
@@ -142,7 +150,7 @@ def _near_title_pairs(entries: Sequence[Entry], ntitle: Mapping[str, str], seen:
             continue
         for i in range(len(group)):
             a = group[i]
-            for b in group[i + 1:]:
+            for b in group[i + 1 :]:
                 k = frozenset((a.key, b.key))
                 if k in seen:
                     continue

@@ -111,15 +111,19 @@ def scope_evidence(entry: Entry, ctx: CheckContext) -> tuple[str, str] | None:
     return None
 
 
-@_rule("PB201", "off-topic", "error",
-       "An entry whose title, abstract, venue, keywords or highlight (the fields in `[scope] fields`) contain none "
-       "of the list's scope terms (`[scope] terms` in pathbib.toml). Section keywords do not count as evidence. "
-       "The list's survey entry is checked too; entries with `list-exclude` are not. Without `[scope] terms` the "
-       "rule does nothing.",
-       "Papers copied in from another list, or added by mistake, make a curated list untrustworthy.",
-       "Remove the entry, mark it `list-exclude = {reason}`, or — when it does belong (e.g. a general "
-       "medical-imaging model evaluated on pathology whose record does not say so) — add the evidence "
-       "(abstract, highlight) or suppress with the reason.")
+@_rule(
+    "PB201",
+    "off-topic",
+    "error",
+    "An entry whose title, abstract, venue, keywords or highlight (the fields in `[scope] fields`) contain none "
+    "of the list's scope terms (`[scope] terms` in pathbib.toml). Section keywords do not count as evidence. "
+    "The list's survey entry is checked too; entries with `list-exclude` are not. Without `[scope] terms` the "
+    "rule does nothing.",
+    "Papers copied in from another list, or added by mistake, make a curated list untrustworthy.",
+    "Remove the entry, mark it `list-exclude = {reason}`, or — when it does belong (e.g. a general "
+    "medical-imaging model evaluated on pathology whose record does not say so) — add the evidence "
+    "(abstract, highlight) or suppress with the reason.",
+)
 def rule_off_topic(lib: Library, ctx: CheckContext) -> list[Finding]:
     terms = ctx.settings.scope.terms
     if not terms:
@@ -133,8 +137,10 @@ def rule_off_topic(lib: Library, ctx: CheckContext) -> list[Finding]:
             continue
         searched = [n for n in ctx.settings.scope.fields if e.get(n)]
         title = _clean(_title(e))
-        msg = (f"off-topic? no scope term ({shown}) in {', '.join(searched) or 'any scope field'}"
-               + (f"; title: {title[:90]!r}" if title else ""))
-        out.append(_f("PB201", msg, e, "title", "remove it, set list-exclude, or suppress with a reason", lib=lib))
+        msg = f"off-topic? no scope term ({shown}) in {', '.join(searched) or 'any scope field'}" + (
+            f"; title: {title[:90]!r}" if title else ""
+        )
+        out.append(
+            _f("PB201", msg, e, "title", "remove it, set list-exclude, or suppress with a reason", lib=lib)
+        )
     return out
-

@@ -71,10 +71,15 @@ def read_readme(text: str) -> Readme:
     for it in pl.items if pl is not None else ():
         if not str(it.number).isdigit():
             continue
-        years = tuple(int(y) for f in it.fields if f.kind in ("venue", "date") for y in _YEAR_RE.findall(f.value))
+        years = tuple(
+            int(y) for f in it.fields if f.kind in ("venue", "date") for y in _YEAR_RE.findall(f.value)
+        )
         links = tuple(link.url for f in it.fields if f.kind == "pdf" for link in f.links) + tuple(
-            link.url for link in it.title_links)
-        items.append(ReadmeItem(int(it.number), it.title, it.line, it.section[-1] if it.section else "", years, links))
+            link.url for link in it.title_links
+        )
+        items.append(
+            ReadmeItem(int(it.number), it.title, it.line, it.section[-1] if it.section else "", years, links)
+        )
     return Readme(tuple(items), o.headings, o.links, o.html_anchors, text, parser, o.prose)
 
 
@@ -85,4 +90,3 @@ parse_readme = read_readme
 def _readme(ctx: CheckContext) -> Readme | None:
     text = ctx.readme
     return None if text is None else _memoized(ctx, "readme", lambda: read_readme(text))
-

@@ -69,8 +69,17 @@ class Rule:
 RULES: dict[str, Rule] = {}
 
 
-def _rule(id: str, name: str, severity: Severity, summary: str, why: str, fix: str, *,
-          fixable: bool = False, readme: bool = False) -> Callable[[RuleFunc], RuleFunc]:
+def _rule(
+    id: str,
+    name: str,
+    severity: Severity,
+    summary: str,
+    why: str,
+    fix: str,
+    *,
+    fixable: bool = False,
+    readme: bool = False,
+) -> Callable[[RuleFunc], RuleFunc]:
     def deco(func: RuleFunc) -> RuleFunc:
         assert id not in RULES, id
         RULES[id] = Rule(id, name, severity, summary, why, fix, func, fixable, readme)
@@ -79,9 +88,19 @@ def _rule(id: str, name: str, severity: Severity, summary: str, why: str, fix: s
     return deco
 
 
-def _f(rule: str, message: str, entry: Entry | None = None, field: str | None = None,
-       fix: str | None = None, *, lib: Library | None = None, severity: Severity | None = None,
-       line: int | None = None, path: str | None = None, key: str | None = None) -> Finding:
+def _f(
+    rule: str,
+    message: str,
+    entry: Entry | None = None,
+    field: str | None = None,
+    fix: str | None = None,
+    *,
+    lib: Library | None = None,
+    severity: Severity | None = None,
+    line: int | None = None,
+    path: str | None = None,
+    key: str | None = None,
+) -> Finding:
     sev = severity or RULES[rule].severity
     return Finding(
         rule=rule,
@@ -93,4 +112,3 @@ def _f(rule: str, message: str, entry: Entry | None = None, field: str | None = 
         line=line if line is not None else (entry.line or None if entry is not None else None),
         path=path if path is not None else (lib.path or None if lib is not None else None),
     )
-

@@ -41,7 +41,9 @@ def _matches(rule_id: str, patterns: Iterable[str]) -> bool:
     return any(rule_id.upper().startswith(p.strip().upper()) for p in patterns if p.strip())
 
 
-def select_rules(select: Sequence[str] = (), ignore: Sequence[str] = (), *, readme: bool = True) -> list[Rule]:
+def select_rules(
+    select: Sequence[str] = (), ignore: Sequence[str] = (), *, readme: bool = True
+) -> list[Rule]:
     """The rules to run: those matching a `select` prefix (all if empty) and no `ignore` prefix."""
     out = []
     for rid, r in RULES.items():
@@ -69,7 +71,9 @@ def parse_check_ignore(value: str) -> dict[str, str]:
     return out
 
 
-def _suppression(f: Finding, lib: Library, settings: Settings, by_key: Mapping[str, Entry]) -> tuple[str, str] | None:
+def _suppression(
+    f: Finding, lib: Library, settings: Settings, by_key: Mapping[str, Entry]
+) -> tuple[str, str] | None:
     if f.key:
         e = by_key.get(f.key)
         if e is not None and e.get("check-ignore"):
@@ -84,7 +88,9 @@ def _suppression(f: Finding, lib: Library, settings: Settings, by_key: Mapping[s
     return None
 
 
-def run_check(lib: Library, ctx: CheckContext, select: Sequence[str] = (), ignore: Sequence[str] = ()) -> CheckResult:
+def run_check(
+    lib: Library, ctx: CheckContext, select: Sequence[str] = (), ignore: Sequence[str] = ()
+) -> CheckResult:
     """Run the selected rules (plus pathbib.toml [check] select/ignore) and apply suppressions."""
     ctx = replace(ctx, _memo={})  # derived data is shared by the rules of this run only
     sel = tuple(select) or ctx.settings.check.select
@@ -103,19 +109,35 @@ def run_check(lib: Library, ctx: CheckContext, select: Sequence[str] = (), ignor
         else:
             kept.append(f)
     rd = _readme(ctx)  # parsed once per run, shared with the README rules
-    return CheckResult(tuple(kept), tuple(supp), tuple(r.id for r in rules), rd.parser if rd is not None else None)
+    return CheckResult(
+        tuple(kept), tuple(supp), tuple(r.id for r in rules), rd.parser if rd is not None else None
+    )
 
 
 def to_json(result: CheckResult) -> dict[str, Any]:
     """The result as JSON-ready data (used by `check --json`)."""
+
     def fd(f: Finding) -> dict[str, Any]:
-        return {"rule": f.rule, "name": RULES[f.rule].name if f.rule in RULES else "", "severity": f.severity,
-                "key": f.key, "field": f.field, "message": f.message, "fix": f.fix, "path": f.path, "line": f.line}
+        return {
+            "rule": f.rule,
+            "name": RULES[f.rule].name if f.rule in RULES else "",
+            "severity": f.severity,
+            "key": f.key,
+            "field": f.field,
+            "message": f.message,
+            "fix": f.fix,
+            "path": f.path,
+            "line": f.line,
+        }
+
     return {
         "findings": [fd(f) for f in result.findings],
         "suppressed": [{**fd(s.finding), "reason": s.reason, "where": s.where} for s in result.suppressed],
-        "summary": {"errors": result.errors, "warnings": result.warnings,
-                    "info": len(result.findings) - result.errors - result.warnings,
-                    "suppressed": len(result.suppressed), "rules": list(result.rules_run)},
+        "summary": {
+            "errors": result.errors,
+            "warnings": result.warnings,
+            "info": len(result.findings) - result.errors - result.warnings,
+            "suppressed": len(result.suppressed),
+            "rules": list(result.rules_run),
+        },
     }
-

@@ -105,14 +105,18 @@ def _version(value: bool) -> None:
 def _root(
     ctx: typer.Context,
     library: Path | None = typer.Option(
-        None, "-C", "--library", help="library.bib to work on (default: from pathbib.toml, else ./library.bib)."
+        None,
+        "-C",
+        "--library",
+        help="library.bib to work on (default: from pathbib.toml, else ./library.bib).",
     ),
     config: Path | None = typer.Option(
         None, "--config", help="pathbib.toml to use (default: found in the current folder or its parents)."
     ),
     debug: bool = typer.Option(False, "--debug", help="Show the full traceback on errors."),
     allow_outside_paths: bool = typer.Option(
-        False, "--allow-outside-paths",
+        False,
+        "--allow-outside-paths",
         help="Let pathbib.toml name a library, exports folder, template or cache outside its own folder.",
     ),
     version: bool = typer.Option(

@@ -20,9 +20,13 @@ def build_command(
     ctx: typer.Context,
     check: bool = check_option("Write nothing; exit 1 and list the files of exports/ that are stale."),
     allow_invalid: bool = typer.Option(
-        False, "--allow-invalid", help="Build even when library.bib has blocks that cannot be parsed (they are left out)."
+        False,
+        "--allow-invalid",
+        help="Build even when library.bib has blocks that cannot be parsed (they are left out).",
     ),
-    open_page: bool = typer.Option(False, "--open", help="Open exports/site/index.html in the web browser afterwards."),
+    open_page: bool = typer.Option(
+        False, "--open", help="Open exports/site/index.html in the web browser afterwards."
+    ),
 ) -> int:
     """Write exports/ (README.md, library.json, library.bib, survey.bib, CITATION.cff, timeline.svg, site/) from library.bib.
 
@@ -39,9 +43,13 @@ def build_command(
     lib, _ = read_library(settings.library)
     lib, recovered = first_value_wins(lib)  # as BibTeX and biber read a repeated field
     for fb in recovered:
-        err(f"warning: {settings.library}:{fb.line}: {fb.reason}: the first value is exported (as BibTeX and biber do)")
+        err(
+            f"warning: {settings.library}:{fb.line}: {fb.reason}: the first value is exported (as BibTeX and biber do)"
+        )
     for fb in lib.failed:
-        err(f"{'warning' if allow_invalid else 'error'}: {settings.library}:{fb.line}: block not exported: {fb.reason}")
+        err(
+            f"{'warning' if allow_invalid else 'error'}: {settings.library}:{fb.line}: block not exported: {fb.reason}"
+        )
     if lib.failed and not allow_invalid:
         raise InputError(
             f"has {len(lib.failed)} block(s) that cannot be parsed; the exports would miss them",
@@ -90,7 +98,9 @@ def _report_unmapped(name: str, lib: Library) -> None:
 @app.command("export")
 def export_command(
     ctx: typer.Context,
-    fmt: str = typer.Argument(..., metavar="FORMAT", help="markdown | csl-json | bibtex | survey-bib | cff | apa"),
+    fmt: str = typer.Argument(
+        ..., metavar="FORMAT", help="markdown | csl-json | bibtex | survey-bib | cff | apa"
+    ),
     output: Path | None = typer.Option(None, "-o", "--output", help="File to write (default: stdout)."),
     ascii_: bool = typer.Option(
         False, "--ascii", help="bibtex/survey-bib: non-ASCII characters as LaTeX macros, for classic BibTeX."
@@ -99,11 +109,14 @@ def export_command(
         False, "--report", help="List, on stderr, the fields that have no home in the format (csl-json)."
     ),
     strict_csl: bool = typer.Option(
-        False, "--strict-csl",
+        False,
+        "--strict-csl",
         help="csl-json: plain CSL names (non-dropping-particle, suffix) and types (software) instead of Zotero's form.",
     ),
     allow_invalid: bool = typer.Option(
-        False, "--allow-invalid", help="Exit 0 even when blocks of library.bib cannot be parsed (they are reported)."
+        False,
+        "--allow-invalid",
+        help="Exit 0 even when blocks of library.bib cannot be parsed (they are reported).",
     ),
 ) -> int:
     """Export the library in one FORMAT to stdout or a file (blocks that cannot be read: exit 1)."""
@@ -125,7 +138,9 @@ def export_command(
         err(f"wrote {output}")
         return status
     template = read_template(settings) if name == "markdown" else None
-    text = exporter.render(lib, settings, RenderOptions(template=template, ascii=ascii_, strict_csl=strict_csl))
+    text = exporter.render(
+        lib, settings, RenderOptions(template=template, ascii=ascii_, strict_csl=strict_csl)
+    )
     if report:
         _report_unmapped(name, lib)
     if output is None:

@@ -9,12 +9,17 @@ from typing import TYPE_CHECKING, Any
 
 import typer
 
-from ..errors import ExitCode
+from ..errors import ExitCode, UsageError
 from .base import app, err, json_option, state
 from .locking import lock_library
 
 if TYPE_CHECKING:
-    from ..check import CheckResult
+    from collections.abc import Sequence
+
+    from ..bibio import Snapshot
+    from ..check import CheckContext, CheckResult
+    from ..config import Settings
+    from ..model import FieldChange, Library
 
 
 def _split(values: list[str] | None) -> list[str]:
@@ -23,11 +28,12 @@ def _split(values: list[str] | None) -> list[str]:
 
 def _validate(prefixes: list[str], option: str) -> None:
     from ..check import RULES
-    from ..errors import UsageError
 
     for p in prefixes:
         if not any(r.startswith(p.upper()) for r in RULES):
-            raise UsageError(f"{option} {p!r} matches no rule", "see `pathbib check --list-rules` for the rule ids")
+            raise UsageError(
+                f"{option} {p!r} matches no rule", "see `pathbib check --list-rules` for the rule ids"
+            )
 
 
 def _gh_escape(s: str, prop: bool = False) -> str:
@@ -61,7 +67,9 @@ def _print_human(result: CheckResult, show_suppressed: bool, readme_parser: str 
     style = {"error": "bold red", "warning": "yellow", "info": "dim"}
     groups: dict[tuple[str, str], list[Any]] = {}
     paths = list(dict.fromkeys(f.path or "library" for f in result.findings))
-    ordered = sorted(result.findings, key=lambda f: (paths.index(f.path or "library"), f.line or 0, f.key or "", f.rule))
+    ordered = sorted(
+        result.findings, key=lambda f: (paths.index(f.path or "library"), f.line or 0, f.key or "", f.rule)
+    )
     for f in ordered:
         where = f.key if f.key else (f"line {f.line}" if f.line else "")
         groups.setdefault((f.path or "library", where), []).append(f)
@@ -75,53 +83,119 @@ def _print_human(result: CheckResult, show_suppressed: bool, readme_parser: str 
         line = fs[0].line if fs[0].key and fs[0].line else None
         out.append(f"  [cyan]{escape(where)}[/cyan]" + (f" [dim](line {line})[/dim]" if line else ""))
         for f in fs:
-            out.append(f"    [{style[f.severity]}]{f.severity:<7}[/] {f.rule} [dim]{RULES[f.rule].name}[/dim]  "
-                      f"{escape(f.message)}")
+            out.append(
+                f"    [{style[f.severity]}]{f.severity:<7}[/] {f.rule} [dim]{RULES[f.rule].name}[/dim]  "
+                f"{escape(f.message)}"
+            )
             if f.fix:
                 out.append(f"            [dim]fix: {escape(f.fix)}[/dim]")
     if show_suppressed and result.suppressed:
         out.append("[bold]suppressed[/bold]")
         for s in result.suppressed:
-            out.append(f"  {s.finding.rule} {escape(s.finding.key or '')}: {escape(s.reason)} [dim]({escape(s.where)})[/dim]")
+            out.append(
+                f"  {s.finding.rule} {escape(s.finding.key or '')}: {escape(s.reason)} [dim]({escape(s.where)})[/dim]"
+            )
     info = len(result.findings) - result.errors - result.warnings
     summary = f"{result.errors} errors, {result.warnings} warnings, {info} info"
     if result.suppressed:
-        summary += f", {len(result.suppressed)} suppressed" + ("" if show_suppressed else " (--show-suppressed lists them)")
+        summary += f", {len(result.suppressed)} suppressed" + (
+            "" if show_suppressed else " (--show-suppressed lists them)"
+        )
     if readme_parser:
         summary += f"; README read with {readme_parser}"
     out.append(("[bold red]" if result.errors else "[bold green]") + escape(summary) + "[/]")
     con.print("\n".join(out))
 
 
-@app.command("check")
-def check_command(
-    ctx: typer.Context,
-    readme: Path | None = typer.Option(None, "--readme", help="Also check this awesome-list README (numbering, counts, order, anchors)."),
-    as_json: bool = json_option("Print the findings as JSON (same as --format json)."),
-    fmt: str = typer.Option("human", "--format", help="Output: human, json or github (GitHub Actions annotations)."),
-    select: list[str] | None = typer.Option(None, "--select", help="Only these rule ids or prefixes (comma-separated or repeated), e.g. PB1,PB201."),
-    ignore: list[str] | None = typer.Option(None, "--ignore", help="Skip these rule ids or prefixes."),
-    fix: bool = typer.Option(False, "--fix", help="Apply the safe mechanical fixes (tracking parameters, DOI form) after showing them."),
-    show_suppressed: bool = typer.Option(False, "--show-suppressed", help="List suppressed findings with their reasons."),
-    explain_rule: str | None = typer.Option(None, "--explain", metavar="RULE", help="Print the documentation of a rule and exit."),
-    list_rules: bool = typer.Option(False, "--list-rules", help="List the rule ids and names and exit."),
-    records: Path | None = typer.Option(None, "--records", help="CSL-JSON or BibTeX file of authoritative records (survey and preprint rules)."),
-    today: str | None = typer.Option(None, "--today", metavar="YYYY-MM-DD", help="Date used by the future-date rule (default: today)."),
-) -> int:
-    """Lint library.bib: duplicates, links, scope, contradictions, identifiers, keys, the survey; exit 1 on errors."""
-    from ..check import RULES, CheckContext, apply_fixes, explain, fixes_for, run_check
-    from ..errors import UsageError
+def _context(
+    settings: Settings, readme: Path | None, records: Path | None, today: str | None
+) -> CheckContext:
+    """What the rules may consult: settings, the date, authoritative records, the README."""
+    from ..check import CheckContext
     from ..sources.records import record_lookup
+
+    try:
+        now = date.fromisoformat(today) if today else date.today()
+    except ValueError:
+        raise UsageError(f"--today {today!r} is not a date", "use YYYY-MM-DD") from None
+    return CheckContext(
+        settings=settings,
+        today=now,
+        lookup=record_lookup(records, settings.cache_path, err),
+        readme=_read_readme(readme) if readme is not None else None,
+        readme_path=str(readme) if readme else "README.md",
+    )
+
+
+def _print_rules(explain_rule: str | None) -> None:
+    """`--explain RULE` (its documentation) or `--list-rules` (one line per rule)."""
+    from ..check import RULES, explain
 
     if explain_rule is not None:
         rid = explain_rule.strip().upper()
         if rid not in RULES:
             raise UsageError(f"unknown rule {explain_rule!r}", "see `pathbib check --list-rules`")
         typer.echo(explain(rid))
-        return ExitCode.OK
-    if list_rules:
-        for r in RULES.values():
-            typer.echo(f"{r.id}  {r.severity:<7}  {r.name}{'  (fixable)' if r.fixable else ''}{'  (--readme)' if r.readme else ''}")
+        return
+    for r in RULES.values():
+        flags = ("  (fixable)" if r.fixable else "") + ("  (--readme)" if r.readme else "")
+        typer.echo(f"{r.id}  {r.severity:<7}  {r.name}{flags}")
+
+
+def _write_fixes(lib: Library, snap: Snapshot, changes: Sequence[FieldChange], fmt: str) -> None:
+    """Show the `--fix` changes and write them (the report goes to stderr when stdout is JSON)."""
+    from ..bibio import write_library
+    from ..check import apply_fixes
+
+    out = err if fmt != "human" else typer.echo
+    for c in changes:
+        out(f"fix {c.key}: {c.field}: {c.old} -> {c.new}  [{c.reason}]")
+    write_library(apply_fixes(lib, changes), snap, snap.path)
+    out(f"{snap.path}: applied {len(changes)} fixes")
+
+
+@app.command("check")
+def check_command(
+    ctx: typer.Context,
+    readme: Path | None = typer.Option(
+        None, "--readme", help="Also check this awesome-list README (numbering, counts, order, anchors)."
+    ),
+    as_json: bool = json_option("Print the findings as JSON (same as --format json)."),
+    fmt: str = typer.Option(
+        "human", "--format", help="Output: human, json or github (GitHub Actions annotations)."
+    ),
+    select: list[str] | None = typer.Option(
+        None,
+        "--select",
+        help="Only these rule ids or prefixes (comma-separated or repeated), e.g. PB1,PB201.",
+    ),
+    ignore: list[str] | None = typer.Option(None, "--ignore", help="Skip these rule ids or prefixes."),
+    fix: bool = typer.Option(
+        False,
+        "--fix",
+        help="Apply the safe mechanical fixes (tracking parameters, DOI form) after showing them.",
+    ),
+    show_suppressed: bool = typer.Option(
+        False, "--show-suppressed", help="List suppressed findings with their reasons."
+    ),
+    explain_rule: str | None = typer.Option(
+        None, "--explain", metavar="RULE", help="Print the documentation of a rule and exit."
+    ),
+    list_rules: bool = typer.Option(False, "--list-rules", help="List the rule ids and names and exit."),
+    records: Path | None = typer.Option(
+        None,
+        "--records",
+        help="CSL-JSON or BibTeX file of authoritative records (survey and preprint rules).",
+    ),
+    today: str | None = typer.Option(
+        None, "--today", metavar="YYYY-MM-DD", help="Date used by the future-date rule (default: today)."
+    ),
+) -> int:
+    """Lint library.bib: duplicates, links, scope, contradictions, identifiers, keys, the survey; exit 1 on errors."""
+    from ..check import apply_fixes, fixes_for, run_check
+
+    if explain_rule is not None or list_rules:
+        _print_rules(explain_rule)
         return ExitCode.OK
     fmt = "json" if as_json else fmt.lower()
     if fmt not in ("human", "json", "github"):
@@ -129,12 +203,8 @@ def check_command(
     sel, ign = _split(select), _split(ignore)
     _validate(sel, "--select")
     _validate(ign, "--ignore")
-    try:
-        now = date.fromisoformat(today) if today else date.today()
-    except ValueError:
-        raise UsageError(f"--today {today!r} is not a date", "use YYYY-MM-DD") from None
 
-    from ..bibio import read_library, write_library
+    from ..bibio import read_library
 
     st = state(ctx)
     settings = st.settings()
@@ -142,24 +212,19 @@ def check_command(
     if fix:
         lock_library(ctx, path)
     lib, snap = read_library(path)
-    readme_text = _read_readme(readme) if readme is not None else None
-    cctx = CheckContext(settings=settings, today=now, lookup=record_lookup(records, settings.cache_path, err),
-                        readme=readme_text, readme_path=str(readme) if readme else "README.md")
+    cctx = _context(settings, readme, records, today)
     result = run_check(lib, cctx, sel, ign)
     if not settings.scope.terms and not sel:
-        err("note: [scope] terms are not set in pathbib.toml, so the off-topic rule PB201 is off "
-            "(see `pathbib check --explain PB201`)")
+        err(
+            "note: [scope] terms are not set in pathbib.toml, so the off-topic rule PB201 is off "
+            "(see `pathbib check --explain PB201`)"
+        )
 
     if fix:
         changes = fixes_for(lib, result)
         if changes:
-            out = err if fmt != "human" else typer.echo
-            for c in changes:
-                out(f"fix {c.key}: {c.field}: {c.old} -> {c.new}  [{c.reason}]")
-            lib = apply_fixes(lib, changes)
-            write_library(lib, snap, path)
-            out(f"{path}: applied {len(changes)} fixes")
-            result = run_check(lib, cctx, sel, ign)
+            _write_fixes(lib, snap, changes, fmt)
+            result = run_check(apply_fixes(lib, changes), cctx, sel, ign)
         elif fmt == "human":
             typer.echo("nothing to fix")
 

@@ -33,26 +33,41 @@ def _mailto(st: State) -> str:
 
     env = st.env.get("PATHBIB_MAILTO", "").strip()
     rule = CONSTRAINTS["enrich.mailto"]
-    if env and isinstance(rule, str) and not re.fullmatch(rule, env):  # pathbib.toml's value is checked on load
-        raise UsageError(f"PATHBIB_MAILTO={env!r} is not an e-mail address in ASCII",
-                         "set it to an address such as you@example.org, or unset it")
+    if (
+        env and isinstance(rule, str) and not re.fullmatch(rule, env)
+    ):  # pathbib.toml's value is checked on load
+        raise UsageError(
+            f"PATHBIB_MAILTO={env!r} is not an e-mail address in ASCII",
+            "set it to an address such as you@example.org, or unset it",
+        )
     return (env or st.settings().enrich.mailto or "").strip()
 
 
-def _open(st: State, sources: list[str], offline: bool, refresh: bool,
-          progress: Callable[[int], None] | None = None) -> Session:
+def _open(
+    st: State, sources: list[str], offline: bool, refresh: bool, progress: Callable[[int], None] | None = None
+) -> Session:
     from ..sources.lookup import open_session
 
     s = st.settings()
     mailto = _mailto(st)
     sess = open_session(
-        s.enrich, sources or ["crossref", "arxiv"], mailto=mailto, offline=offline, refresh=refresh,
-        cache_path=s.cache_path, clock=time.monotonic, wall=time.time, sleep=time.sleep,
-        progress=progress or (lambda n: None), warn=err,
+        s.enrich,
+        sources or ["crossref", "arxiv"],
+        mailto=mailto,
+        offline=offline,
+        refresh=refresh,
+        cache_path=s.cache_path,
+        clock=time.monotonic,
+        wall=time.time,
+        sleep=time.sleep,
+        progress=progress or (lambda n: None),
+        warn=err,
     )
     if sess.public_pool and not offline:
-        err("note: no contact address set: using Crossref's public pool (slower). "
-            "Set enrich.mailto in pathbib.toml or PATHBIB_MAILTO to use the polite pool.")
+        err(
+            "note: no contact address set: using Crossref's public pool (slower). "
+            "Set enrich.mailto in pathbib.toml or PATHBIB_MAILTO to use the polite pool."
+        )
     return sess
 
 
@@ -93,12 +108,21 @@ def _summary(p: Plan, requests: dict[str, int]) -> None:
     t = Table(title="pathbib enrich", show_header=True)
     t.add_column("result")
     t.add_column("entries", justify="right")
-    for label, k in (("filled", "filled"), ("conflicts only", "conflicts"), ("unchanged", "unchanged"),
-                     ("suggestions", "suggested"), ("refused", "refused"), ("not found", "not-found"),
-                     ("errors", "error"), ("skipped (locked)", "skipped")):
+    for label, k in (
+        ("filled", "filled"),
+        ("conflicts only", "conflicts"),
+        ("unchanged", "unchanged"),
+        ("suggestions", "suggested"),
+        ("refused", "refused"),
+        ("not found", "not-found"),
+        ("errors", "error"),
+        ("skipped (locked)", "skipped"),
+    ):
         t.add_row(label, str(s.get(k, 0)))
-    t.add_row("fields filled / updated / in conflict",
-              f"{s['fields filled']} / {s['fields updated']} / {s['field conflicts']}")
+    t.add_row(
+        "fields filled / updated / in conflict",
+        f"{s['fields filled']} / {s['fields updated']} / {s['field conflicts']}",
+    )
     if requests:
         t.add_row("requests", ", ".join(f"{k} {v}" for k, v in sorted(requests.items())))
     Console(stderr=True).print(t)
@@ -120,11 +144,17 @@ def enrich_command(
     dry_run: bool = dry_run_option("Show the changes; write nothing."),
     as_json: bool = json_option("Print a JSON report on stdout."),
     only: list[str] | None = typer.Option(None, "--only", help="Enrich only this citation key (repeatable)."),
-    since: str = typer.Option("", "--since", help="Only entries published on or after DATE (YYYY, YYYY-MM or YYYY-MM-DD)."),
-    prefer_remote: list[str] | None = typer.Option(
-        None, "--prefer-remote", help="Take the source's value on conflict: a FIELD, 'all', or KEY:FIELD / KEY:* (repeatable)."
+    since: str = typer.Option(
+        "", "--since", help="Only entries published on or after DATE (YYYY, YYYY-MM or YYYY-MM-DD)."
     ),
-    no_search: bool = typer.Option(False, "--no-search", help="Resolve identifiers only; no bibliographic search."),
+    prefer_remote: list[str] | None = typer.Option(
+        None,
+        "--prefer-remote",
+        help="Take the source's value on conflict: a FIELD, 'all', or KEY:FIELD / KEY:* (repeatable).",
+    ),
+    no_search: bool = typer.Option(
+        False, "--no-search", help="Resolve identifiers only; no bibliographic search."
+    ),
 ) -> int:
     """Complete entries from Crossref, arXiv or a local metadata file (conflicts keep the library's value)."""
     from ..bibio import read_library
@@ -141,8 +171,12 @@ def enrich_command(
         lock_library(ctx, path)
     lib, snap = read_library(path)
     opts = Options(
-        prefer_remote=frozenset(prefer_remote or ()), locked=frozenset(s.enrich.locked), only=frozenset(only or ()),
-        since=since, search=not no_search, today=date.today().isoformat(),
+        prefer_remote=frozenset(prefer_remote or ()),
+        locked=frozenset(s.enrich.locked),
+        only=frozenset(only or ()),
+        since=since,
+        search=not no_search,
+        today=date.today().isoformat(),
     )
     missing = sorted(set(only or ()) - {e.key for e in lib.entries})
     if missing:
@@ -215,5 +249,7 @@ def add_command(
         s.provenance_path, Plan(added.plan.changes, added.plan.findings, added.plan.results, added.provenance)
     )
     write_library_unit(lib.add(added.entry), snap, s.library, sidecar)
-    typer.echo(f"added {added.entry.key} ({added.matched}{'; published: ' + added.published if added.published else ''})")
+    typer.echo(
+        f"added {added.entry.key} ({added.matched}{'; published: ' + added.published if added.published else ''})"
+    )
     return ExitCode.OK

@@ -24,7 +24,9 @@ def import_command(
     dry_run: bool = dry_run_option("Write nothing; show the diff of library.bib."),
     as_json: bool = json_option("Print the report as JSON."),
     prune: bool = typer.Option(
-        False, "--prune", help="Mark entries that are no longer in the list with list-exclude (default: only report them)."
+        False,
+        "--prune",
+        help="Mark entries that are no longer in the list with list-exclude (default: only report them).",
     ),
 ) -> int:
     """Import an awesome-list README into library.bib (merge; curated fields win)."""
@@ -39,7 +41,9 @@ def import_command(
     st = state(ctx)
     settings = st.settings()
     src = str(readme)
-    parsed = parse_list(decode_readme(_read_readme(readme), src), src, empty_section=settings.list.empty_section)
+    parsed = parse_list(
+        decode_readme(_read_readme(readme), src), src, empty_section=settings.list.empty_section
+    )
 
     lib_path = settings.library
     if not dry_run:
@@ -73,8 +77,10 @@ def import_command(
 
     if dry_run:
         diff = difflib.unified_diff(
-            old_text.splitlines(keepends=True), new_text.splitlines(keepends=True),
-            fromfile=f"{lib_path} (current)", tofile=f"{lib_path} (after import)",
+            old_text.splitlines(keepends=True),
+            new_text.splitlines(keepends=True),
+            fromfile=f"{lib_path} (current)",
+            tofile=f"{lib_path} (after import)",
         )
         typer.echo("".join(diff), nl=False)
         if write_config:
@@ -105,7 +111,9 @@ def _read_readme(readme: Path) -> bytes:
     except IsADirectoryError:
         raise InputError("is a directory", "pass the path of the README.md file", path=src) from None
     except OSError as exc:
-        raise InputError(f"cannot be read: {exc.strerror}", "check the path and its permissions", path=src) from None
+        raise InputError(
+            f"cannot be read: {exc.strerror}", "check the path and its permissions", path=src
+        ) from None
 
 
 def _new_config(res: ImportResult, settings: Settings) -> str:
@@ -125,7 +133,9 @@ def _new_config(res: ImportResult, settings: Settings) -> str:
     return config_text
 
 
-def _print_report(res: ImportResult, parsed: ParsedList, src: str, lib_path: Path, dry_run: bool, prune: bool) -> None:
+def _print_report(
+    res: ImportResult, parsed: ParsedList, src: str, lib_path: Path, dry_run: bool, prune: bool
+) -> None:
     """The import report for humans: counts, merges, removals, conflicts and skipped candidates on stdout,
     warnings and findings on stderr."""
     rep = res.report
@@ -139,7 +149,10 @@ def _print_report(res: ImportResult, parsed: ParsedList, src: str, lib_path: Pat
         ("unchanged", str(len(rep.unchanged))),
         ("removed from the list", str(len(rep.removed))),
         ("conflicts (library kept)", str(len(rep.conflicts))),
-        ("repaired characters", f"{rep.repaired_chars} in {rep.repairs} places ({rep.codepage})" if rep.codepage else "0"),
+        (
+            "repaired characters",
+            f"{rep.repaired_chars} in {rep.repairs} places ({rep.codepage})" if rep.codepage else "0",
+        ),
         ("ambiguous characters", str(len(rep.ambiguities))),
         ("skipped candidates", str(len(parsed.skipped))),
     ]
@@ -148,7 +161,9 @@ def _print_report(res: ImportResult, parsed: ParsedList, src: str, lib_path: Pat
     for name, value in rows:
         typer.echo(f"  {name:<{width}}  {value}")
     for m in rep.merged:
-        nums = ", ".join(f"no. {n}" if n else f"line {ln}" for n, ln in zip(m.numbers, m.lines, strict=True))  # bullets: no number
+        nums = ", ".join(
+            f"no. {n}" if n else f"line {ln}" for n, ln in zip(m.numbers, m.lines, strict=True)
+        )  # bullets: no number
         typer.echo(f"  merged {nums} into {m.key} ({m.reason})")
     for k in rep.removed:
         typer.echo(f"  not in the list any more: {k}" + (" (marked list-exclude)" if prune else ""))

@@ -31,13 +31,15 @@ def rename_key_command(
     config_text = None
     if settings.path is not None and settings.survey == old:
         text = settings.path.read_text(encoding="utf-8")
-        config_text = rename_survey_key(text, old, new, settings.root, settings.path)  # None: left to the user
+        config_text = rename_survey_key(
+            text, old, new, settings.root, settings.path
+        )  # None: left to the user
     for c in changes:
         where = c.key if c.field == "@key" else f"{c.key}.{c.field}"
         typer.echo(f"{'would change' if dry_run else 'changed'} {where}: {c.old} -> {c.new}")
     if settings.path is not None and settings.survey == old:
         if config_text is None:
-            typer.echo(f"note: update `survey = \"{new}\"` in {settings.path} by hand")
+            typer.echo(f'note: update `survey = "{new}"` in {settings.path} by hand')
         else:
             typer.echo(f"{'would change' if dry_run else 'changed'} {settings.path}: survey = {new!r}")
     if dry_run:

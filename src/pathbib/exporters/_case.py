@@ -24,8 +24,24 @@ from ..latex import RichPiece, latex_to_csl_pieces, needs_decoding
 __all__ = ["csl_title", "is_title_case", "ENGLISH"]
 
 #: langid / language values that mean English (the only language whose Title Case is undone)
-ENGLISH = frozenset({"", "english", "american", "british", "canadian", "australian", "newzealand",
-                     "usenglish", "ukenglish", "en", "en-us", "en-gb", "en-ca", "en-au"})
+ENGLISH = frozenset(
+    {
+        "",
+        "english",
+        "american",
+        "british",
+        "canadian",
+        "australian",
+        "newzealand",
+        "usenglish",
+        "ukenglish",
+        "en",
+        "en-us",
+        "en-gb",
+        "en-ca",
+        "en-au",
+    }
+)
 _MINOR = frozenset(
     "a an the and but or nor for so yet as at by in of off on per to up via vs with from into onto "
     "over than that upon out about after under".split()
@@ -74,8 +90,10 @@ def is_title_case(pieces: list[RichPiece], words: frozenset[str] = frozenset()) 
         if kind == "t" and not depth:
             stops = ":" in text or "?" in text or "!" in text
             starts = len(_START_CAP.findall(text)) if stops else (1 if _START_CAP.match(text) else 0)
-            c = len(_CAP_WORD.findall(text)) - starts + (
-                0 if first or not _START_CAP.match(text) or _STOP.match(text) else 1
+            c = (
+                len(_CAP_WORD.findall(text))
+                - starts
+                + (0 if first or not _START_CAP.match(text) or _STOP.match(text) else 1)
             )
             low = len(_LOW_SIG.findall(text))
             caps += c
@@ -116,7 +134,9 @@ def _keep_pattern(words: frozenset[str]) -> re.Pattern[str]:
             r"[B-Z\u00c0-\u00d6\u00d8-\u00de]",  # a single capital other than the article "A"
         ]
         if words:
-            alts.append("(?:" + "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)) + ")(?:s|'s|’s)?")
+            alts.append(
+                "(?:" + "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)) + ")(?:s|'s|’s)?"
+            )
         if len(_KEEP_RE) > 8:
             _KEEP_RE.clear()
         pat = _KEEP_RE[words] = re.compile(_START_EDGE + "(?:" + "|".join(alts) + ")" + _END_EDGE)
@@ -138,7 +158,9 @@ def _case_text(text: str, lower: bool, at_start: bool, words: frozenset[str] | N
     else:
         keeps = list(_keep_pattern(words).finditer(text))
     if lower:
-        starts = [m.end() for m in _START_POS.finditer(text)] if ":" in text or "?" in text or "!" in text else []
+        starts = (
+            [m.end() for m in _START_POS.finditer(text)] if ":" in text or "?" in text or "!" in text else []
+        )
         if first is not None and at_start:
             starts.append(first.start())
         low = text.lower()

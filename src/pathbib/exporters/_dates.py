@@ -65,7 +65,11 @@ def edtf_to_csl(value: str) -> dict[str, Any] | None:
         a, _, b = v.partition("/")
         pa = _one(a) if a and a != ".." else None
         pb = _one(b) if b and b != ".." else None
-        if (a and a != ".." and pa is None) or (b and b != ".." and pb is None) or (pa is None and pb is None):
+        if (
+            (a and a != ".." and pa is None)
+            or (b and b != ".." and pb is None)
+            or (pa is None and pb is None)
+        ):
             return {"literal": v}
         start = pa[0][0] if pa else [0]
         end = pb[0][-1] if pb else [0]

@@ -53,7 +53,7 @@ def other_links(value: str, *, safe: Safe, escape: Escape) -> list[dict[str, str
     out = []
     pos = 0
     for m in _MD_LINK.finditer(value):
-        for bare in value[pos:m.start()].split():
+        for bare in value[pos : m.start()].split():
             if _HTTP.match(bare) and (su := safe(bare)) is not None:
                 out.append({"icon": "", "label": escape(_host_label(bare, None)), "url": su})
         pos = m.end()

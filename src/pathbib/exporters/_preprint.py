@@ -62,6 +62,7 @@ PREPRINT_HOSTS: dict[str, str] = {
 }
 _PREPRINT_TYPES = ("misc", "online", "unpublished", "preprint", "electronic", "www")
 
+
 def preprint_doi_server(doi: str) -> str | None:
     """The preprint server whose DOI prefix `doi` has (`10.1101/...` -> bioRxiv), else None."""
     d = doi.strip().lower()
@@ -72,7 +73,9 @@ def preprint_doi_server(doi: str) -> str | None:
 
 
 # perf: every entry's container is tested; one regex says whether any server name can match
-_ANY_SERVER = re.compile(r"^\s*(?:arxiv|medrxiv|biorxiv|chemrxiv|techrxiv|psyarxiv|ssrn|research|preprints|osf)", re.I)
+_ANY_SERVER = re.compile(
+    r"^\s*(?:arxiv|medrxiv|biorxiv|chemrxiv|techrxiv|psyarxiv|ssrn|research|preprints|osf)", re.I
+)
 
 
 def _server_name(name: str) -> str | None:
@@ -108,8 +111,17 @@ def preprint_server(entry_type: str, f: dict[str, str]) -> str | None:
     container = plain(f.get("journal") or f.get("journaltitle") or f.get("booktitle") or "")
     if container.strip():
         return _server_name(container)
-    named = next((s for s in (_server_name(plain(f.get(k) or "")) for k in
-                              ("howpublished", "publisher", "organization", "institution")) if s), None)
+    named = next(
+        (
+            s
+            for s in (
+                _server_name(plain(f.get(k) or ""))
+                for k in ("howpublished", "publisher", "organization", "institution")
+            )
+            if s
+        ),
+        None,
+    )
     by_doi = preprint_doi_server(f.get("doi", ""))
     by_url = url_server(f.get("url", ""))
     if named:

@@ -19,20 +19,55 @@ DATA_ONLY_TYPES = frozenset({"xdata"})
 
 MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
 _MONTH_NAMES = {
-    "january": 1, "february": 2, "march": 3, "april": 4, "may": 5, "june": 6, "july": 7,
-    "august": 8, "september": 9, "october": 10, "november": 11, "december": 12,
+    "january": 1,
+    "february": 2,
+    "march": 3,
+    "april": 4,
+    "may": 5,
+    "june": 6,
+    "july": 7,
+    "august": 8,
+    "september": 9,
+    "october": 10,
+    "november": 11,
+    "december": 12,
 }
 # BibTeX's predefined month macros expand to the full English name
 _MONTH_MACROS = {m: name.capitalize() for m, name in zip(MONTHS, _MONTH_NAMES, strict=True)}
 
 # child types whose parent's title is the container title (biber's crossref rules)
 _IN_TYPES = frozenset(
-    {"inbook", "bookinbook", "suppbook", "incollection", "suppcollection", "inproceedings",
-     "conference", "inreference", "suppperiodical"}
+    {
+        "inbook",
+        "bookinbook",
+        "suppbook",
+        "incollection",
+        "suppcollection",
+        "inproceedings",
+        "conference",
+        "inreference",
+        "suppperiodical",
+    }
 )
 _NOT_INHERITED = frozenset(
-    {"crossref", "xref", "xdata", "ids", "key", "sortkey", "label", "shorthand", "entryset",
-     "related", "title", "subtitle", "titleaddon", "shorttitle", "sorttitle", "indextitle"}
+    {
+        "crossref",
+        "xref",
+        "xdata",
+        "ids",
+        "key",
+        "sortkey",
+        "label",
+        "shorthand",
+        "entryset",
+        "related",
+        "title",
+        "subtitle",
+        "titleaddon",
+        "shorttitle",
+        "sorttitle",
+        "indextitle",
+    }
 )
 
 
@@ -168,4 +203,3 @@ class Resolver:
             if k not in merged and k not in _NOT_INHERITED:
                 merged[k] = v
         return merged
-

@@ -49,34 +49,97 @@ __all__ = [
 ]
 
 #: fields that only the list (or pathbib itself) uses; `list-*` fields are removed too
-LIST_ONLY = frozenset({"check-ignore", "pii", "openreview", "cvf", "ieee", "neurips-hash", "file", "crossref", "xref", "xdata"})
+LIST_ONLY = frozenset(
+    {"check-ignore", "pii", "openreview", "cvf", "ieee", "neurips-hash", "file", "crossref", "xref", "xdata"}
+)
 #: fields whose value is a URL/identifier: never escaped or re-encoded
-VERBATIM_FIELDS = frozenset({"url", "doi", "eprint", "urlraw", "pdf", "verba", "verbb", "verbc", "pmid", "pmcid"})
+VERBATIM_FIELDS = frozenset(
+    {"url", "doi", "eprint", "urlraw", "pdf", "verba", "verbb", "verbc", "pmid", "pmcid"}
+)
 TITLE_FIELDS = frozenset(
-    {"title", "subtitle", "titleaddon", "booktitle", "booksubtitle", "maintitle", "mainsubtitle",
-     "shorttitle", "eventtitle"}
+    {
+        "title",
+        "subtitle",
+        "titleaddon",
+        "booktitle",
+        "booksubtitle",
+        "maintitle",
+        "mainsubtitle",
+        "shorttitle",
+        "eventtitle",
+    }
 )
 #: proper nouns protected in titles besides the acronym rule (extend with list.protect_words)
 DEFAULT_PROTECTED_WORDS: tuple[str, ...] = (
-    "Gaussian", "Bayesian", "Markov", "Fourier", "Euclidean", "Riemannian", "Laplacian", "Hessian",
-    "Lipschitz", "Wasserstein", "Dirichlet", "Poisson", "Bernoulli", "Boltzmann", "Kaplan", "Meier",
-    "Cox", "Gleason", "Hodgkin", "Alzheimer", "Parkinson", "Twitter", "PubMed", "English",
+    "Gaussian",
+    "Bayesian",
+    "Markov",
+    "Fourier",
+    "Euclidean",
+    "Riemannian",
+    "Laplacian",
+    "Hessian",
+    "Lipschitz",
+    "Wasserstein",
+    "Dirichlet",
+    "Poisson",
+    "Bernoulli",
+    "Boltzmann",
+    "Kaplan",
+    "Meier",
+    "Cox",
+    "Gleason",
+    "Hodgkin",
+    "Alzheimer",
+    "Parkinson",
+    "Twitter",
+    "PubMed",
+    "English",
     "Swin",
 )
 
 _CLASSIC_TYPES = frozenset(
-    {"article", "book", "booklet", "conference", "inbook", "incollection", "inproceedings", "manual",
-     "mastersthesis", "misc", "phdthesis", "proceedings", "techreport", "unpublished"}
+    {
+        "article",
+        "book",
+        "booklet",
+        "conference",
+        "inbook",
+        "incollection",
+        "inproceedings",
+        "manual",
+        "mastersthesis",
+        "misc",
+        "phdthesis",
+        "proceedings",
+        "techreport",
+        "unpublished",
+    }
 )
 _TYPE_ALIASES = {
-    "online": "misc", "www": "misc", "electronic": "misc", "report": "techreport",
-    "thesis": "phdthesis", "collection": "book", "mvbook": "book", "mvcollection": "book",
-    "mvproceedings": "proceedings", "reference": "book", "mvreference": "book",
-    "inreference": "incollection", "bookinbook": "inbook", "suppbook": "inbook",
-    "suppcollection": "incollection", "suppperiodical": "article", "conference": "inproceedings",
+    "online": "misc",
+    "www": "misc",
+    "electronic": "misc",
+    "report": "techreport",
+    "thesis": "phdthesis",
+    "collection": "book",
+    "mvbook": "book",
+    "mvcollection": "book",
+    "mvproceedings": "proceedings",
+    "reference": "book",
+    "mvreference": "book",
+    "inreference": "incollection",
+    "bookinbook": "inbook",
+    "suppbook": "inbook",
+    "suppcollection": "incollection",
+    "suppperiodical": "article",
+    "conference": "inproceedings",
 }
 _FIELD_ALIASES = {
-    "journaltitle": "journal", "location": "address", "eprintclass": "primaryclass", "annote": "annotation",
+    "journaltitle": "journal",
+    "location": "address",
+    "eprintclass": "primaryclass",
+    "annote": "annotation",
 }
 _CONTROL_WORD = re.compile(r"\\[A-Za-z@]+")
 _KEY_JUNK = re.compile(r"\\[A-Za-z]+|[{}$\\]")
@@ -308,7 +371,12 @@ def _eprint(etype: str, f: dict[str, str]) -> None:
     kind = (f.get("eprinttype") or f.get("archiveprefix") or "").strip()
     if not f.get("eprint", "").strip() or not kind:
         how = f.get("howpublished", "")
-        if etype == "misc" and how and not f.get("publisher") and preprint_server("misc", {"howpublished": how}):
+        if (
+            etype == "misc"
+            and how
+            and not f.get("publisher")
+            and preprint_server("misc", {"howpublished": how})
+        ):
             # a preprint server named in howpublished ("medRxiv"): also as `publisher`, which
             # Zotero keeps as the item's publisher (howpublished goes to Extra as text); plainnat's
             # and biblatex's @misc print howpublished and ignore publisher, so nothing prints twice
@@ -409,7 +477,9 @@ def export_bibtex(
             continue  # @xdata: merged into the entries that name it (classic BibTeX has no xdata)
         e = latex_entry(entry, resolver.fields(entry), ascii=ascii, protect_words=words)
         chunks.append(format_entry(e))
-    head = [(b.raw or "@preamble{" + b.value + "}").strip() for b in library.blocks if isinstance(b, Preamble)]
+    head = [
+        (b.raw or "@preamble{" + b.value + "}").strip() for b in library.blocks if isinstance(b, Preamble)
+    ]
     fallback = biblatex_fallbacks("\n".join(chunks))
     if fallback:
         head.append(fallback)
@@ -441,4 +511,3 @@ def biblatex_fallbacks(text: str) -> str:
     if not used:
         return ""
     return '@preamble{"' + " ".join(_BIBLATEX_ONLY[name] for name in used) + '"}'
-

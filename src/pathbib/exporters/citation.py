@@ -26,11 +26,24 @@ from .bibtex import export_bibtex
 __all__ = ["survey_entry", "survey_bib", "citation_cff", "cff_data", "apa_reference", "require_survey"]
 
 _CFF_TYPE = {
-    "article": "article", "inproceedings": "conference-paper", "conference": "conference-paper",
-    "proceedings": "proceedings", "book": "book", "inbook": "book", "incollection": "book",
-    "techreport": "report", "report": "report", "phdthesis": "thesis", "mastersthesis": "thesis",
-    "thesis": "thesis", "manual": "manual", "unpublished": "unpublished", "online": "website",
-    "software": "software", "dataset": "data", "misc": "generic",
+    "article": "article",
+    "inproceedings": "conference-paper",
+    "conference": "conference-paper",
+    "proceedings": "proceedings",
+    "book": "book",
+    "inbook": "book",
+    "incollection": "book",
+    "techreport": "report",
+    "report": "report",
+    "phdthesis": "thesis",
+    "mastersthesis": "thesis",
+    "thesis": "thesis",
+    "manual": "manual",
+    "unpublished": "unpublished",
+    "online": "website",
+    "software": "software",
+    "dataset": "data",
+    "misc": "generic",
 }
 
 
@@ -50,7 +63,7 @@ def require_survey(library: Library, settings: Settings) -> Entry:
             )
         raise InputError(
             "no survey entry: pathbib.toml has no `survey` key and no entry has list-survey = {yes}",
-            "set `survey = \"<citation key>\"` in pathbib.toml",
+            'set `survey = "<citation key>"` in pathbib.toml',
         )
     return e
 
@@ -164,7 +177,9 @@ def _yaml(value: Any, indent: int) -> list[str]:
     return lines
 
 
-_YAML_UNPRINTABLE = re.compile("[\x7f-\x9f\u2028\u2029\ud800-\udfff\ufffe\uffff]")  # NEL and LS/PS fold as line breaks
+_YAML_UNPRINTABLE = re.compile(
+    "[\x7f-\x9f\u2028\u2029\ud800-\udfff\ufffe\uffff]"
+)  # NEL and LS/PS fold as line breaks
 
 
 def _scalar(v: Any) -> str:

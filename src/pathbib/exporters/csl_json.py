@@ -22,6 +22,18 @@ from typing import Any
 from ..model import Entry, Finding, Library
 from ._case import ENGLISH, csl_title
 from ._csl_names import csl_names
+from ._csl_vocab import (  # TYPE_MAP, FIELD_HOME, BIBSTRINGS: re-exported
+    _HANDLED,
+    _LANG,
+    _NAMES,
+    _TEXT,
+    _THESIS_GENRE,
+    _TITLE,
+    _TYPE_KEYS,
+    BIBSTRINGS,
+    FIELD_HOME,
+    TYPE_MAP,
+)
 from ._dates import edtf_to_csl
 from ._preprint import preprint_server
 from ._resolve import DATA_ONLY_TYPES, Resolver, month_number
@@ -30,121 +42,6 @@ from .bibtex import DEFAULT_PROTECTED_WORDS
 
 __all__ = ["TYPE_MAP", "FIELD_HOME", "CslOptions", "to_csl", "csl_items", "export_csl_json", "entry_to_csl"]
 
-# BibTeX / biblatex entry type -> CSL type (unknown types become "document")
-TYPE_MAP: dict[str, str] = {
-    "article": "article-journal",
-    "book": "book", "mvbook": "book", "collection": "book", "mvcollection": "book",
-    "proceedings": "book", "mvproceedings": "book", "reference": "book", "mvreference": "book",
-    "inbook": "chapter", "bookinbook": "chapter", "suppbook": "chapter",
-    "incollection": "chapter", "suppcollection": "chapter",
-    "inreference": "entry-encyclopedia",
-    "inproceedings": "paper-conference", "conference": "paper-conference",
-    "booklet": "pamphlet",
-    "manual": "report", "report": "report", "techreport": "report",
-    "thesis": "thesis", "phdthesis": "thesis", "mastersthesis": "thesis",
-    "unpublished": "manuscript",
-    "misc": "document",
-    "online": "webpage", "electronic": "webpage", "www": "webpage",
-    "periodical": "periodical", "suppperiodical": "article-journal",
-    "patent": "patent",
-    "dataset": "dataset",
-    "software": "software", "code": "software",
-    "letter": "personal_communication",
-    "artwork": "graphic", "image": "graphic",
-    "audio": "song", "music": "song",
-    "video": "motion_picture", "movie": "motion_picture",
-    "jurisdiction": "legal_case", "legislation": "legislation", "legal": "legislation",
-    "standard": "standard", "review": "review", "performance": "performance",
-    "preprint": "article",
-}
-
-# field -> CSL variable for plain text fields (decoded, no case protection)
-_TEXT: dict[str, str] = {
-    "edition": "edition",
-    "volume": "volume",
-    "volumes": "number-of-volumes",
-    "pagetotal": "number-of-pages",
-    "chapter": "chapter-number",
-    "version": "version",
-    "isbn": "ISBN",
-    "issn": "ISSN",
-    "pmid": "PMID",
-    "pmcid": "PMCID",
-    "abstract": "abstract",
-    "annote": "annote",
-    "annotation": "annote",
-    "venue": "event-place",
-    "location": "publisher-place",
-    "address": "publisher-place",
-    "shortjournal": "container-title-short",
-    "journalabbrev": "container-title-short",
-    "library": "call-number",
-    "howpublished": "medium",
-    "type": "genre",
-    "issue": "issue",
-    "eid": "number",
-    "pubstate": "status",
-}
-_TITLE: dict[str, str] = {
-    "shorttitle": "title-short",
-    "eventtitle": "event-title",
-    "origtitle": "original-title",
-}
-_NAMES: dict[str, str] = {
-    "author": "author",
-    "editor": "editor",
-    "translator": "translator",
-    "bookauthor": "container-author",
-    "commentator": "contributor",
-    "holder": "author",
-}
-# fields consumed by dedicated code below (or pure bookkeeping with nothing to export)
-_HANDLED = frozenset(
-    {"title", "subtitle", "titleaddon", "journal", "journaltitle", "journalsubtitle",
-     "booktitle", "booksubtitle", "maintitle", "mainsubtitle", "series", "number",
-     "date", "year", "month", "day", "urldate", "eventdate", "origdate",
-     "doi", "url", "eprint", "eprinttype", "archiveprefix", "primaryclass", "eprintclass",
-     "pages", "publisher", "institution", "school", "organization",
-     "keywords", "list-section", "list-highlight", "note", "language", "langid",
-     "crossref", "entrysubtype", "booktitleaddon", "addendum", "xdata"}
-)
-# where a field went, for docs/build.md and `export --report`
-FIELD_HOME: dict[str, str] = {
-    **_TEXT, **_TITLE, **_NAMES,
-    "title": "title (+ subtitle, titleaddon)",
-    "journal": "container-title", "journaltitle": "container-title", "booktitle": "container-title",
-    "maintitle": "container-title / volume-title", "series": "collection-title",
-    "number": "issue (articles) / collection-number (with series) / number",
-    "date": "issued", "year": "issued", "month": "issued", "urldate": "accessed",
-    "eventdate": "event-date", "origdate": "original-date",
-    "doi": "DOI", "url": "URL", "eprint": "number = ID (preprints; publisher arXiv), else a note line arXiv: ID; + URL",
-    "pages": "page", "publisher": "publisher", "institution": "publisher",
-    "school": "publisher", "organization": "publisher",
-    "keywords": "keyword", "list-section": "keyword", "list-highlight": "note", "note": "note",
-    "language": "language", "langid": "language",
-}
-
-_LANG = {
-    "english": "en", "american": "en-US", "usenglish": "en-US", "british": "en-GB",
-    "ukenglish": "en-GB", "german": "de", "ngerman": "de-DE", "austrian": "de-AT",
-    "french": "fr", "italian": "it", "spanish": "es", "dutch": "nl", "portuguese": "pt",
-    "russian": "ru", "chinese": "zh", "japanese": "ja", "swedish": "sv", "danish": "da",
-    "norwegian": "no", "finnish": "fi", "polish": "pl", "czech": "cs", "greek": "el",
-    "latin": "la", "turkish": "tr", "hungarian": "hu", "croatian": "hr", "catalan": "ca",
-}
-#: biblatex localisation keys (bibstrings) that may stand for a value: the English string
-BIBSTRINGS = {
-    "newseries": "new series", "oldseries": "old series", "inpress": "in press",
-    "forthcoming": "forthcoming", "submitted": "submitted", "inpreparation": "in preparation",
-    "prepublished": "pre-published", "sl": "s.l.", "sn": "s.n.", "nodate": "n.d.",
-}
-_THESIS_GENRE = {"phdthesis": "PhD thesis", "mastersthesis": "Master's thesis"}
-# biblatex localisation keys used in `type`
-_TYPE_KEYS = {
-    "phdthesis": "PhD thesis", "mathesis": "Master's thesis", "candthesis": "Candidate thesis",
-    "techreport": "Technical report", "resreport": "Research report", "software": "Computer software",
-    "datacd": "CD-ROM", "audiocd": "Audio CD", "patent": "Patent",
-}
 _YEAR = re.compile(r"(?<!\d)\d{4}(?!\d)", re.ASCII)
 _NOOPSORT = re.compile(r"\\noopsort\s*\{[^{}]*\}")
 _DAY_MONTH = re.compile(r"^\s*(\d{1,2})\W+([A-Za-z]+)\.?\s*$", re.ASCII)
@@ -203,7 +100,11 @@ DEFAULT_OPTIONS = CslOptions()
 
 
 def _pages(value: str) -> str:
-    return _PAGE_DASH.sub("\u2013", plain(value) if "\\" in value or "{" in value else value.strip()) if value else ""
+    return (
+        _PAGE_DASH.sub("\u2013", plain(value) if "\\" in value or "{" in value else value.strip())
+        if value
+        else ""
+    )
 
 
 def _arxiv_id(f: dict[str, str]) -> str | None:
@@ -276,7 +177,9 @@ def _type(etype: str, f: dict[str, str], container: str | None, server: str | No
     return t
 
 
-def _fields_into(item: dict[str, Any], f: dict[str, str], titles: _Titles, opts: CslOptions, unmapped: list[str]) -> None:
+def _fields_into(
+    item: dict[str, Any], f: dict[str, str], titles: _Titles, opts: CslOptions, unmapped: list[str]
+) -> None:
     for name, value in f.items():
         if name in _HANDLED:
             continue
@@ -297,7 +200,9 @@ def _fields_into(item: dict[str, Any], f: dict[str, str], titles: _Titles, opts:
 
 
 #: biblatex list fields: `and` separates the items ("Durham and London" -> "Durham; London")
-_LIST_FIELDS = frozenset({"location", "address", "publisher", "institution", "organization", "school", "language"})
+_LIST_FIELDS = frozenset(
+    {"location", "address", "publisher", "institution", "organization", "school", "language"}
+)
 
 
 def _list_field(name: str, value: str) -> str:
@@ -308,8 +213,14 @@ def _list_field(name: str, value: str) -> str:
     return value
 
 
-def _titles_into(item: dict[str, Any], etype: str, f: dict[str, str], titles: _Titles, container: str | None,
-                 container_sub: str | None) -> None:
+def _titles_into(
+    item: dict[str, Any],
+    etype: str,
+    f: dict[str, str],
+    titles: _Titles,
+    container: str | None,
+    container_sub: str | None,
+) -> None:
     title = titles.join(f.get("title"), f.get("subtitle"), sentence=True)
     if title:
         if f.get("titleaddon"):
@@ -367,8 +278,9 @@ def _publisher_into(item: dict[str, Any], etype: str, f: dict[str, str], unmappe
         item["genre"] = "Computer software"
 
 
-def _preprint_into(item: dict[str, Any], f: dict[str, str], server: str | None, arxiv: str | None,
-                   unmapped: list[str]) -> None:
+def _preprint_into(
+    item: dict[str, Any], f: dict[str, str], server: str | None, arxiv: str | None, unmapped: list[str]
+) -> None:
     if server:
         # CSL `article` + genre + publisher: what Zotero imports as a preprint with its
         # repository (a `medium` would be dropped), and what APA prints as "[Preprint]. medRxiv"
@@ -389,13 +301,19 @@ def _preprint_into(item: dict[str, Any], f: dict[str, str], server: str | None, 
         unmapped.append("eprint")
 
 
-def entry_to_csl(entry: Entry, f: dict[str, str], opts: CslOptions = DEFAULT_OPTIONS) -> tuple[dict[str, Any], list[str]]:
+def entry_to_csl(
+    entry: Entry, f: dict[str, str], opts: CslOptions = DEFAULT_OPTIONS
+) -> tuple[dict[str, Any], list[str]]:
     """Map one entry's resolved fields to a CSL item; also return the fields left out."""
     etype = entry.entry_type
     arxiv = _arxiv_id(f)
     container, container_sub = _container(etype, f)
     server = preprint_server(etype, f)
-    item: dict[str, Any] = {"id": entry.key, "type": _type(etype, f, container, server, opts), "citation-key": entry.key}
+    item: dict[str, Any] = {
+        "id": entry.key,
+        "type": _type(etype, f, container, server, opts),
+        "citation-key": entry.key,
+    }
     unmapped: list[str] = []
     titles = _Titles(f, opts)
     _fields_into(item, f, titles, opts, unmapped)
@@ -454,7 +372,9 @@ def _notes_into(item: dict[str, Any], f: dict[str, str], unmapped: list[str]) ->
             unmapped.append("langid" if "langid" in f else "language")
 
 
-def to_csl(library: Library, opts: CslOptions = DEFAULT_OPTIONS) -> tuple[list[dict[str, Any]], list[Finding]]:
+def to_csl(
+    library: Library, opts: CslOptions = DEFAULT_OPTIONS
+) -> tuple[list[dict[str, Any]], list[Finding]]:
     """Convert every entry; return the CSL items and one finding per field with no CSL home."""
     resolver = Resolver(library)
     items: list[dict[str, Any]] = []
@@ -466,7 +386,9 @@ def to_csl(library: Library, opts: CslOptions = DEFAULT_OPTIONS) -> tuple[list[d
         items.append(item)
         for name in unmapped:
             findings.append(
-                Finding("EXP001", "info", f"field {name!r} has no CSL-JSON home; not exported", entry.key, name)
+                Finding(
+                    "EXP001", "info", f"field {name!r} has no CSL-JSON home; not exported", entry.key, name
+                )
             )
     return items, findings
 
@@ -487,8 +409,17 @@ def _item_encoder() -> Callable[[dict[str, Any]], str]:
     make = getattr(json.encoder, "c_make_encoder", None)
     if make is None:
         return base.encode
-    c_enc = make(None, base.default, json.encoder.encode_basestring, None, base.key_separator,
-                 base.item_separator, base.sort_keys, base.skipkeys, base.allow_nan)
+    c_enc = make(
+        None,
+        base.default,
+        json.encoder.encode_basestring,
+        None,
+        base.key_separator,
+        base.item_separator,
+        base.sort_keys,
+        base.skipkeys,
+        base.allow_nan,
+    )
 
     def encode(item: dict[str, Any]) -> str:
         return "".join(c_enc(item, 0))

@@ -51,7 +51,20 @@ __all__ = [
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|~])")
 _ENTITY = re.compile(r"&(?=#?[A-Za-z0-9]+;)")
 _URL_OK = re.compile(r"^https?://[^\s/?#]+[^\r\n]*$", re.I)
-_URL_ENCODE = {" ": "%20", "(": "%28", ")": "%29", "<": "%3C", ">": "%3E", '"': "%22", "`": "%60", "\\": "%5C", "[": "%5B", "]": "%5D", "*": "%2A", "_": "_"}
+_URL_ENCODE = {
+    " ": "%20",
+    "(": "%28",
+    ")": "%29",
+    "<": "%3C",
+    ">": "%3E",
+    '"': "%22",
+    "`": "%60",
+    "\\": "%5C",
+    "[": "%5B",
+    "]": "%5D",
+    "*": "%2A",
+    "_": "_",
+}
 _COUNT_SENTENCE = re.compile(r"(?m)^[ \t]*We considered a sum of `?\d+`? research papers[^\n]*\n?")
 _ISO = re.compile(r"^(\d{4})(?:-(\d{1,2}))?(?:-(\d{1,2}))?")
 
@@ -237,8 +250,9 @@ def listed_entries(library: Library, settings: Settings) -> list[Entry]:
 _Bucket = list[tuple[tuple[int, int, int], int, Entry, dict[str, str]]]
 
 
-def _section_tree(settings: Settings, library: Library, resolver: Resolver, slugger: SlugCounter
-                  ) -> tuple[list[Group], list[Group], dict[int, _Bucket]]:
+def _section_tree(
+    settings: Settings, library: Library, resolver: Resolver, slugger: SlugCounter
+) -> tuple[list[Group], list[Group], dict[int, _Bucket]]:
     """(top-level groups, every group in document order, entries per group index) for the listed entries.
 
     The tree is as deep as pathbib.toml nests it; an entry in a section pathbib.toml does not name
@@ -287,7 +301,9 @@ def _paper(number: int, sk: tuple[int, int, int], e: Entry, f: dict[str, str]) -
         else:
             more_links.insert(0, {"label": "link", "url": rel})
     code = [u for u in (safe_link(c) for c in (f.get("list-code") or "").split()) if u]
-    more_links += more_paper_links(f.get("list-links") or "", safe=safe_link, escape=md_escape, server=url_server)
+    more_links += more_paper_links(
+        f.get("list-links") or "", safe=safe_link, escape=md_escape, server=url_server
+    )
     return Paper(
         number=number,
         key=e.key,
@@ -412,8 +428,11 @@ def render_readme(
 
     ctx = list_context(library, settings, citation_bibtex=citation_bibtex, citation_apa=citation_apa)
     ctx["timeline"] = timeline
-    text = render_template(template if template is not None else default_template(), ctx,
-                           settings.template_path if template is not None else None)
+    text = render_template(
+        template if template is not None else default_template(),
+        ctx,
+        settings.template_path if template is not None else None,
+    )
     text = re.sub(r"\n{3,}", "\n\n", text)
     return text.rstrip("\n") + "\n"
 
@@ -428,7 +447,11 @@ def render_template(source: str, context: dict[str, Any], path: Path | None = No
     from jinja2.sandbox import SandboxedEnvironment
 
     env = SandboxedEnvironment(
-        autoescape=False, keep_trailing_newline=True, trim_blocks=True, lstrip_blocks=True, undefined=StrictUndefined,
+        autoescape=False,
+        keep_trailing_newline=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        undefined=StrictUndefined,
     )
     env.filters["md"] = md_escape
     env.filters["slug"] = github_slug
@@ -436,11 +459,19 @@ def render_template(source: str, context: dict[str, Any], path: Path | None = No
     try:
         return env.from_string(source).render(**context)
     except TemplateSyntaxError as exc:
-        raise ConfigError(f"template syntax error: {exc.message}", "fix the template, or remove `[list] template` "
-                          "from pathbib.toml to use the shipped one", path=where, line=exc.lineno) from None
+        raise ConfigError(
+            f"template syntax error: {exc.message}",
+            "fix the template, or remove `[list] template` from pathbib.toml to use the shipped one",
+            path=where,
+            line=exc.lineno,
+        ) from None
     except (TemplateError, RecursionError, TypeError, ValueError, ArithmeticError, LookupError) as exc:
-        raise ConfigError(f"template error: {exc}", "fix the template (pathbib's variables are listed in "
-                          "docs/build.md), or remove `[list] template`", path=where, line=_template_line(exc)) from None
+        raise ConfigError(
+            f"template error: {exc}",
+            "fix the template (pathbib's variables are listed in docs/build.md), or remove `[list] template`",
+            path=where,
+            line=_template_line(exc),
+        ) from None
 
 
 def _template_line(exc: BaseException) -> int | None:

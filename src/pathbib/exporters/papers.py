@@ -29,11 +29,26 @@ from .markdown import (
     sort_key,
 )
 
-__all__ = ["Link", "PaperRecord", "paper_records", "section_paths", "venue_kind", "author_names", "OTHER_SECTION"]
+__all__ = [
+    "Link",
+    "PaperRecord",
+    "paper_records",
+    "section_paths",
+    "venue_kind",
+    "author_names",
+    "OTHER_SECTION",
+]
 
 OTHER_SECTION = "Other papers"
 #: hosts whose links are source code (a `list-code` link elsewhere is a project page)
-CODE_HOSTS = ("github.com", "gitlab.com", "bitbucket.org", "codeberg.org", "sourceforge.net", "huggingface.co")
+CODE_HOSTS = (
+    "github.com",
+    "gitlab.com",
+    "bitbucket.org",
+    "codeberg.org",
+    "sourceforge.net",
+    "huggingface.co",
+)
 _HOST = re.compile(r"^https?://([^/?#:\s]+)", re.I)
 
 

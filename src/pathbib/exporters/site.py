@@ -36,12 +36,20 @@ from .markdown import safe_url
 from .papers import OTHER_SECTION, PaperRecord, paper_records
 
 __all__ = [
-    "export_site", "entry_bibtex", "anchor_id", "json_for_html", "citations_blob", "read_citations", "SHOWN_AUTHORS"
+    "export_site",
+    "entry_bibtex",
+    "anchor_id",
+    "json_for_html",
+    "citations_blob",
+    "read_citations",
+    "SHOWN_AUTHORS",
 ]
 
 SHOWN_AUTHORS = 3  # authors shown before "et al."; the rest open on demand
 _ID_UNSAFE = re.compile(r"[^A-Za-z0-9_.-]")
-_JSON_ESCAPES = str.maketrans({"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028", "\u2029": "\\u2029"})
+_JSON_ESCAPES = str.maketrans(
+    {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028", "\u2029": "\\u2029"}
+)
 
 
 def anchor_id(key: str) -> str:
@@ -82,7 +90,9 @@ def _display_date(date: tuple[int, int, int]) -> str:
 
 def _search_extra(r: PaperRecord) -> str:
     """What the search matches besides the visible title/authors/venue/highlight: key, code repos."""
-    repos = [re.sub(r"^https?://(www\.)?", "", link.url) for link in r.links if link.label in ("Code", "Project")]
+    repos = [
+        re.sub(r"^https?://(www\.)?", "", link.url) for link in r.links if link.label in ("Code", "Project")
+    ]
     return _fold(" ".join([r.key, *repos]))
 
 
@@ -155,7 +165,14 @@ def _paper_context(r: PaperRecord, apa: str) -> dict[str, Any]:
 
 def _filter_row(r: PaperRecord) -> list[Any]:
     y, m, d = r.date
-    return [_search_extra(r), r.year or 0, (y * 100 + m) * 100 + d, list(r.section_ids), r.kind, 1 if r.has_code else 0]
+    return [
+        _search_extra(r),
+        r.year or 0,
+        (y * 100 + m) * 100 + d,
+        list(r.section_ids),
+        r.kind,
+        1 if r.has_code else 0,
+    ]
 
 
 def export_site(
@@ -181,7 +198,9 @@ def export_site(
     js = (files / "site.js").read_text(encoding="utf-8")
     digest = base64.b64encode(hashlib.sha256(js.encode("utf-8")).digest()).decode("ascii")
     svg = timeline_svg.split("?>", 1)[1].strip() if timeline_svg.startswith("<?xml") else timeline_svg.strip()
-    env = SandboxedEnvironment(autoescape=True, keep_trailing_newline=True, trim_blocks=True, lstrip_blocks=True)
+    env = SandboxedEnvironment(
+        autoescape=True, keep_trailing_newline=True, trim_blocks=True, lstrip_blocks=True
+    )
     template = env.from_string((files / "site.html.j2").read_text(encoding="utf-8"))
     base = settings.site.base_url.strip()
     text = template.render(

@@ -15,7 +15,9 @@ __all__ = ["esc", "num", "el"]
 
 # characters XML 1.0 forbids (a hostile section title must not make the file unparseable)
 _XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
-_ATTR = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "\n": "&#10;", "\t": "&#9;", "\r": "&#13;"})
+_ATTR = str.maketrans(
+    {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "\n": "&#10;", "\t": "&#9;", "\r": "&#13;"}
+)
 _TEXT = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;"})
 
 
@@ -31,7 +33,9 @@ def num(x: float) -> str:
     return "0" if s in ("-0", "") else s
 
 
-def el(tag: str, attrs: Mapping[str, str | int | float] | None = None, *children: str, text: str | None = None) -> str:
+def el(
+    tag: str, attrs: Mapping[str, str | int | float] | None = None, *children: str, text: str | None = None
+) -> str:
     """Return `<tag attrs>children</tag>`; `text` is escaped, `children` are already XML."""
     parts = [tag]
     for k, v in (attrs or {}).items():

@@ -111,7 +111,9 @@ def _legend(items: list[tuple[str, str]], x0: float, y: float, width: float) -> 
         w = 18 + len(shown) * _CHAR_W + 14
         if x > x0 and x + w > x0 + width:
             x, y = x0, y + 18
-        swatch = el("rect", {"x": float(x), "y": float(y - 10), "width": 12, "height": 12, "rx": 2, "fill": colour})
+        swatch = el(
+            "rect", {"x": float(x), "y": float(y - 10), "width": 12, "height": 12, "rx": 2, "fill": colour}
+        )
         name = el("text", {"x": float(x + 18), "y": float(y), "class": "pbt-fg"}, esc(shown))
         out.append(el("g", None, el("title", text=label), swatch, name))
         x += w
@@ -123,8 +125,12 @@ def _description(d: TimelineData) -> str:
     parts = [f"{dated} dated papers from {d.years[0]} to {d.years[-1]}" if d.years else "No dated papers"]
     if d.undated:
         parts[0] += f" ({d.undated} undated, not shown)"
-    parts.append("Per year: " + ", ".join(f"{y}: {sum(c[i] for c in d.counts)}" for i, y in enumerate(d.years)))
-    parts.append("Per section: " + ", ".join(f"{s}: {sum(c)}" for s, c in zip(d.sections, d.counts, strict=True)))
+    parts.append(
+        "Per year: " + ", ".join(f"{y}: {sum(c[i] for c in d.counts)}" for i, y in enumerate(d.years))
+    )
+    parts.append(
+        "Per section: " + ", ".join(f"{s}: {sum(c)}" for s, c in zip(d.sections, d.counts, strict=True))
+    )
     shares = ", ".join(f"{k}: {sum(v)}" for k, v in d.shares)
     if shares:
         parts.append("By review status: " + shares)
@@ -136,7 +142,13 @@ def render_timeline(d: TimelineData, title: str = "") -> str:
     heading = "Papers per year, by section" + (f" — {title}" if title else "")
     plot_w = _W - _LEFT - _RIGHT
     body: list[str] = [el("style", text=_STYLE)]
-    body.append(el("text", {"x": _LEFT, "y": 18, "class": "pbt-fg", "font-size": 14, "font-weight": "bold"}, esc(_short(heading, 90))))
+    body.append(
+        el(
+            "text",
+            {"x": _LEFT, "y": 18, "class": "pbt-fg", "font-size": 14, "font-weight": "bold"},
+            esc(_short(heading, 90)),
+        )
+    )
     if not d.years:
         body.append(el("text", {"x": _LEFT, "y": 48, "class": "pbt-fg"}, esc("No dated papers yet.")))
         return _wrap(body, 64, heading, _description(d))
@@ -149,10 +161,7 @@ def render_timeline(d: TimelineData, title: str = "") -> str:
     step = _nice_step(max(totals))
     ymax = -(-max(totals) // step) * step
     scale = _PLOT_H / ymax
-    for v in range(0, ymax + 1, step):
-        gy = bottom - v * scale
-        body.append(el("line", {"x1": _LEFT, "x2": _W - _RIGHT, "y1": float(gy), "y2": float(gy), "class": "pbt-grid"}))
-        body.append(el("text", {"x": _LEFT - 6, "y": float(gy + 4), "text-anchor": "end", "class": "pbt-fg"}, esc(str(v))))
+    _grid(body, ymax, step, scale, bottom)
     slot = plot_w / len(d.years)
     bar_w = min(slot * 0.7, 48.0)
     every = max(1, -(-34 // int(slot)) if slot < 34 else 1)
@@ -163,25 +172,82 @@ def render_timeline(d: TimelineData, title: str = "") -> str:
             if not c[i]:
                 continue
             h = c[i] * scale
-            attrs: dict[str, str | int | float] = {"x": x, "y": bottom - (acc + c[i]) * scale, "width": bar_w, "height": h, "fill": colours[s],
-                     "data-year": year, "data-section": s, "data-count": c[i]}
+            attrs: dict[str, str | int | float] = {
+                "x": x,
+                "y": bottom - (acc + c[i]) * scale,
+                "width": bar_w,
+                "height": h,
+                "fill": colours[s],
+                "data-year": year,
+                "data-section": s,
+                "data-count": c[i],
+            }
             body.append(el("rect", attrs, el("title", text=f"{year} · {s}: {c[i]} paper{'s' * (c[i] != 1)}")))
             acc += c[i]
         cx = float(x + bar_w / 2)
         if totals[i] and (i % every == 0 or slot >= 20):
-            body.append(el("text", {"x": cx, "y": float(bottom - acc * scale - 4), "text-anchor": "middle",
-                                    "class": "pbt-fg", "font-size": 11}, esc(str(totals[i]))))
+            body.append(
+                el(
+                    "text",
+                    {
+                        "x": cx,
+                        "y": float(bottom - acc * scale - 4),
+                        "text-anchor": "middle",
+                        "class": "pbt-fg",
+                        "font-size": 11,
+                    },
+                    esc(str(totals[i])),
+                )
+            )
         if i % every == 0:
-            body.append(el("text", {"x": cx, "y": float(bottom + 16), "text-anchor": "middle", "class": "pbt-fg"}, esc(str(year))))
+            body.append(
+                el(
+                    "text",
+                    {"x": cx, "y": float(bottom + 16), "text-anchor": "middle", "class": "pbt-fg"},
+                    esc(str(year)),
+                )
+            )
     height = _share_strip(body, d, totals, bottom + 40, slot, bar_w, every, plot_w)
     return _wrap(body, height, heading, _description(d))
 
 
-def _share_strip(body: list[str], d: TimelineData, totals: list[int], y: float, slot: float,
-                 bar_w: float, every: int, plot_w: float) -> float:
+def _grid(body: list[str], ymax: int, step: int, scale: float, bottom: float) -> None:
+    """Horizontal grid lines with their counts on the left, every `step` papers up to `ymax`."""
+    for v in range(0, ymax + 1, step):
+        gy = bottom - v * scale
+        body.append(
+            el(
+                "line",
+                {"x1": _LEFT, "x2": _W - _RIGHT, "y1": float(gy), "y2": float(gy), "class": "pbt-grid"},
+            )
+        )
+        body.append(
+            el(
+                "text",
+                {"x": _LEFT - 6, "y": float(gy + 4), "text-anchor": "end", "class": "pbt-fg"},
+                esc(str(v)),
+            )
+        )
+
+
+def _share_strip(
+    body: list[str],
+    d: TimelineData,
+    totals: list[int],
+    y: float,
+    slot: float,
+    bar_w: float,
+    every: int,
+    plot_w: float,
+) -> float:
     """Append the preprint / peer-reviewed strip at `y`; return the picture's height."""
-    body.append(el("text", {"x": _LEFT, "y": float(y), "class": "pbt-fg", "font-weight": "bold"},
-                   esc("Peer-reviewed vs preprint (share of each year's papers)")))
+    body.append(
+        el(
+            "text",
+            {"x": _LEFT, "y": float(y), "class": "pbt-fg", "font-weight": "bold"},
+            esc("Peer-reviewed vs preprint (share of each year's papers)"),
+        )
+    )
     legend, y = _legend([(k, SHARE_COLOURS[k]) for k, _ in d.shares], _LEFT, y + 20, plot_w)
     body += legend
     top = y
@@ -195,25 +261,54 @@ def _share_strip(body: list[str], d: TimelineData, totals: list[int], y: float, 
             if not n:
                 continue
             h = _SHARE_H * n / totals[i]
-            attrs: dict[str, str | int | float] = {"x": x, "y": float(top + acc), "width": bar_w, "height": float(h), "fill": SHARE_COLOURS[kind],
-                     "data-year": year, "data-kind": kind, "data-count": n}
+            attrs: dict[str, str | int | float] = {
+                "x": x,
+                "y": float(top + acc),
+                "width": bar_w,
+                "height": float(h),
+                "fill": SHARE_COLOURS[kind],
+                "data-year": year,
+                "data-kind": kind,
+                "data-count": n,
+            }
             body.append(el("rect", attrs, el("title", text=f"{year} · {kind}: {n} of {totals[i]}")))
             acc += h
         pre = dict(d.shares).get("preprint", ())
         if i % every == 0 and pre:
             pct = round(100 * pre[i] / totals[i])
-            body.append(el("text", {"x": float(x + bar_w / 2), "y": float(top + _SHARE_H + 14), "text-anchor": "middle",
-                                    "class": "pbt-fg", "font-size": 11}, esc(f"{pct}%")))
-    body.append(el("text", {"x": _LEFT, "y": float(top + _SHARE_H + 32), "class": "pbt-fg", "font-size": 11},
-                   esc("% under each bar: share of preprints")))
+            body.append(
+                el(
+                    "text",
+                    {
+                        "x": float(x + bar_w / 2),
+                        "y": float(top + _SHARE_H + 14),
+                        "text-anchor": "middle",
+                        "class": "pbt-fg",
+                        "font-size": 11,
+                    },
+                    esc(f"{pct}%"),
+                )
+            )
+    body.append(
+        el(
+            "text",
+            {"x": _LEFT, "y": float(top + _SHARE_H + 32), "class": "pbt-fg", "font-size": 11},
+            esc("% under each bar: share of preprints"),
+        )
+    )
     return top + _SHARE_H + 44
 
 
 def _wrap(body: list[str], height: float, heading: str, desc: str) -> str:
     attrs: dict[str, str | int | float] = {
-        "xmlns": "http://www.w3.org/2000/svg", "width": _W, "height": float(height),
-        "viewBox": f"0 0 {_W} {num(height)}", "role": "img", "aria-labelledby": "pbt-title pbt-desc",
-        "font-family": _FONT, "font-size": 12,
+        "xmlns": "http://www.w3.org/2000/svg",
+        "width": _W,
+        "height": float(height),
+        "viewBox": f"0 0 {_W} {num(height)}",
+        "role": "img",
+        "aria-labelledby": "pbt-title pbt-desc",
+        "font-family": _FONT,
+        "font-size": 12,
     }
     head = [el("title", {"id": "pbt-title"}, esc(heading)), el("desc", {"id": "pbt-desc"}, esc(desc))]
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + el("svg", attrs, *head, *body) + "\n"

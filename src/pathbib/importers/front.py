@@ -15,13 +15,13 @@ from markdown_it.token import Token
 
 from .inline import Line, read_inline
 from .records import FrontMatter, Heading, Item, Link
-from .walker import HeadRec, RawItem
+from .structure import HeadRec, RawItem
 
-# patterns used inside functions, compiled once (not looked up in re's cache per call)
-_PFR1 = re.compile(r"\s*\[[^\]]*\]\(#[^)]*\)\s*")
-_PFR2 = re.compile(r"\(.*\)", re.S)
-_PFR3 = re.compile(r"(?i)\b(review|survey|paper|cite|citing)\b")
-_PFR4 = re.compile(r"^\s+")
+# patterns used inside functions, compiled once
+_ANCHOR_LINK = re.compile(r"\s*\[[^\]]*\]\(#[^)]*\)\s*")
+_PARENTHESISED = re.compile(r"\(.*\)", re.S)
+_REVIEW_WORD = re.compile(r"(?i)\b(review|survey|paper|cite|citing)\b")
+_LEADING_SPACE = re.compile(r"^\s+")
 
 __all__ = ["Sections", "build_sections", "front_matter", "placed_items"]
 
@@ -74,17 +74,27 @@ class Sections:
 
 
 def build_sections(secs: Sections, descriptions: dict[HeadRec, list[str]]) -> tuple[Heading, ...]:
-    return tuple(Heading((h[1] + 1) // 2, h[2], h[3], secs.path_of[h], "\n\n".join(descriptions.get(h, [])))
-                 for h in secs.heads)
+    return tuple(
+        Heading((h[1] + 1) // 2, h[2], h[3], secs.path_of[h], "\n\n".join(descriptions.get(h, [])))
+        for h in secs.heads
+    )
 
 
 def placed_items(secs: Sections, items: list[RawItem]) -> tuple[Item, ...]:
     out = []
     for it, st in zip(items, secs.stacks, strict=True):
         owner = secs.owner(st)
-        out.append(Item(title=it.title, line=it.line, number=it.number,
-                        section=secs.path_of[owner] if owner else (), fields=tuple(it.fields),
-                        title_note=it.title_note, title_links=tuple(it.title_links)))
+        out.append(
+            Item(
+                title=it.title,
+                line=it.line,
+                number=it.number,
+                section=secs.path_of[owner] if owner else (),
+                fields=tuple(it.fields),
+                title_note=it.title_note,
+                title_links=tuple(it.title_links),
+            )
+        )
     return tuple(out)
 
 
@@ -99,19 +109,25 @@ def _is_toc(tokens: list[Token], start: int, end: int) -> bool:
     """A bullet list whose items are only links to anchors (#...): the table of contents."""
     if tokens[start].type != "bullet_list_open":
         return False
-    hrefs = [str(t.attrGet("href") or "") for tk in tokens[start:end] if tk.type == "inline"
-             for t in (tk.children or []) if t.type == "link_open"]
+    hrefs = [
+        str(t.attrGet("href") or "")
+        for tk in tokens[start:end]
+        if tk.type == "inline"
+        for t in (tk.children or [])
+        if t.type == "link_open"
+    ]
     return bool(hrefs) and all(h.startswith("#") for h in hrefs)
 
 
 def _is_return_link(src: str) -> bool:
-    return bool(_PFR1.fullmatch(src))
+    return bool(_ANCHOR_LINK.fullmatch(src))
 
 
 def _html_only(inline: Token) -> bool:
     kids = inline.children or []
-    return bool(kids) and all(t.type in ("html_inline", "softbreak") or (t.type == "text" and not t.content.strip())
-                              for t in kids)
+    return bool(kids) and all(
+        t.type in ("html_inline", "softbreak") or (t.type == "text" and not t.content.strip()) for t in kids
+    )
 
 
 def _is_badges(kids: list[Token]) -> bool:
@@ -124,7 +140,9 @@ def _is_badges(kids: list[Token]) -> bool:
             depth += 1
         elif t.type == "link_close":
             depth -= 1
-        elif t.type in ("softbreak", "hardbreak") or (t.type == "text" and (not t.content.strip() or depth > 0)):
+        elif t.type in ("softbreak", "hardbreak") or (
+            t.type == "text" and (not t.content.strip() or depth > 0)
+        ):
             continue
         else:
             return False
@@ -135,7 +153,7 @@ def _split_around_link(src: str, link: Link) -> tuple[str, str, str]:
     m = re.search(r"\[" + re.escape(link.text) + r"\]\(\s*<?" + re.escape(link.url) + r">?[^)]*\)", src)
     if not m:
         return src, "", ""
-    return src[: m.start()], m.group(0), src[m.end():]
+    return src[: m.start()], m.group(0), src[m.end() :]
 
 
 def _plain_links(inline: Token) -> tuple[str, list[Link]]:
@@ -145,9 +163,14 @@ def _plain_links(inline: Token) -> tuple[str, list[Link]]:
     return text, links
 
 
-def front_matter(secs: Sections, tokens: list[Token], lines: list[str],
-                 blocks: list[tuple[int, Token, int, tuple[HeadRec, ...]]], empty_lines: set[str],
-                 plain_md: Any) -> tuple[FrontMatter, dict[HeadRec, list[str]], list[tuple[int, str]]]:
+def front_matter(
+    secs: Sections,
+    tokens: list[Token],
+    lines: list[str],
+    blocks: list[tuple[int, Token, int, tuple[HeadRec, ...]]],
+    empty_lines: set[str],
+    plain_md: Any,
+) -> tuple[FrontMatter, dict[HeadRec, list[str]], list[tuple[int, str]]]:
     """Front matter, section descriptions and unplaced notes from the blocks that are not papers."""
     front: dict[str, Any] = {"badges": [], "intro": [], "introduction": []}
     descriptions: dict[HeadRec, list[str]] = {}
@@ -165,7 +188,11 @@ def front_matter(secs: Sections, tokens: list[Token], lines: list[str],
         if secs.start <= idx < secs.end:
             if tok.type == "html_block" or _is_toc(tokens, idx, end) or _is_return_link(src):
                 continue
-            if tok.type == "paragraph_open" and _PFR2.fullmatch(src.strip()) and not front.get("order_note"):
+            if (
+                tok.type == "paragraph_open"
+                and _PARENTHESISED.fullmatch(src.strip())
+                and not front.get("order_note")
+            ):
                 front["order_note"] = src.strip()
                 continue
             if tok.type == "paragraph_open" and _html_only(tokens[idx + 1]):
@@ -199,8 +226,16 @@ def front_matter(secs: Sections, tokens: list[Token], lines: list[str],
     return fm, descriptions, notes
 
 
-def _front_block(front: dict[str, Any], tok: Token, tokens: list[Token], idx: int, src: str, line: int,
-                 st: tuple[HeadRec, ...], doc_title: HeadRec | None) -> None:
+def _front_block(
+    front: dict[str, Any],
+    tok: Token,
+    tokens: list[Token],
+    idx: int,
+    src: str,
+    line: int,
+    st: tuple[HeadRec, ...],
+    doc_title: HeadRec | None,
+) -> None:
     heading_titles = [h[2].lower() for h in st if h != doc_title]
     if tok.type in ("fence", "code_block"):
         if "@" in tok.content and not front.get("citation"):
@@ -220,13 +255,18 @@ def _front_block(front: dict[str, Any], tok: Token, tokens: list[Token], idx: in
             front["badges"].extend(ln.strip() for ln in src.split("\n") if ln.strip())
             return
         text_plain, links = _plain_links(inline)
-        if links and not front.get("review_url") and _PFR3.search(text_plain):
+        if links and not front.get("review_url") and _REVIEW_WORD.search(text_plain):
             lk = links[0]
             pre, sep, post = _split_around_link(src, lk)
             if sep:
                 # the suffix keeps its leading space (" :heart:"): it is printed right after the link
-                suffix = _PFR4.sub(" ", post.rstrip()) if post.strip() else ""
-                front.update(review_line=pre.strip(), review_text=lk.text, review_url=lk.url,
-                             review_suffix=suffix, review_source=src.strip())
+                suffix = _LEADING_SPACE.sub(" ", post.rstrip()) if post.strip() else ""
+                front.update(
+                    review_line=pre.strip(),
+                    review_text=lk.text,
+                    review_url=lk.url,
+                    review_suffix=suffix,
+                    review_source=src.strip(),
+                )
                 return
     front["intro"].append(src)

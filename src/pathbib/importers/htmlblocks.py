@@ -74,8 +74,9 @@ class HtmlReader(HTMLParser):
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         a = {k: v or "" for k, v in attrs}
         if tag == "details":
-            self.details.append({"summary": [], "block": self.block_no, "line": self._line(),
-                                 "announced": False, "text": []})
+            self.details.append(
+                {"summary": [], "block": self.block_no, "line": self._line(), "announced": False, "text": []}
+            )
         elif tag == "summary" and self.details:
             self.summary = self.details[-1]["summary"]
         elif tag == "tr":
@@ -102,8 +103,14 @@ class HtmlReader(HTMLParser):
                 text = " ".join(cur.marked[start:].split())
                 cur.marked = cur.marked[:start]
                 img = imgs[0] if imgs else None
-                cur.pieces.append(Piece(text or (img.alt if img else ""), url=href,
-                                        src=img.src if img else "", alt=img.alt if img else ""))
+                cur.pieces.append(
+                    Piece(
+                        text or (img.alt if img else ""),
+                        url=href,
+                        src=img.src if img else "",
+                        alt=img.alt if img else "",
+                    )
+                )
                 cur.marked += f"{LINK[0]}{len(cur.pieces) - 1}{LINK[1]}"
         elif tag == "img" and not end:
             p = Piece(a.get("alt", ""), src=a.get("src", ""), alt=a.get("alt", ""))

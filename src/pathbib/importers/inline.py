@@ -19,7 +19,18 @@ from html.parser import HTMLParser
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
-__all__ = ["md", "Piece", "Line", "read_inline", "inline_plain", "split_lead", "unmark", "STRONG", "EM", "LINK"]
+__all__ = [
+    "md",
+    "Piece",
+    "Line",
+    "read_inline",
+    "inline_plain",
+    "split_lead",
+    "unmark",
+    "STRONG",
+    "EM",
+    "LINK",
+]
 
 STRONG = ("\x01", "\x02")
 EM = ("\x03", "\x04")
@@ -63,8 +74,10 @@ def unmark(marked: str, pieces: list[Piece]) -> str:
 #: A URL that markdown-it's `normalizeLink` returns unchanged: http(s), a lower-case ASCII host name
 #: (labels of 1-63 letters, digits, hyphens), then only characters `mdurl.encode` keeps as they are
 #: (letters, digits, `;/?:@&=+$,-_.!~*'()#`, and `%` followed by two hex digits).
-_PLAIN_URL = re.compile(r"https?://[a-z0-9-]{1,63}(?:\.[a-z0-9-]{1,63})*"
-                        r"(?:/(?:[A-Za-z0-9;/?:@&=+$,\-_.!~*'()#]|%[0-9A-Fa-f]{2})*)?")
+_PLAIN_URL = re.compile(
+    r"https?://[a-z0-9-]{1,63}(?:\.[a-z0-9-]{1,63})*"
+    r"(?:/(?:[A-Za-z0-9;/?:@&=+$,\-_.!~*'()#]|%[0-9A-Fa-f]{2})*)?"
+)
 
 
 class _MarkdownIt(MarkdownIt):
@@ -128,7 +141,11 @@ class _Builder:
 
     def brk(self, newline: bool) -> None:
         m = self.cur.marked
-        if self.link is not None or m.count(STRONG[0]) > m.count(STRONG[1]) or m.count(EM[0]) > m.count(EM[1]):
+        if (
+            self.link is not None
+            or m.count(STRONG[0]) > m.count(STRONG[1])
+            or m.count(EM[0]) > m.count(EM[1])
+        ):
             self.cur.marked += " "  # a break inside a link or a bold title: keep it on one line
             if newline:
                 self.src_line += 1
@@ -241,8 +258,12 @@ def split_lead(text: str) -> tuple[str, str]:
             continue
         c = text[i]
         cat = unicodedata.category(c)
-        if c.isspace() or cat in ("So", "Sk", "Cf", "Mn", "Me", "Cn", "Co") or c in "\ufe0f\u200d•·-–—|>" or \
-                0x1F000 <= ord(c) <= 0x1FAFF:
+        if (
+            c.isspace()
+            or cat in ("So", "Sk", "Cf", "Mn", "Me", "Cn", "Co")
+            or c in "\ufe0f\u200d•·-–—|>"
+            or 0x1F000 <= ord(c) <= 0x1FAFF
+        ):
             i += 1
             continue
         break

@@ -15,19 +15,27 @@ from urllib.parse import urlsplit
 
 from ..identifiers import extract_identifiers
 
-# patterns used inside functions, compiled once (not looked up in re's cache per call)
+# patterns used inside functions, compiled once
 
-# patterns used inside functions, compiled once (not looked up in re's cache per call)
-_PLB1 = re.compile(r"[*_`]")
-_PLB2 = re.compile(r":([a-z_]+):")
-_PLB3 = re.compile(r"paper|poster|/virtual/|/media/|\.pdf$")
-_PLB4 = re.compile(r"[\[\]()*_`:!|]")
-_PLB5 = re.compile(r"/badge/([^?]+)")
-_PLB6 = re.compile(r"(?<!-)-(?!-)")
-_PLB7 = re.compile(r"[^\w\s\-]")
-_PLB8 = re.compile(r"\([^)]*\)")
+# patterns used inside functions, compiled once
+_MARKDOWN_EMPHASIS = re.compile(r"[*_`]")
+_EMOJI_SHORTCODE = re.compile(r":([a-z_]+):")
+_PAPER_PATH = re.compile(r"paper|poster|/virtual/|/media/|\.pdf$")
+_LABEL_PUNCTUATION = re.compile(r"[\[\]()*_`:!|]")
+_SHIELDS_BADGE = re.compile(r"/badge/([^?]+)")
+_SINGLE_DASH = re.compile(r"(?<!-)-(?!-)")
+_NON_WORD = re.compile(r"[^\w\s\-]")
+_PARENTHESISED = re.compile(r"\([^)]*\)")
 
-__all__ = ["classify_label", "emoji_kind", "link_kind", "is_scholarly", "is_label_text", "shields_label", "EMOJI_KIND"]
+__all__ = [
+    "classify_label",
+    "emoji_kind",
+    "link_kind",
+    "is_scholarly",
+    "is_label_text",
+    "shields_label",
+    "EMOJI_KIND",
+]
 
 EMOJI_KIND: dict[str, str] = {}
 for _k, _chars in {
@@ -42,13 +50,28 @@ for _k, _chars in {
         EMOJI_KIND[_c] = _k
 
 _LABEL_KIND: list[tuple[re.Pattern[str], str]] = [
-    (re.compile(r"^(publication |publish(ed)? |release |submission )?date|^published( on)?$|^year$|^date published$"), "date"),
-    (re.compile(r"^(journal|proceedings|conference|preprint|venue|workshop|book|booktitle|"
-                r"published (in|at)|accepted (at|by|in)|publication|symposium|in|source)$"), "venue"),
+    (
+        re.compile(
+            r"^(publication |publish(ed)? |release |submission )?date|^published( on)?$|^year$|^date published$"
+        ),
+        "date",
+    ),
+    (
+        re.compile(
+            r"^(journal|proceedings|conference|preprint|venue|workshop|book|booktitle|"
+            r"published (in|at)|accepted (at|by|in)|publication|symposium|in|source)$"
+        ),
+        "venue",
+    ),
     (re.compile(r"^(authors?|by|written by|researchers?)$"), "authors"),
     (re.compile(r"^(pdf|paper|arxiv|link|url|article|full text|preprint link|doi|publication link)$"), "pdf"),
-    (re.compile(r"^(code|github|gitlab|repo|repository|project( page)?|website|homepage|page|"
-                r"hugging ?face|model|weights|demo|source code|implementation)$"), "code"),
+    (
+        re.compile(
+            r"^(code|github|gitlab|repo|repository|project( page)?|website|homepage|page|"
+            r"hugging ?face|model|weights|demo|source code|implementation)$"
+        ),
+        "code",
+    ),
     (re.compile(r"^(highlights?|summary|tl;? ?dr|key ideas?|contributions?|main idea|note)$"), "highlight"),
 ]
 
@@ -56,7 +79,7 @@ _LABEL_KIND: list[tuple[re.Pattern[str], str]] = [
 @lru_cache(maxsize=8192)  # pure, and asked again for the same text per item and per pass
 def classify_label(label: str) -> str | None:
     """Return the kind of a sub-bullet label ("Journal" → "venue"), or None."""
-    lab = " ".join(_PLB1.sub("", label).lower().split()).rstrip(":. ")
+    lab = " ".join(_MARKDOWN_EMPHASIS.sub("", label).lower().split()).rstrip(":. ")
     for pat, kind in _LABEL_KIND:
         if pat.search(lab):
             return kind
@@ -78,7 +101,7 @@ def emoji_kind(lead: str) -> str | None:
     for c in lead:
         if c in EMOJI_KIND:
             return EMOJI_KIND[c]
-    m = _PLB2.search(lead)
+    m = _EMOJI_SHORTCODE.search(lead)
     if m:
         for words, kind in _SHORTCODE_KIND:
             if m.group(1) in words:
@@ -90,33 +113,106 @@ def emoji_kind(lead: str) -> str | None:
 
 #: Words of a link's text (or badge alt / shields label) → kind; first match wins.
 _WORD_KIND: list[tuple[re.Pattern[str], str]] = [
-    (re.compile(r"\b(code|codes|github|gitlab|repo|repository|star|stars|implementation|official code|"
-                r"code-\w+|pytorch|tensorflow|jax|caffe|source)\b"), "code"),
+    (
+        re.compile(
+            r"\b(code|codes|github|gitlab|repo|repository|star|stars|implementation|official code|"
+            r"code-\w+|pytorch|tensorflow|jax|caffe|source)\b"
+        ),
+        "code",
+    ),
     (re.compile(r"\b(project|website|web|homepage|home page|page|site|blog)\b"), "project"),
     (re.compile(r"\b(dataset|datasets|data|benchmark)\b"), "dataset"),
     (re.compile(r"\b(demo|demos|colab|space|spaces|playground|try it)\b"), "demo"),
     (re.compile(r"\b(video|videos|youtube|talk|bilibili|vimeo|presentation)\b"), "video"),
-    (re.compile(r"\b(paper|papers|pdf|arxiv|doi|openreview|publication|article|preprint|html|abs|"
-                r"proceedings|acm|ieee|springer|pubmed|medrxiv|biorxiv|ssrn|aaai|acl|cvf)\b"), "pdf"),
+    (
+        re.compile(
+            r"\b(paper|papers|pdf|arxiv|doi|openreview|publication|article|preprint|html|abs|"
+            r"proceedings|acm|ieee|springer|pubmed|medrxiv|biorxiv|ssrn|aaai|acl|cvf)\b"
+        ),
+        "pdf",
+    ),
 ]
-_NON_LINK_WORDS = re.compile(r"^(bibtex|bib|cite|citation|slides?|poster|supp(lementary)?|blog ?post|"
-                             r"news|tweet|twitter|x|reddit|zhihu|media|press)$")
+_NON_LINK_WORDS = re.compile(
+    r"^(bibtex|bib|cite|citation|slides?|poster|supp(lementary)?|blog ?post|"
+    r"news|tweet|twitter|x|reddit|zhihu|media|press)$"
+)
 
 _PUBLISHER_HOSTS = (
-    "arxiv.org", "doi.org", "openreview.net", "thecvf.com", "aclanthology.org", "aclweb.org", "mlr.press",
-    "neurips.cc", "nips.cc", "papers.nips.cc", "icml.cc", "iclr.cc", "ieeexplore.ieee.org", "ieee.org",
-    "dl.acm.org", "acm.org", "link.springer.com", "springer.com", "sciencedirect.com", "elsevier.com",
-    "nature.com", "science.org", "wiley.com", "tandfonline.com", "mdpi.com", "frontiersin.org",
-    "pubmed.ncbi.nlm.nih.gov", "ncbi.nlm.nih.gov", "biorxiv.org", "medrxiv.org", "ssrn.com", "aaai.org",
-    "ijcai.org", "jmlr.org", "ecva.net", "bmva.org", "semanticscholar.org", "researchgate.net",
-    "cell.com", "pnas.org", "iopscience.iop.org", "sciencemag.org", "isca-speech.org", "isca-archive.org",
-    "computer.org", "usenix.org", "vldb.org", "kdd.org", "siggraph.org", "eccv2022.ecva.net", "hal.science",
-    "papers.ssrn.com", "jstor.org", "plos.org", "oup.com", "academic.oup.com", "cambridge.org", "sagepub.com",
+    "arxiv.org",
+    "doi.org",
+    "openreview.net",
+    "thecvf.com",
+    "aclanthology.org",
+    "aclweb.org",
+    "mlr.press",
+    "neurips.cc",
+    "nips.cc",
+    "papers.nips.cc",
+    "icml.cc",
+    "iclr.cc",
+    "ieeexplore.ieee.org",
+    "ieee.org",
+    "dl.acm.org",
+    "acm.org",
+    "link.springer.com",
+    "springer.com",
+    "sciencedirect.com",
+    "elsevier.com",
+    "nature.com",
+    "science.org",
+    "wiley.com",
+    "tandfonline.com",
+    "mdpi.com",
+    "frontiersin.org",
+    "pubmed.ncbi.nlm.nih.gov",
+    "ncbi.nlm.nih.gov",
+    "biorxiv.org",
+    "medrxiv.org",
+    "ssrn.com",
+    "aaai.org",
+    "ijcai.org",
+    "jmlr.org",
+    "ecva.net",
+    "bmva.org",
+    "semanticscholar.org",
+    "researchgate.net",
+    "cell.com",
+    "pnas.org",
+    "iopscience.iop.org",
+    "sciencemag.org",
+    "isca-speech.org",
+    "isca-archive.org",
+    "computer.org",
+    "usenix.org",
+    "vldb.org",
+    "kdd.org",
+    "siggraph.org",
+    "eccv2022.ecva.net",
+    "hal.science",
+    "papers.ssrn.com",
+    "jstor.org",
+    "plos.org",
+    "oup.com",
+    "academic.oup.com",
+    "cambridge.org",
+    "sagepub.com",
 )
 
 
-_CONFERENCE_SITES = frozenset({"neurips.cc", "nips.cc", "icml.cc", "iclr.cc", "cvpr.thecvf.com", "aaai.org",
-                               "ijcai.org", "kdd.org", "siggraph.org", "eccv2022.ecva.net"})
+_CONFERENCE_SITES = frozenset(
+    {
+        "neurips.cc",
+        "nips.cc",
+        "icml.cc",
+        "iclr.cc",
+        "cvpr.thecvf.com",
+        "aaai.org",
+        "ijcai.org",
+        "kdd.org",
+        "siggraph.org",
+        "eccv2022.ecva.net",
+    }
+)
 
 
 def _host(url: str) -> str:
@@ -136,7 +232,7 @@ def is_scholarly(url: str) -> bool:
     h = _host(u)
     path = urlsplit(u).path.lower()
     if h in _CONFERENCE_SITES:  # a conference's own site: only its paper / poster pages
-        return bool(_PLB3.search(path))
+        return bool(_PAPER_PATH.search(path))
     if any(h == p or h.endswith("." + p) for p in _PUBLISHER_HOSTS):
         return True
     if path.endswith(".pdf") and "github.com" not in h:
@@ -145,7 +241,7 @@ def is_scholarly(url: str) -> bool:
 
 
 def _words(text: str) -> str:
-    t = _PLB4.sub(" ", text.lower())
+    t = _LABEL_PUNCTUATION.sub(" ", text.lower())
     return " ".join(t.split())
 
 
@@ -157,14 +253,15 @@ def _shields_words(src: str) -> str:
     path = urlsplit(src).path
     if "/github/stars/" in path or "/github/forks/" in path:
         return "github stars"
-    m = _PLB5.search(path)
+    m = _SHIELDS_BADGE.search(path)
     if not m:
         return ""
-    parts = _PLB6.split(m.group(1).rsplit(".", 1)[0])
+    parts = _SINGLE_DASH.split(m.group(1).rsplit(".", 1)[0])
     return _words(" ".join(parts[:2]).replace("%20", " ").replace("_", " "))
 
 
-_LABEL_WORDS = frozenset("""
+_LABEL_WORDS = frozenset(
+    """
 paper papers pdf code codes github gitlab repo repos repository project projects page pages website web homepage
 home site blog dataset datasets data demo demos video videos youtube arxiv doi link links url official unofficial
 star stars bibtex bib cite citation slides slide poster supp supplementary openreview html abs proceedings not yet
@@ -172,7 +269,8 @@ coming soon hugging face huggingface hf model models weights checkpoint checkpoi
 pytorch tensorflow jax caffe source publication article preprint full text here download benchmark leaderboard
 tweet twitter news press media zhihu reddit x space spaces playground report technical tech the our and of
 github-repo pdf-link code-caffe code-pytorch code-tf code-tensorflow official-code online version
-""".split())
+""".split()
+)
 
 
 def shields_label(src: str) -> str:
@@ -183,7 +281,7 @@ def shields_label(src: str) -> str:
 @lru_cache(maxsize=8192)  # pure, and asked again for the same text per item and per pass
 def is_label_text(text: str) -> bool:
     """True when a link text is a label ("[paper]", "Code", "📄 Paper", "Project Page"), not a title."""
-    w = _words(_PLB7.sub(" ", _PLB8.sub(" ", text))).split()
+    w = _words(_NON_WORD.sub(" ", _PARENTHESISED.sub(" ", text))).split()
     return not w or (len(w) <= 4 and all(x in _LABEL_WORDS for x in w))
 
 
@@ -222,7 +320,11 @@ def link_kind(text: str, url: str, alt: str = "", src: str = "") -> str:
             return "link"
         for pat, kind in _WORD_KIND:
             if pat.search(w):
-                if kind == "pdf" and not is_scholarly(url) and _kind_by_target(url) in ("code", "video", "demo"):
+                if (
+                    kind == "pdf"
+                    and not is_scholarly(url)
+                    and _kind_by_target(url) in ("code", "video", "demo")
+                ):
                     return _kind_by_target(url)
                 return kind
     return _kind_by_target(url)

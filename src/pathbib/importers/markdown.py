@@ -25,8 +25,17 @@ from .records import FrontMatter, Heading, Item, Link, ParsedList, SubField
 from .walker import Walk
 
 __all__ = [
-    "Link", "SubField", "Item", "Heading", "FrontMatter", "ParsedList", "parse_list", "classify_label",
-    "decode_readme", "check_size", "MAX_README_BYTES",
+    "Link",
+    "SubField",
+    "Item",
+    "Heading",
+    "FrontMatter",
+    "ParsedList",
+    "parse_list",
+    "classify_label",
+    "decode_readme",
+    "check_size",
+    "MAX_README_BYTES",
 ]
 
 #: The exporter's default line under a section with no papers (`list.empty_section`).
@@ -73,9 +82,18 @@ def parse_list(text: str, path: str = "<input>", *, empty_section: str = "") -> 
         shape, count = Counter(walk.list_skipped).most_common(1)[0] if walk.list_skipped else ("?", 0)
         warnings.append(
             f"only {walk.list_papers} of {walk.list_candidates} list items with links were read as papers; "
-            f"the most common skipped shape is {shape!r} ({count} items)")
-    return ParsedList(fm, build_sections(secs, descriptions), placed_items(secs, walk.items), fixed, newline,
-                      tuple(notes), tuple(walk.skipped), tuple(warnings))
+            f"the most common skipped shape is {shape!r} ({count} items)"
+        )
+    return ParsedList(
+        fm,
+        build_sections(secs, descriptions),
+        placed_items(secs, walk.items),
+        fixed,
+        newline,
+        tuple(notes),
+        tuple(walk.skipped),
+        tuple(warnings),
+    )
 
 
 def _nothing_found(walk: Walk, path: str) -> None:
@@ -128,8 +146,12 @@ def decode_readme(data: bytes, path: str = "<input>") -> str:
         )
     if b"\x00" in data:  # a NUL past the sample: still not Markdown
         line = data.count(b"\n", 0, data.index(b"\x00")) + 1
-        raise InputError(f"contains a NUL byte at line {line}: not a Markdown text file",
-                         "remove the NUL bytes, or pass the right file", path=path, line=line)
+        raise InputError(
+            f"contains a NUL byte at line {line}: not a Markdown text file",
+            "remove the NUL bytes, or pass the right file",
+            path=path,
+            line=line,
+        )
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:

@@ -100,9 +100,21 @@ class RepairResult:
 # --------------------------------------------------------------------------- plausibility
 
 _PICTO_RANGES = (
-    (0x1F000, 0x1FAFF), (0x2600, 0x27BF), (0x2300, 0x23FF), (0x2B00, 0x2BFF), (0x2190, 0x21FF),
-    (0x1FC00, 0x1FFFD), (0x3030, 0x3030), (0x303D, 0x303D), (0x3297, 0x3299), (0x00A9, 0x00A9),
-    (0x00AE, 0x00AE), (0x203C, 0x203C), (0x2049, 0x2049), (0x2122, 0x2122), (0x2139, 0x2139),
+    (0x1F000, 0x1FAFF),
+    (0x2600, 0x27BF),
+    (0x2300, 0x23FF),
+    (0x2B00, 0x2BFF),
+    (0x2190, 0x21FF),
+    (0x1FC00, 0x1FFFD),
+    (0x3030, 0x3030),
+    (0x303D, 0x303D),
+    (0x3297, 0x3299),
+    (0x00A9, 0x00A9),
+    (0x00AE, 0x00AE),
+    (0x203C, 0x203C),
+    (0x2049, 0x2049),
+    (0x2122, 0x2122),
+    (0x2139, 0x2139),
 )
 ZWJ = "\u200d"
 VS16 = "\ufe0f"
@@ -252,10 +264,10 @@ def _runs(text: str, codepage: str) -> list[tuple[int, str, bytes]]:
                     start, buf = base + off, []
                 buf.append(b[0])
             elif start >= 0:
-                out.append((start, text[start: base + off], bytes(buf)))
+                out.append((start, text[start : base + off], bytes(buf)))
                 start = -1
         if start >= 0:
-            out.append((start, text[start: m.end()], bytes(buf)))
+            out.append((start, text[start : m.end()], bytes(buf)))
     return out
 
 
@@ -312,8 +324,15 @@ def _shown(text: str, start: int, run: str, units: list[_Unit], k: int) -> str |
     return u.text if u.text is not None else (u.chars if u.gap is None else None)
 
 
-def _decide_gaps(text: str, start: int, run: str, units: list[_Unit], positions: list[int],
-                 lost: tuple[int, ...], line_starts: list[int]) -> list[Ambiguity]:
+def _decide_gaps(
+    text: str,
+    start: int,
+    run: str,
+    units: list[_Unit],
+    positions: list[int],
+    lost: tuple[int, ...],
+    line_starts: list[int],
+) -> list[Ambiguity]:
     """Fill each one-byte gap whose only plausible reading is certain; return the others."""
     out: list[Ambiguity] = []
     for k, u in enumerate(units):
@@ -366,8 +385,14 @@ def repair(text: str) -> RepairResult:
         ambiguities += _decide_gaps(text, start, run, units, positions, lost, line_starts)
         for seg_start, seg in _segments(units, positions):
             line, _ = _line_col(seg_start, line_starts)
-            repairs.append(Repair(line, "".join(u.chars for u in seg), "".join(u.text or "" for u in seg),
-                                  sum(1 for u in seg if u.gap is not None)))
+            repairs.append(
+                Repair(
+                    line,
+                    "".join(u.chars for u in seg),
+                    "".join(u.text or "" for u in seg),
+                    sum(1 for u in seg if u.gap is not None),
+                )
+            )
         out.append(text[prev:start])
         out.extend(u.text if u.text is not None else u.chars for u in units)
         prev = start + len(run)
@@ -412,20 +437,27 @@ def _mis_decoded_units(text: str, codepage: str) -> list[MisDecoded]:
         pos, off = start, 0
         for k, u in enumerate(units):
             n = len(u.chars)
-            seq = raw[off: off + n]
+            seq = raw[off : off + n]
             reading: str | None = None
             hit = False
             if u.text is not None and n > 1:
                 hit = n > 2 or seq[0] in _STRONG_LEADS
                 reading = u.text
             elif u.gap is not None:
-                cands = [c for c in _gap_candidates(u.gap, lost)
-                         if _plausible(c, _shown(text, start, run, units, k - 1),
-                                       _shown(text, start, run, units, k + 1),
-                                       _shown(text, start, run, units, k - 2))]
+                cands = [
+                    c
+                    for c in _gap_candidates(u.gap, lost)
+                    if _plausible(
+                        c,
+                        _shown(text, start, run, units, k - 1),
+                        _shown(text, start, run, units, k + 1),
+                        _shown(text, start, run, units, k - 2),
+                    )
+                ]
                 reading = cands[0] if len(cands) == 1 else None
-                hit = (n > 1 and seq.startswith(_STRONG_PREFIXES)) or (n == 1 and seq[0] in _STRONG_LEADS
-                                                                       and reading is not None)
+                hit = (n > 1 and seq.startswith(_STRONG_PREFIXES)) or (
+                    n == 1 and seq[0] in _STRONG_LEADS and reading is not None
+                )
             if hit:
                 out.append(MisDecoded(pos, pos + n, u.chars, reading))
             pos += n

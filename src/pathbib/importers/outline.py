@@ -71,5 +71,9 @@ def outline(text: str) -> Outline:
                     links.append((unquote(href), _link_line(href, t, lines)))
             elif child.type == "html_inline":
                 anchors.update(_HTML_ANCHOR.findall(child.content))
-    return Outline(tuple(headings), tuple(links), frozenset(anchors),
-                   tuple((n + 1, lines[n]) for n in sorted(prose) if n < len(lines)))
+    return Outline(
+        tuple(headings),
+        tuple(links),
+        frozenset(anchors),
+        tuple((n + 1, lines[n]) for n in sorted(prose) if n < len(lines)),
+    )

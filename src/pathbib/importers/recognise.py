@@ -48,27 +48,45 @@ _LINK_REF_LEAD = re.compile(r"\s*\x05(\d+)\x06")
 _TRAILING_COLON = re.compile(r":\s*$")
 _NAME_SEPARATORS = re.compile(r",|;| and | & ")
 _LAST_COMMA_PART = re.compile(r",\s*([^,]{2,30})$")
-_INITIALS_AUTHORS = re.compile(r",\s*((?:[A-Z]\.\s?)+[A-Z][\w'’-]+(?:(?:,| and | & )\s*(?:[A-Z]\.\s?)+[A-Z][\w'’-]+)*\.?)$")
+_INITIALS_AUTHORS = re.compile(
+    r",\s*((?:[A-Z]\.\s?)+[A-Z][\w'’-]+(?:(?:,| and | & )\s*(?:[A-Z]\.\s?)+[A-Z][\w'’-]+)*\.?)$"
+)
 
-__all__ = ["Head", "link_field", "read_head", "read_field_line", "meta_fields", "is_paper", "venue_like", "find_year"]
+__all__ = [
+    "Head",
+    "link_field",
+    "read_head",
+    "read_field_line",
+    "meta_fields",
+    "is_paper",
+    "venue_like",
+    "find_year",
+]
 
 _YEAR = re.compile(r"(?<![\d.])(19[5-9]\d|20[0-4]\d)(?![\d])")
 _SHORT_YEAR = re.compile(r"(?:['’‘]\s?(\d{2})\b|\b(\d{2})['’])")
 _MONTH = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?"
 _DATE = re.compile(
     rf"^\(?\s*(?:\d{{1,2}}(?:st|nd|rd|th)?\s+{_MONTH},?\s+(?:19|20)\d\d|{_MONTH},?\s+(?:\d{{1,2}},?\s+)?(?:19|20)\d\d|"
-    r"(?:19|20)\d\d[-/.]\d{1,2}(?:[-/.]\d{1,2})?)\s*\)?\.?$", re.I)
+    r"(?:19|20)\d\d[-/.]\d{1,2}(?:[-/.]\d{1,2})?)\s*\)?\.?$",
+    re.I,
+)
 _VENUE = re.compile(
     r"\b(CVPR|ICCV|ECCV|WACV|BMVC|ACCV|3DV|NeurIPS|NIPS|ICML|ICLR|AAAI|IJCAI|ACL|EMNLP|NAACL|COLING|EACL|"
     r"KDD|WWW|WSDM|SIGIR|CIKM|SIGGRAPH|TOG|TPAMI|PAMI|IJCV|TIP|TIM|TMM|TCSVT|TNNLS|TKDE|TVCG|TGRS|JSTARS?G?|"
     r"GRSL|ISPRS|IGARSS|CoRL|RSS|ICRA|IROS|RA-?L|MICCAI|ISBI|MIDL|ACM ?MM|MM|Interspeech|ICASSP|TMLR|"
     r"JMLR|AISTATS|UAI|COLT|CHI|UIST|ICME|ICIP|Nature|Science|PNAS|Cell|Lancet|CoLLAs|LoG|ICDE|VLDB|SIGMOD|"
     r"INFOCOM|Inf\. ?Fusion|Information Fusion|TIV|TITS|IJCNN|ICPR|PR|AIJ|JAIR|TACL|SIGKDD|ICDM|SDM|WACVW|"
-    r"CVPRW|ICCVW|ECCVW|Eurographics|CGF|TCYB|TII|TIE|TAI|TSP|TASLP|TOMM|TIST|TKDD|TOIS|TCAD)(?:W)?(?:['’]?\s?\d{2,4})?\b")
+    r"CVPRW|ICCVW|ECCVW|Eurographics|CGF|TCYB|TII|TIE|TAI|TSP|TASLP|TOMM|TIST|TKDD|TOIS|TCAD)(?:W)?(?:['’]?\s?\d{2,4})?\b"
+)
 _VENUE_WORDS = re.compile(
     r"\b(arxiv|medrxiv|biorxiv|conference|journal|transactions|workshop|proceedings|preprint|symposium|"
-    r"letters|technical report|tech report|findings|thesis|magazine|openreview)\b", re.I)
-_NAMES = re.compile(r"^[A-Z\u00C0-\u024F][\w\u00C0-\u024F.'’*\- ]*(?:(?:,|;| and | & )\s*[\w\u00C0-\u024F.'’*\- ]+)+\.?$")
+    r"letters|technical report|tech report|findings|thesis|magazine|openreview)\b",
+    re.I,
+)
+_NAMES = re.compile(
+    r"^[A-Z\u00C0-\u024F][\w\u00C0-\u024F.'’*\- ]*(?:(?:,|;| and | & )\s*[\w\u00C0-\u024F.'’*\- ]+)+\.?$"
+)
 _ACRONYM = re.compile(r"[A-Z][A-Za-z&.-]{1,11}")
 _ONE_NAME = re.compile(r"(?:[A-Z]\.\s?)+[A-Z][\w'’-]+")
 _EM_NAME = re.compile(r"[A-Z\u00C0-\u024F][\w'’.-]+(?:\s+[A-Z\u00C0-\u024F][\w'’.-]+){1,3}")
@@ -141,11 +159,11 @@ def _text_fields(text: str, line: int, em: bool = False, strong: bool = False) -
     m = _PAREN_YEAR.search(t)
     if m and not venue_like(t):
         out.append(SubField("year", "", m.group(1), (), line))
-        t = (t[: m.start()] + " " + t[m.end():]).strip(" ,;")
+        t = (t[: m.start()] + " " + t[m.end() :]).strip(" ,;")
     m = _ET_AL.search(t)
     if m and not strong:
         out.append(SubField("authors", "", t[: m.end()].strip(" ,"), (), line))  # keeps "et al."
-        t = t[m.end():]
+        t = t[m.end() :]
     t = t.strip(" ,;.")
     if not t:
         return out
@@ -176,7 +194,7 @@ def meta_fields(marked: str, pieces: list[Piece], line: int) -> list[SubField]:
     out: list[SubField] = []
     pos = 0
     for m in _SEG.finditer(marked):
-        out.extend(_text_fields(unmark(marked[pos: m.start()], pieces), line))
+        out.extend(_text_fields(unmark(marked[pos : m.start()], pieces), line))
         pos = m.end()
         if m.group(1) is not None:
             p = pieces[int(m.group(1))]
@@ -188,8 +206,11 @@ def meta_fields(marked: str, pieces: list[Piece], line: int) -> list[SubField]:
                 if pieces[int(lm.group(1))].url or pieces[int(lm.group(1))].src:
                     out.append(link_field(pieces[int(lm.group(1))], line))
             inner_text = _LINK_REF_ANY.sub(" ", inner)
-            out.extend(_text_fields(unmark(inner_text, pieces), line, em=m.group(3) is not None,
-                                    strong=m.group(2) is not None))
+            out.extend(
+                _text_fields(
+                    unmark(inner_text, pieces), line, em=m.group(3) is not None, strong=m.group(2) is not None
+                )
+            )
     out.extend(_text_fields(unmark(marked[pos:], pieces), line))
     return out
 
@@ -210,8 +231,11 @@ def _labelled(ln: Line) -> SubField | None:
     kind = classify_label(label) if label else None
     if kind is None and not label and links:
         kinds = {classify_label(lk.text) for lk in links}  # "[GitHub](…)": the link text is the label
-        if len(kinds) == 1 and None not in kinds and (
-                len(links) == 1 or _SEPARATORS.fullmatch(_LINK_REF_ANY.sub("", split_lead(ln.marked)[1]))):
+        if (
+            len(kinds) == 1
+            and None not in kinds
+            and (len(links) == 1 or _SEPARATORS.fullmatch(_LINK_REF_ANY.sub("", split_lead(ln.marked)[1])))
+        ):
             kind = kinds.pop()
         elif len(links) > 1:
             return None  # "[📄 Paper](…) | [💻 Code](…)": each link is classified on its own
@@ -267,7 +291,7 @@ def _prefix(s: str, pieces: list[Piece], head: Head, line: int) -> str:
     m = _NUMBER.match(s)
     if m:
         head.number = next(g for g in m.groups() if g)
-        s = split_lead(s[m.end():])[1]
+        s = split_lead(s[m.end() :])[1]
     for _ in range(2):
         m = _PREFIX.match(s)
         if not m:
@@ -276,14 +300,25 @@ def _prefix(s: str, pieces: list[Piece], head: Head, line: int) -> str:
         if not (venue_like(inner) or find_year(inner)):
             break
         head.fields.append(SubField("venue", "", inner, (), line))
-        s = split_lead(s[m.end():])[1]
+        s = split_lead(s[m.end() :])[1]
     return s
 
 
 # one alternation: its leftmost match is the earliest match of any of the cut points
-_CUT = re.compile("|".join((
-    r"\x05", r"\x03", r",\s+in\s+", r"\s\|\s", r"\s-\s\x03", r"\s\((?:19|20)\d\d\)",
-    r"\s\[{1,2}[^\]\x05]{0,40}\]{1,2}\(", r"https?://")))  # (a link left unclosed; a bare URL)
+_CUT = re.compile(
+    "|".join(
+        (
+            r"\x05",
+            r"\x03",
+            r",\s+in\s+",
+            r"\s\|\s",
+            r"\s-\s\x03",
+            r"\s\((?:19|20)\d\d\)",
+            r"\s\[{1,2}[^\]\x05]{0,40}\]{1,2}\(",
+            r"https?://",
+        )
+    )
+)  # (a link left unclosed; a bare URL)
 
 
 def _cut_title(s: str) -> tuple[str, str]:
@@ -296,8 +331,7 @@ def _cut_title(s: str) -> tuple[str, str]:
 @lru_cache(maxsize=8192)  # pure, and asked again for the same text per item and per pass
 def _title_ok(title: str) -> bool:
     t = title.strip()
-    return any(c.isalpha() for c in t) and not is_label_text(t) and \
-        not _BARE_URL.fullmatch(t)
+    return any(c.isalpha() for c in t) and not is_label_text(t) and not _BARE_URL.fullmatch(t)
 
 
 def _bold_head(s: str, pieces: list[Piece], head: Head, line: int) -> str | None:
@@ -305,7 +339,7 @@ def _bold_head(s: str, pieces: list[Piece], head: Head, line: int) -> str | None
     m = _STRONG_SPAN.match(s)
     if m is None:
         return None
-    inner, after = m.group(1), s[m.end():]
+    inner, after = m.group(1), s[m.end() :]
     plain = " ".join(unmark(inner, pieces).split())
     if (_COLON.match(after) and classify_label(plain)) or _DATE.match(plain):
         return None  # a labelled line (`**Authors**: …`) or a dated news line (`**March 30, 2024**: …`)
@@ -317,20 +351,32 @@ def _bold_head(s: str, pieces: list[Piece], head: Head, line: int) -> str | None
         return after
     q = _COLON_QUOTED.match(after)
     if q:  # `**Abbr**: "Title"` or `**Abbr** "Title"`
-        head.title, head.title_note, head.shape = unmark(q.group(1), pieces).strip(" ,."), plain, "abbr + quoted title"
-        return after[q.end():]
+        head.title, head.title_note, head.shape = (
+            unmark(q.group(1), pieces).strip(" ,."),
+            plain,
+            "abbr + quoted title",
+        )
+        return after[q.end() :]
     if _COLON.match(after):
         a2 = after.lstrip(" :")
         q = _QUOTED.match(a2)
         if q:
-            head.title, head.title_note, head.shape = unmark(q.group(1), pieces).strip(" ,."), plain, "abbr + quoted title"
-            return a2[q.end():]
+            head.title, head.title_note, head.shape = (
+                unmark(q.group(1), pieces).strip(" ,."),
+                plain,
+                "abbr + quoted title",
+            )
+            return a2[q.end() :]
         text, rest = _cut_title(a2)
         text = unmark(text, pieces).strip(" ,;.")
         head.title = f"{plain}: {text}" if text else plain
         head.shape = "bold name + title"
         return rest
-    if (venue_like(plain) or find_year(plain)) and len(plain.split()) <= 4 and _title_ok(unmark(after, pieces)):
+    if (
+        (venue_like(plain) or find_year(plain))
+        and len(plain.split()) <= 4
+        and _title_ok(unmark(after, pieces))
+    ):
         head.fields.append(SubField("venue", "", plain, (), line))
         return _prefix(after, pieces, head, line)
     head.title, head.shape = plain, "bold title"
@@ -360,14 +406,14 @@ def _head_line(ln: Line, head: Head) -> str | None:
         if before:
             head.fields.append(SubField("authors", "", before, (), ln.line))
         head.title, head.shape = unmark(q.group(1), pieces).strip(" ,.\x01\x02"), "quoted title"
-        return s[q.end():]
+        return s[q.end() :]
     m = _LINK_REF_LEAD.match(s)
     if m:
         p = pieces[int(m.group(1))]
         if p.url and _title_ok(p.text):
             head.title, head.shape = p.text, "linked title"
             head.title_links.append(Link(p.text, p.url))
-            return s[m.end():]
+            return s[m.end() :]
         return None
     text, rest = _cut_title(s)
     title = " ".join(unmark(text, pieces).split()).strip(" ,;:|-–[(")
@@ -391,8 +437,11 @@ def _head_line(ln: Line, head: Head) -> str | None:
 def read_head(lines: list[Line]) -> Head | None:
     """Recognise the title line of a candidate; later lines become fields. None: no title here."""
     k = 0
-    while k < len(lines) and not unmark(_LINK_REF_ANY.sub("", lines[k].marked), []).strip() and \
-            all(p.src for p in lines[k].pieces):
+    while (
+        k < len(lines)
+        and not unmark(_LINK_REF_ANY.sub("", lines[k].marked), []).strip()
+        and all(p.src for p in lines[k].pieces)
+    ):
         k += 1  # lines of badges only (a table cell's star badge, then `<br>`, then the title)
     if k == len(lines):
         return None
@@ -405,12 +454,14 @@ def read_head(lines: list[Line]) -> Head | None:
     head.fields.extend(meta_fields(rest, ln.pieces, ln.line))
     for other in lines[:k]:
         head.fields.extend(meta_fields(other.marked, other.pieces, other.line))
-    for other in lines[k + 1:]:
+    for other in lines[k + 1 :]:
         head.fields.extend(read_field_line(other))
     return head
 
 
-def is_paper(title: str, fields: list[SubField] | tuple[SubField, ...], title_links: list[Link] | tuple[Link, ...]) -> bool:
+def is_paper(
+    title: str, fields: list[SubField] | tuple[SubField, ...], title_links: list[Link] | tuple[Link, ...]
+) -> bool:
     """A paper: a title and a scholarly link, a venue, a year (or a labelled `Authors:` sub-bullet).
 
     A year or date alone does not make a paper of an item whose links all point elsewhere (a
@@ -428,8 +479,9 @@ def is_paper(title: str, fields: list[SubField] | tuple[SubField, ...], title_li
             return True
     if any(is_scholarly(lk.url) for lk in title_links):
         return True
-    links = [f for f in fields if f.links and f.kind not in ("note", "link")] + [SubField("", "", "", (lk,))
-                                                                               for lk in title_links]
+    links = [f for f in fields if f.links and f.kind not in ("note", "link")] + [
+        SubField("", "", "", (lk,)) for lk in title_links
+    ]
     return dated and (not links or any(f.kind == "pdf" for f in links))
 
 

@@ -22,31 +22,15 @@ from .inline import Line, md, read_inline, split_lead, unmark
 from .labels import is_label_text, is_scholarly
 from .recognise import Head, find_year, is_paper, link_field, read_field_line, read_head, venue_like
 from .records import Link, SubField
+from .structure import HeadRec, RawItem, block_ends, column_roles, heading_text
 
-# patterns used inside functions, compiled once (not looked up in re's cache per call)
-_PWK1 = re.compile(r"(#{1,6})([^#\s].*)")
-_PWK2 = re.compile(r"\x05\d+\x06")
-_PWK3 = re.compile(r"(?<!\d)(19|20)\d\d(?!\d)")
-_PWK4 = re.compile(r"\d{4}\D+\d")
+# patterns used inside functions, compiled once
+_HEADING_WITHOUT_SPACE = re.compile(r"(#{1,6})([^#\s].*)")
+_LINK_REF = re.compile(r"\x05\d+\x06")
+_LONE_YEAR = re.compile(r"(?<!\d)(19|20)\d\d(?!\d)")
+_YEAR_WITH_MORE = re.compile(r"\d{4}\D+\d")
 
-__all__ = ["Walk", "RawItem", "HeadRec", "block_ends"]
-
-#: (token index, level, title, line); level is 2 × the Markdown level, +1 for a sub-section written at its
-#: parent's level (a year under a topic) or a `<details>` summary — `Heading.level` halves it back
-HeadRec = tuple[int, int, str, int]
-
-
-@dataclass
-class RawItem:
-    index: int
-    title: str
-    line: int
-    number: str
-    fields: list[SubField]
-    title_note: str
-    title_links: list[Link]
-    stack: tuple[HeadRec, ...]
-    shape: str = ""
+__all__ = ["Walk"]
 
 
 @dataclass
@@ -59,49 +43,12 @@ class _Pending:
     blocks: list[tuple[int, Token, int, tuple[HeadRec, ...]]] = field(default_factory=list)
 
 
-def block_ends(tokens: list[Token]) -> list[int]:
-    """For each token, the index just past the block it opens (itself + 1 for leaf tokens)."""
-    ends = [i + 1 for i in range(len(tokens))]
-    open_: list[int] = []
-    for i, t in enumerate(tokens):
-        if t.nesting == 1:
-            open_.append(i)
-        elif t.nesting == -1 and open_:
-            ends[open_.pop()] = i + 1
-    return ends
-
-
-_NEWS = re.compile(r"(?i)\b(news|updates?|update (log|note)s?|change ?log|what'?s new|release notes|to-?do|"
-                   r"contribut\w*|how to (add|cite)|citations?|cite|acknowledge?ments?|licen[cs]e|star history)\b")
+_NEWS = re.compile(
+    r"(?i)\b(news|updates?|update (log|note)s?|change ?log|what'?s new|release notes|to-?do|"
+    r"contribut\w*|how to (add|cite)|citations?|cite|acknowledge?ments?|licen[cs]e|star history)\b"
+)
 _BARE_URL = re.compile(r"https?://[^\s<>\"')\]]+")
 _YEAR_ONLY = re.compile(r"(19|20)\d\d")
-
-
-def heading_text(lines: list[Line]) -> str:
-    return " ".join(" ".join(ln.plain() for ln in lines).split()).rstrip(":").strip()
-
-
-_COLUMN_ROLES = (
-    ("title", re.compile(r"title|标题|题目")),
-    ("paper", re.compile(r"\bpaper|name|model|method|论文")),
-    ("venue", re.compile(r"venue|publish|conference|journal|publication|\bpub\b|期刊|会议")),
-    ("date", re.compile(r"date|year|time|日期|时间")),
-)
-
-
-def _roles(header: list[str]) -> dict[int, str]:
-    roles: dict[int, str] = {}
-    for role, pat in _COLUMN_ROLES:
-        for k, h in enumerate(header):
-            if k not in roles and pat.search(h.lower()):
-                roles[k] = role
-                if role in ("title", "venue", "date"):
-                    break
-    if "title" not in roles.values():  # "Paper" holds the title when no column is called "Title"
-        first = next((k for k, r in sorted(roles.items()) if r == "paper"), None)
-        if first is not None:
-            roles[first] = "title"
-    return roles
 
 
 class Walk:
@@ -199,8 +146,12 @@ class Walk:
     # ------------------------------------------------------------------ headings
     def heading(self, i: int, level: int, lines: list[Line], line: int) -> None:
         """A Markdown heading of `level` (1-6); stored at level 2 × `level` (see `HeadRec`)."""
-        adjacent = self.pending is not None and not self.pending.blocks and not self.pending.fields and \
-            len(self.items) == self.pending.items_before
+        adjacent = (
+            self.pending is not None
+            and not self.pending.blocks
+            and not self.pending.fields
+            and len(self.items) == self.pending.items_before
+        )
         self.finish_pending(2 * level)
         self.last = None
         title = heading_text(lines)
@@ -208,8 +159,9 @@ class Walk:
         if _YEAR_ONLY.fullmatch(title) and self.stack:
             # "## Avatars:" then "## 2024:" at the same level: the year is a sub-section of the topic
             top = self.stack[-1]
-            if (top[1] == level and adjacent and not _YEAR_ONLY.fullmatch(top[2])) or \
-                    (top in self.nested_years and top[1] == level + 1):
+            if (top[1] == level and adjacent and not _YEAR_ONLY.fullmatch(top[2])) or (
+                top in self.nested_years and top[1] == level + 1
+            ):
                 level += 1
                 self.nested_years.add((i, level, title, line))
         rec = (i, level, title, line)
@@ -231,26 +183,53 @@ class Walk:
         body_links = [lk for f in p.fields for lk in f.links]
         authors = any(f.kind == "authors" and f.label for f in p.fields)
         leaf = next_level <= p.rec[1]  # the next heading is not its child
-        paper_link = any(f.kind == "pdf" and is_label_text(f.label) and is_scholarly(lk.url)
-                         for f in p.fields for lk in f.links)
-        if h is not None and len(self.items) == p.items_before and body_links and \
-                (authors or (h.number and is_paper(h.title, p.fields, ())) or (leaf and paper_link and p.rec[1] >= 6)):
+        paper_link = any(
+            f.kind == "pdf" and is_label_text(f.label) and is_scholarly(lk.url)
+            for f in p.fields
+            for lk in f.links
+        )
+        if (
+            h is not None
+            and len(self.items) == p.items_before
+            and body_links
+            and (
+                authors
+                or (h.number and is_paper(h.title, p.fields, ()))
+                or (leaf and paper_link and p.rec[1] >= 6)
+            )
+        ):
             self.paper_headings.add(p.rec)
             self.unskip_from(p.rec[3])  # its `**Authors**:` line and link line are its fields
             if self.stack and self.stack[-1] == p.rec:
                 self.stack.pop()
-            self.items.append(RawItem(p.rec[0], h.title, p.rec[3], h.number, h.fields + p.fields,
-                                      h.title_note, h.title_links, p.stack, "heading per paper"))
+            self.items.append(
+                RawItem(
+                    p.rec[0],
+                    h.title,
+                    p.rec[3],
+                    h.number,
+                    h.fields + p.fields,
+                    h.title_note,
+                    h.title_links,
+                    p.stack,
+                    "heading per paper",
+                )
+            )
             return
         self.blocks.extend(p.blocks)
 
     # ------------------------------------------------------------------ paragraphs
     def paragraph(self, i: int, t: Token, end: int) -> None:
         inline = self.tokens[i + 1]
-        m = _PWK1.fullmatch(inline.content.strip())
+        m = _HEADING_WITHOUT_SPACE.fullmatch(inline.content.strip())
         if m and "\n" not in inline.content.strip():  # "#2 Deep Learning Method": a heading without its space
             self.heading(i, len(m.group(1)), read_inline(inline), (t.map[0] + 1) if t.map else 0)
-            self.headings[-1] = (i, self.headings[-1][1], " ".join(m.group(2).split()).rstrip(":"), self.headings[-1][3])
+            self.headings[-1] = (
+                i,
+                self.headings[-1][1],
+                " ".join(m.group(2).split()).rstrip(":"),
+                self.headings[-1][3],
+            )
             rec = self.headings[-1]
             self.stack[-1] = rec
             assert self.pending is not None
@@ -264,8 +243,11 @@ class Walk:
             self.block(i, t, end)
             return
         self.last, self.tentative = prev
-        if self.last is not None and not (self.tentative and self.last.index in self.list_indices) and \
-                self.attach(lines):
+        if (
+            self.last is not None
+            and not (self.tentative and self.last.index in self.list_indices)
+            and self.attach(lines)
+        ):
             self.unskip_from(lines[0].line)
             return  # (a paragraph after a list completes no list item: "- Added 3 papers" + a date)
         if self.pending is not None:
@@ -296,9 +278,18 @@ class Walk:
         return True
 
     # ------------------------------------------------------------------ candidates
-    def candidate(self, i: int, lines: list[Line], number: str, *, in_list: bool,
-                  body: list[SubField], shape_prefix: str = "", plain_ok: bool = True,
-                  head: Head | None = None) -> bool:
+    def candidate(
+        self,
+        i: int,
+        lines: list[Line],
+        number: str,
+        *,
+        in_list: bool,
+        body: list[SubField],
+        shape_prefix: str = "",
+        plain_ok: bool = True,
+        head: Head | None = None,
+    ) -> bool:
         """Take `lines` (+ body fields) as a paper if they are one; else record why not.
 
         `head`: `read_head(lines)` when the caller has it already."""
@@ -308,7 +299,11 @@ class Walk:
         head = head if head is not None else read_head(lines)
         if head is not None and not plain_ok and head.shape == "plain title":
             head = None
-        if pieces and all(p.url.startswith("#") for p in pieces if p.url or p.src) and any(p.url for p in pieces):
+        if (
+            pieces
+            and all(p.url.startswith("#") for p in pieces if p.url or p.src)
+            and any(p.url for p in pieces)
+        ):
             head = None  # links to anchors only: the table of contents
         if head is not None and self.in_news():
             self.last, self.tentative = None, False
@@ -319,15 +314,33 @@ class Walk:
             if ctx is not None and is_paper(head.title, [ctx], ()):
                 body = [*body, ctx]
         if head is not None and is_paper(head.title, head.fields + body, head.title_links):
-            item = RawItem(i, head.title, line, number or head.number, head.fields + body, head.title_note,
-                           head.title_links, self.snapshot(), shape_prefix + head.shape)
+            item = RawItem(
+                i,
+                head.title,
+                line,
+                number or head.number,
+                head.fields + body,
+                head.title_note,
+                head.title_links,
+                self.snapshot(),
+                shape_prefix + head.shape,
+            )
             self.items.append(item)
             self.last, self.tentative = item, False
             return True
         self.last, self.tentative = None, False
         if head is not None:  # a title whose evidence may follow (sub-bullets without indentation)
-            self.last = RawItem(i, head.title, line, number or head.number, head.fields + body, head.title_note,
-                                head.title_links, self.snapshot(), shape_prefix + head.shape)
+            self.last = RawItem(
+                i,
+                head.title,
+                line,
+                number or head.number,
+                head.fields + body,
+                head.title_note,
+                head.title_links,
+                self.snapshot(),
+                shape_prefix + head.shape,
+            )
             self.tentative = True
         plain = " ".join(ln.plain() for ln in lines).strip()
         starts_bold = split_lead(lines[0].marked)[1].startswith("\x01") if lines else False
@@ -337,7 +350,7 @@ class Walk:
             shape = "table-of-contents link"
         elif head is not None:
             shape = "no scholarly link, venue or year"
-        elif pieces and not unmark(_PWK2.sub("", "".join(ln.marked for ln in lines)), []).strip():
+        elif pieces and not unmark(_LINK_REF.sub("", "".join(ln.marked for ln in lines)), []).strip():
             shape = "links or badges only"
         else:
             shape = "labelled line" if ":" in plain[:40] else "no title"
@@ -364,7 +377,7 @@ class Walk:
                 if len(title.split()) <= 6:
                     if venue_like(title):
                         f = SubField("venue", "section", title, (), rec[3])
-                    elif find_year(title) and _PWK3.search(title):
+                    elif find_year(title) and _LONE_YEAR.search(title):
                         f = SubField("year", "section", find_year(title), (), rec[3])
                 self.context_cache[rec] = f
             if f is not None:
@@ -415,9 +428,13 @@ class Walk:
             own = read_head(head_lines) if head_lines else None
             taken = False
             if own is not None and is_paper(own.title, own.fields + fields, own.title_links):
-                taken = self.candidate(j, head_lines, number, in_list=True, body=fields + sub_fields, head=own)
+                taken = self.candidate(
+                    j, head_lines, number, in_list=True, body=fields + sub_fields, head=own
+                )
             elif head_lines and not any(self.has_paper(s, e) for s, e, _l in sub_lists):
-                taken = self.candidate(j, head_lines, number, in_list=True, body=fields + sub_fields, head=own)
+                taken = self.candidate(
+                    j, head_lines, number, in_list=True, body=fields + sub_fields, head=own
+                )
             if taken:
                 self.list_papers += 1
             else:
@@ -435,7 +452,9 @@ class Walk:
                 known = self._first_paper.get(x)
                 if known is None:
                     h = read_head(self.lines_of(x)[:1])
-                    known = self._first_paper[x] = h is not None and is_paper(h.title, h.fields, h.title_links)
+                    known = self._first_paper[x] = h is not None and is_paper(
+                        h.title, h.fields, h.title_links
+                    )
                 if known:
                     return True
         return False
@@ -451,16 +470,24 @@ class Walk:
             if t.type == "paragraph_open":
                 body.extend(self.lines_of(k + 1))
             elif t.type in ("bullet_list_open", "ordered_list_open"):
-                subs.append((k, e, [ln for x in range(k, e) if tokens[x].type == "inline"
-                                    for ln in self.lines_of(x)]))
+                subs.append(
+                    (k, e, [ln for x in range(k, e) if tokens[x].type == "inline" for ln in self.lines_of(x)])
+                )
             elif t.type in ("code_block", "fence"):
                 # over-indented sub-bullets become a code block: read them as Markdown
                 off = (t.map[0] + (1 if t.type == "fence" else 0)) if t.map else 0
-                body.extend(ln for x in md().parse(textwrap.dedent(t.content)) if x.type == "inline" for ln in read_inline(x, off))
+                body.extend(
+                    ln
+                    for x in md().parse(textwrap.dedent(t.content))
+                    if x.type == "inline"
+                    for ln in read_inline(x, off)
+                )
             elif t.type == "html_block":
                 for ev in self.html.read(t.content, (t.map[0] + 1) if t.map else 0):
                     if ev[0] == "inline" and ev[2]:
-                        body.append(Line(f"{ev[1]}: {ev[2]}" if ev[1] else ev[2], (t.map[0] + 1) if t.map else 0))
+                        body.append(
+                            Line(f"{ev[1]}: {ev[2]}" if ev[1] else ev[2], (t.map[0] + 1) if t.map else 0)
+                        )
             k = e
         return body, subs
 
@@ -485,7 +512,7 @@ class Walk:
                 row = None
 
     def row(self, i: int, row: Row, header: list[str]) -> None:
-        roles = _roles(header)
+        roles = column_roles(header)
         tk = next((k for k, r in roles.items() if r == "title"), None)
         if header and tk is None:  # a header without a title / paper column: a table of datasets, tools …
             lines = [ln for c in row.cells for ln in c]
@@ -503,15 +530,16 @@ class Walk:
             role = roles.get(k, "")
             label = header[k] if k < len(header) else ""
             for ln in cell:
-                text = " ".join(unmark(_PWK2.sub(" ", ln.marked), ln.pieces).split()).strip(" -/|")
+                text = " ".join(unmark(_LINK_REF.sub(" ", ln.marked), ln.pieces).split()).strip(" -/|")
                 body.extend(link_field(p, ln.line) for p in ln.pieces if p.url or p.src)
                 if not text:
                     continue
                 if role == "venue" and (venue_like(text) or find_year(text)):
                     body.append(SubField("venue", label, text, (), ln.line))
                 elif role == "date":
-                    body.append(SubField("date" if _PWK4.search(text) else "year", label, text, (),
-                                         ln.line))
+                    body.append(
+                        SubField("date" if _YEAR_WITH_MORE.search(text) else "year", label, text, (), ln.line)
+                    )
                 else:
                     body.append(SubField("note", label, text, (), ln.line))
         cell = row.cells[tk]
@@ -538,8 +566,11 @@ class Walk:
                 if self.stack:
                     self.stack.pop()
             elif kind == "inline" and b:
-                target = self.pending.fields if self.pending is not None else (
-                    self.last.fields if self.last is not None else None)
+                target = (
+                    self.pending.fields
+                    if self.pending is not None
+                    else (self.last.fields if self.last is not None else None)
+                )
                 if target is not None:  # an abstract: its text, and any URL written in it as a link
                     urls = dict.fromkeys(u.rstrip(".,;") for u in _BARE_URL.findall(str(b)))
                     target.append(SubField("note", str(a), str(b), tuple(Link("", u) for u in urls), line))

@@ -39,8 +39,28 @@ def strip_version(arxiv_id: str) -> str:
 
 # Capitalised particles that start a family name ("Adrian Del Maestro"): BibTeX's rule only
 # knows lower-case von parts, and arXiv gives names as one "Given Family" string.
-PARTICLES = {"da", "das", "de", "del", "della", "der", "den", "di", "do", "dos", "du", "la", "le", "st", "st.",
-             "ten", "ter", "van", "von", "zu"}
+PARTICLES = {
+    "da",
+    "das",
+    "de",
+    "del",
+    "della",
+    "der",
+    "den",
+    "di",
+    "do",
+    "dos",
+    "du",
+    "la",
+    "le",
+    "st",
+    "st.",
+    "ten",
+    "ter",
+    "van",
+    "von",
+    "zu",
+}
 
 
 SUFFIXES = {"jr", "jr.", "sr", "sr.", "ii", "iii", "iv"}
@@ -166,7 +186,9 @@ class CapturingSession:
             def request(self, method: str, url: str, *args: Any, **kw: Any) -> Any:  # type: ignore[override]
                 kw.setdefault("timeout", self.timeout)
                 if self.user_agent:
-                    hdrs = {k: v for k, v in dict(kw.get("headers") or {}).items() if k.lower() != "user-agent"}
+                    hdrs = {
+                        k: v for k, v in dict(kw.get("headers") or {}).items() if k.lower() != "user-agent"
+                    }
                     hdrs["User-Agent"] = self.user_agent
                     kw["headers"] = hdrs
                 self.last = None
@@ -199,7 +221,9 @@ def classify_error(exc: BaseException, resp: Any = None) -> SourceError:
     retry_after = parse_retry_after(resp.headers.get("Retry-After")) if resp is not None else None
     name = type(exc).__name__
     if status == 429:
-        return RateLimited("arXiv asked us to slow down (HTTP 429)", "wait and rerun", retry_after=retry_after)
+        return RateLimited(
+            "arXiv asked us to slow down (HTTP 429)", "wait and rerun", retry_after=retry_after
+        )
     if isinstance(status, int) and status >= 500:
         return TransientSourceError(f"arXiv server error {status}", "retry later", retry_after=retry_after)
     if isinstance(status, int) and status == 404:
@@ -247,7 +271,9 @@ def title_query(phrases: Sequence[str]) -> str:
     return " OR ".join(f'ti:"{p}"' for p in phrases if p)
 
 
-def title_chunks(phrases: Sequence[str], size: int = TITLES_PER_REQUEST, limit: int = TITLE_QUERY_MAX) -> list[list[str]]:
+def title_chunks(
+    phrases: Sequence[str], size: int = TITLES_PER_REQUEST, limit: int = TITLE_QUERY_MAX
+) -> list[list[str]]:
     """Group phrases so each request has at most `size` titles and `limit` query characters."""
     out: list[list[str]] = []
     cur: list[str] = []

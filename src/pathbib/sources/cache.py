@@ -58,7 +58,9 @@ class Cache:
             return self._memory()
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            if self.path.is_file() and not (os.access(self.path, os.W_OK) and os.access(self.path.parent, os.W_OK)):
+            if self.path.is_file() and not (
+                os.access(self.path, os.W_OK) and os.access(self.path.parent, os.W_OK)
+            ):
                 raise OSError(errno.EROFS, "read-only file or folder")
             db = sqlite3.connect(str(self.path))
             db.execute(_SCHEMA)
@@ -66,11 +68,15 @@ class Cache:
             db.execute("SELECT count(*) FROM records").fetchone()
             return db
         except sqlite3.DatabaseError as exc:
-            if self.path.is_dir() or (self.path.exists() and not _unwritable(exc)):  # garbage, or a directory in its place
+            if self.path.is_dir() or (
+                self.path.exists() and not _unwritable(exc)
+            ):  # garbage, or a directory in its place
                 aside = _move_aside(self.path)
                 if aside is not None:
-                    self.warn(f"warning: {self.path}: the enrichment cache was damaged ({exc}); moved it to "
-                              f"{aside.name} and started a new one")
+                    self.warn(
+                        f"warning: {self.path}: the enrichment cache was damaged ({exc}); moved it to "
+                        f"{aside.name} and started a new one"
+                    )
                     try:
                         db = sqlite3.connect(str(self.path))
                         db.execute(_SCHEMA)
@@ -91,8 +97,10 @@ class Cache:
             try:
                 db = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True)
                 db.execute("SELECT count(*) FROM records").fetchone()
-                self.warn(f"warning: {self.path}: the enrichment cache cannot be written ({reason}); "
-                          "reading it, storing nothing new")
+                self.warn(
+                    f"warning: {self.path}: the enrichment cache cannot be written ({reason}); "
+                    "reading it, storing nothing new"
+                )
                 return db
             except sqlite3.Error:
                 pass

@@ -65,10 +65,24 @@ _RESOLVER = re.compile(r"^https?://(dx\.)?doi\.org/", re.I)
 # 2020 in issue 74(5) of May 2021 is 2021). Without them, `issued` (Crossref's earliest
 # publication date) is the date. `created`, `deposited` and `indexed` are registration,
 # deposit and index timestamps, never publication dates: they are not read at all.
-PRINT_FIRST = ("published-print", "journal-issue.published-print", "issued", "published",
-               "published-online", "journal-issue.published-online", "posted")
-EARLIEST_FIRST = ("issued", "published", "published-print", "published-online", "posted",
-                  "journal-issue.published-print", "journal-issue.published-online")
+PRINT_FIRST = (
+    "published-print",
+    "journal-issue.published-print",
+    "issued",
+    "published",
+    "published-online",
+    "journal-issue.published-online",
+    "posted",
+)
+EARLIEST_FIRST = (
+    "issued",
+    "published",
+    "published-print",
+    "published-online",
+    "posted",
+    "journal-issue.published-print",
+    "journal-issue.published-online",
+)
 ONLINE_KEYS = ("published-online", "journal-issue.published-online", "posted")
 
 # Crossref relation names we keep (preprint <-> published, versions)
@@ -106,7 +120,11 @@ def _iso(item: dict[str, Any], key: str) -> str:
         return ""
     p: list[int] = []
     for x in parts[0][:3]:
-        if isinstance(x, bool) or not isinstance(x, (int, str)) or not _ASCII_DIGITS.fullmatch(str(x).strip()):
+        if (
+            isinstance(x, bool)
+            or not isinstance(x, (int, str))
+            or not _ASCII_DIGITS.fullmatch(str(x).strip())
+        ):
             break  # `²` and `٣` are digits to str.isdigit, not years
         p.append(int(x))
     if not p or not 1000 <= p[0] <= 2999:
@@ -150,7 +168,11 @@ def _people(item: dict[str, Any], role: str) -> tuple[str, ...]:
         family = a.get("family")
         if isinstance(family, str) and family.strip():
             given, suffix = a.get("given"), a.get("suffix")
-            out.append(format_author(family, given if isinstance(given, str) else "", suffix if isinstance(suffix, str) else ""))
+            out.append(
+                format_author(
+                    family, given if isinstance(given, str) else "", suffix if isinstance(suffix, str) else ""
+                )
+            )
         elif isinstance(a.get("name"), str) and a["name"].strip():
             out.append("{" + clean_text(a["name"]) + "}")  # an organisation: a BibTeX literal
     return tuple(out)
@@ -161,7 +183,7 @@ def _authors(item: dict[str, Any]) -> tuple[str, ...]:
 
 
 def join_subtitle(title: str, subtitle: str) -> str:
-    """"Title: Subtitle", but no colon after a title that ends in "?", "!", ":" or "." already."""
+    """ "Title: Subtitle", but no colon after a title that ends in "?", "!", ":" or "." already."""
     if not subtitle:
         return title
     if title.rstrip().endswith(("?", "!", ":", ".", ";", "\u2014", "-")):
@@ -177,7 +199,9 @@ def _raw_first(value: Any) -> str:
 
 def _isbn(item: dict[str, Any]) -> str:
     """The print ISBN when typed, else the first."""
-    typed = [t for t in item.get("isbn-type") or () if isinstance(t, dict) and isinstance(t.get("value"), str)]
+    typed = [
+        t for t in item.get("isbn-type") or () if isinstance(t, dict) and isinstance(t.get("value"), str)
+    ]
     for t in typed:
         if t.get("type") == "print":
             return str(t["value"])
@@ -259,8 +283,10 @@ def _parse_or_fail(item: dict[str, Any]) -> Record:
     try:
         return parse_work(item)
     except (ValueError, TypeError, AttributeError, KeyError, RecursionError) as exc:
-        raise BadResponse(f"Crossref answered a work pathbib cannot read ({type(exc).__name__}: {exc})",
-                          "the entry is left as it is; report the DOI if this persists") from None
+        raise BadResponse(
+            f"Crossref answered a work pathbib cannot read ({type(exc).__name__}: {exc})",
+            "the entry is left as it is; report the DOI if this persists",
+        ) from None
 
 
 def parse_work(item: dict[str, Any]) -> Record:
@@ -282,7 +308,11 @@ def parse_work(item: dict[str, Any]) -> Record:
     year, date = _date(item, print_first=bool(fields["volume"] or fields["issue"] or pages))
     url = fields["url"] if not _RESOLVER.match(fields["url"]) else ""
     pii = next(
-        (str(a) for a in item.get("alternative-id") or () if re.fullmatch(r"S?\d{4}-?\d{3}[\dX]\(?\d{2}\)?\d{5}-?[\dX]|S[\dX]{16}", str(a))),
+        (
+            str(a)
+            for a in item.get("alternative-id") or ()
+            if re.fullmatch(r"S?\d{4}-?\d{3}[\dX]\(?\d{2}\)?\d{5}-?[\dX]|S[\dX]{16}", str(a))
+        ),
         "",
     )
     return Record(
@@ -291,7 +321,9 @@ def parse_work(item: dict[str, Any]) -> Record:
         title=title,
         alt_titles=alt,
         authors=_authors(item),
-        editors=_people(item, "editor") if btype in ("incollection", "book", "inproceedings", "proceedings") else (),
+        editors=_people(item, "editor")
+        if btype in ("incollection", "book", "inproceedings", "proceedings")
+        else (),
         type=btype,
         source_type=ctype,
         year=year,
@@ -360,7 +392,9 @@ def parse_response(body: bytes | str | dict[str, Any], status: int = 200) -> lis
         return out
     if "DOI" in data and "type" in data and mtype is None:  # content-negotiated CSL-JSON
         return [parse_csl_item(data, source=SOURCE)]
-    raise BadResponse(f"unsupported Crossref message-type {mtype!r}", "pathbib reads work and work-list messages")
+    raise BadResponse(
+        f"unsupported Crossref message-type {mtype!r}", "pathbib reads work and work-list messages"
+    )
 
 
 # --------------------------------------------------------------------------- I/O
@@ -388,28 +422,59 @@ def classify_error(exc: BaseException) -> SourceError:
         if isinstance(sc, int):
             status = sc
     text = str(exc)
-    doc: str | None = next((d for e in chain if type(e).__name__ == "JSONDecodeError"
-                            and isinstance(d := getattr(e, "doc", None), str)), None)
+    doc: str | None = next(
+        (
+            d
+            for e in chain
+            if type(e).__name__ == "JSONDecodeError" and isinstance(d := getattr(e, "doc", None), str)
+        ),
+        None,
+    )
     for e in chain:  # habanero's check_json: RequestError(200, <the whole body>) for a non-JSON content type
         err_text = getattr(e, "error", None)
-        if type(e).__name__ == "RequestError" and isinstance(err_text, str) and isinstance(status, int) and status < 400:
+        if (
+            type(e).__name__ == "RequestError"
+            and isinstance(err_text, str)
+            and isinstance(status, int)
+            and status < 400
+        ):
             doc = err_text
     if doc is not None and (status is None or status < 400) and not doc.lstrip().startswith(("{", "[")):
         return not_json_message("Crossref", doc, status or 200)
     if status == 404:
         return SourceNotFound("Crossref has no such work", "check the DOI")
     if status == 429:
-        return RateLimited("Crossref asked us to slow down (HTTP 429)", "wait and rerun", retry_after=retry_after)
+        return RateLimited(
+            "Crossref asked us to slow down (HTTP 429)", "wait and rerun", retry_after=retry_after
+        )
     if status is not None and status >= 500:
         return TransientSourceError(f"Crossref server error {status}", "retry later", retry_after=retry_after)
     if status is not None and status >= 400:
-        return BadResponse(f"Crossref rejected the request (HTTP {status}): {text}", "report this as a pathbib bug")
-    if names & {"ReadTimeout", "ConnectTimeout", "TimeoutException", "WriteTimeout", "PoolTimeout", "Timeout"}:
+        return BadResponse(
+            f"Crossref rejected the request (HTTP {status}): {text}", "report this as a pathbib bug"
+        )
+    if names & {
+        "ReadTimeout",
+        "ConnectTimeout",
+        "TimeoutException",
+        "WriteTimeout",
+        "PoolTimeout",
+        "Timeout",
+    }:
         return TransientSourceError("Crossref did not answer in time", "retry later or raise enrich.timeout")
     if names & {"JSONDecodeError"} or isinstance(exc, ValueError):
         return TransientSourceError("Crossref sent a truncated or invalid JSON body", "retry later")
-    if names & {"ConnectError", "ReadError", "RemoteProtocolError", "NetworkError", "TransportError",
-                "ConnectionResetError", "ConnectionError", "ProtocolError", "IncompleteRead"}:
+    if names & {
+        "ConnectError",
+        "ReadError",
+        "RemoteProtocolError",
+        "NetworkError",
+        "TransportError",
+        "ConnectionResetError",
+        "ConnectionError",
+        "ProtocolError",
+        "IncompleteRead",
+    }:
         return TransientSourceError(f"connection to Crossref failed: {text}", "check the network and retry")
     return TransientSourceError(f"Crossref request failed: {type(exc).__name__}: {text}", "retry later")
 
@@ -418,7 +483,9 @@ def make_client(base_url: str, mailto: str | None, timeout: float) -> Any:
     """Return a habanero Crossref client (polite pool when `mailto` is given)."""
     from habanero import Crossref
 
-    return Crossref(base_url=base_url.rstrip("/"), mailto=mailto or None, timeout=timeout, ua_string="pathbib")
+    return Crossref(
+        base_url=base_url.rstrip("/"), mailto=mailto or None, timeout=timeout, ua_string="pathbib"
+    )
 
 
 def _run(fn: Callable[[], Any]) -> list[Record]:

@@ -45,9 +45,15 @@ def not_json_message(source: str, body: str, status: int = 200, expected: str = 
     """One line saying what came instead of JSON (never the body itself)."""
     head = body.lstrip()[:200].lower()
     html_page = head.startswith(("<!doctype html", "<html", "<head", "<body")) or "<html" in head
-    what = f"an HTML page instead of its API's {expected}" if html_page else f"a body that is not its API's {expected}"
-    return NotAnAPI(f"{source} answered HTTP {status} with {what}",
-                    f"{source} may be down for maintenance, or a proxy answered for it; retry later")
+    what = (
+        f"an HTML page instead of its API's {expected}"
+        if html_page
+        else f"a body that is not its API's {expected}"
+    )
+    return NotAnAPI(
+        f"{source} answered HTTP {status} with {what}",
+        f"{source} may be down for maintenance, or a proxy answered for it; retry later",
+    )
 
 
 class SourceDisabled(SourceError):
@@ -135,10 +141,15 @@ class Gate:
         """Run `fn` (one request) under the policy; return its result or raise a SourceError."""
         if self._open_until is not None:
             if self._disabled_by:
-                raise SourceDisabled(f"{self.name}: not called again in this run ({self._disabled_by})",
-                                     "retry later; cached records are still used")
+                raise SourceDisabled(
+                    f"{self.name}: not called again in this run ({self._disabled_by})",
+                    "retry later; cached records are still used",
+                )
             if self.clock() < self._open_until and self._quiet:
-                raise SourceDisabled(f"{self.name}: not called ({self._quiet})", "rerun after that time; cached records are still used")
+                raise SourceDisabled(
+                    f"{self.name}: not called ({self._quiet})",
+                    "rerun after that time; cached records are still used",
+                )
             if self.clock() < self._open_until:
                 raise SourceDisabled(
                     f"{self.name}: not called after {self._failures} consecutive failures",

@@ -72,7 +72,11 @@ def _csl_date(v: Any) -> tuple[str, str]:
         p: list[int] = []
         if isinstance(parts, list) and parts and isinstance(parts[0], list):
             for x in parts[0][:3]:  # numbers or digit strings only; a bad part ends the date
-                if isinstance(x, bool) or not isinstance(x, (int, str)) or not re.fullmatch(r"[0-9]+", str(x).strip()):
+                if (
+                    isinstance(x, bool)
+                    or not isinstance(x, (int, str))
+                    or not re.fullmatch(r"[0-9]+", str(x).strip())
+                ):
                     break
                 p.append(int(x))
         if p and 1 <= p[0] <= 9999 and all(1 <= x <= 31 for x in p[1:]) and (len(p) < 2 or p[1] <= 12):
@@ -128,7 +132,8 @@ def parse_csl_item(item: dict[str, Any], source: str = "file") -> Record:
     url = _s(item.get("URL"))
     from_url = _ids_from_url(url)
     alt = tuple(
-        t for t in (_s(item.get("list_title")), _s(item.get("title-short")), _s(item.get("shortTitle")))
+        t
+        for t in (_s(item.get("list_title")), _s(item.get("title-short")), _s(item.get("shortTitle")))
         if t and t != _s(item.get("title"))
     )
     page = _s(item.get("page"))
@@ -145,7 +150,11 @@ def parse_csl_item(item: dict[str, Any], source: str = "file") -> Record:
         date=date if len(date) > 4 else "",
         volume=_s(item.get("volume")),
         issue=_s(item.get("issue")),
-        pages=re.sub(r"\s*[-\u2013]+\s*", "--", page) if page else _s(item.get("number")) if ctype == "article-journal" else "",
+        pages=re.sub(r"\s*[-\u2013]+\s*", "--", page)
+        if page
+        else _s(item.get("number"))
+        if ctype == "article-journal"
+        else "",
         doi=doi,
         arxiv=arxiv,
         pii=from_url.get("pii", ""),
@@ -157,7 +166,9 @@ def parse_csl_item(item: dict[str, Any], source: str = "file") -> Record:
     )
 
 
-def parse_csl(data: Any, source: str = "file", warn: Callable[[str], None] = lambda message: None) -> list[Record]:
+def parse_csl(
+    data: Any, source: str = "file", warn: Callable[[str], None] = lambda message: None
+) -> list[Record]:
     """Convert a CSL-JSON document (a list of items, or {"items": [...]}) to records.
 
     An item that cannot be read is left out with a warning naming it: one bad record never
@@ -167,7 +178,9 @@ def parse_csl(data: Any, source: str = "file", warn: Callable[[str], None] = lam
     if isinstance(items, dict):
         items = [items]
     if not isinstance(items, list):
-        raise InputError("is not CSL-JSON (expected a list of items)", "export CSL-JSON from your reference manager")
+        raise InputError(
+            "is not CSL-JSON (expected a list of items)", "export CSL-JSON from your reference manager"
+        )
     out = []
     for n, i in enumerate(items, 1):
         if not isinstance(i, dict):
@@ -176,7 +189,9 @@ def parse_csl(data: Any, source: str = "file", warn: Callable[[str], None] = lam
         try:
             out.append(parse_csl_item(i, source))
         except (ValueError, TypeError, AttributeError, KeyError, RecursionError) as exc:
-            warn(f"warning: {source}: item {n} ({_s(i.get('id'))[:40] or 'no id'}) cannot be read ({exc}); left out")
+            warn(
+                f"warning: {source}: item {n} ({_s(i.get('id'))[:40] or 'no id'}) cannot be read ({exc}); left out"
+            )
     return out
 
 
@@ -206,11 +221,22 @@ def parse_bibtex(text: str, source: str = "file") -> list[Record]:
         if "date" in kw and not kw.get("year"):
             kw["year"] = kw["date"][:4]
         authors = tuple(format_name(n) for n in split_names(e.get("author") or ""))
-        kinds = frozenset({"preprint"}) if (e.get("archiveprefix") or "").lower() == "arxiv" and not kw.get("container") else frozenset()
+        kinds = (
+            frozenset({"preprint"})
+            if (e.get("archiveprefix") or "").lower() == "arxiv" and not kw.get("container")
+            else frozenset()
+        )
         out.append(
             Record(
-                source=source, id=e.key, authors=authors, type=e.entry_type, source_type=e.entry_type,
-                alt_titles=tuple(alt), kinds=kinds, extra=(("format", "latex"),), **kw,
+                source=source,
+                id=e.key,
+                authors=authors,
+                type=e.entry_type,
+                source_type=e.entry_type,
+                alt_titles=tuple(alt),
+                kinds=kinds,
+                extra=(("format", "latex"),),
+                **kw,
             )
         )
     return out
@@ -222,7 +248,9 @@ def read_local(path: str | Path, warn: Callable[[str], None] = lambda message: N
     try:
         text = p.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(f"cannot be read: {exc}", "check the path given to --source file:PATH", path=str(p)) from None
+        raise InputError(
+            f"cannot be read: {exc}", "check the path given to --source file:PATH", path=str(p)
+        ) from None
     source = f"file:{p.name}"
     if p.suffix.lower() in (".bib", ".bibtex") or text.lstrip().startswith("@"):
         return parse_bibtex(text, source)
@@ -231,7 +259,9 @@ def read_local(path: str | Path, warn: Callable[[str], None] = lambda message: N
     except ValueError as exc:
         raise InputError(f"is not valid JSON: {exc}", "give a CSL-JSON or BibTeX file", path=str(p)) from None
     except RecursionError:
-        raise InputError("is nested too deeply to be CSL-JSON", "give a CSL-JSON or BibTeX file", path=str(p)) from None
+        raise InputError(
+            "is nested too deeply to be CSL-JSON", "give a CSL-JSON or BibTeX file", path=str(p)
+        ) from None
     return parse_csl(data, source, warn)
 
 
@@ -260,8 +290,12 @@ class LocalIndex:
         key = normalize_title(title)
         if not key:
             return None
-        hits = [r for r in self.records if any(normalize_title(t) == key for t in r.alt_titles[:1])
-                or (not r.alt_titles and normalize_title(r.title) == key and "list_title" in dict(r.extra))]
+        hits = [
+            r
+            for r in self.records
+            if any(normalize_title(t) == key for t in r.alt_titles[:1])
+            or (not r.alt_titles and normalize_title(r.title) == key and "list_title" in dict(r.extra))
+        ]
         works = dedupe(hits)
         return works[0] if len(works) == 1 else None
 
@@ -284,10 +318,20 @@ def dedupe(records: Iterable[Record]) -> list[Record]:
     """Drop exact duplicates (same DOI/arXiv id/title+year), keeping the fuller record."""
     out: dict[tuple[str, str], Record] = {}
     for r in records:
-        key = ("doi", r.doi) if r.doi else ("arxiv", r.arxiv) if r.arxiv else ("t", f"{r.title.lower()}|{r.year}")
+        key = (
+            ("doi", r.doi)
+            if r.doi
+            else ("arxiv", r.arxiv)
+            if r.arxiv
+            else ("t", f"{r.title.lower()}|{r.year}")
+        )
         prev = out.get(key)
         if prev is None or sum(bool(getattr(r, f)) for f in ("authors", "container", "pages")) > sum(
             bool(getattr(prev, f)) for f in ("authors", "container", "pages")
         ):
-            out[key] = r if prev is None else replace(r, alt_titles=tuple(dict.fromkeys(r.alt_titles + prev.alt_titles)))
+            out[key] = (
+                r
+                if prev is None
+                else replace(r, alt_titles=tuple(dict.fromkeys(r.alt_titles + prev.alt_titles)))
+            )
     return list(out.values())

@@ -57,7 +57,9 @@ class FileLookup:
         if not recs:
             return None
         # a file may hold the same work twice (a duplicate list item): prefer the fuller record
-        return max(recs, key=lambda r: sum(bool(getattr(r, f)) for f in ("authors", "container", "pages", "doi")))
+        return max(
+            recs, key=lambda r: sum(bool(getattr(r, f)) for f in ("authors", "container", "pages", "doi"))
+        )
 
     def dois(self, dois: Sequence[str]) -> dict[str, Answer]:
         return {d: self._one(self.index.by_doi, d) for d in dois}
@@ -68,7 +70,9 @@ class FileLookup:
     def piis(self, piis: Sequence[str]) -> dict[str, Answer]:
         return {p: self._one(self.index.by_pii, p.upper()) for p in piis}
 
-    def search(self, title: str, author: str, year: str, *, published: bool = False) -> list[Record] | SourceError:
+    def search(
+        self, title: str, author: str, year: str, *, published: bool = False
+    ) -> list[Record] | SourceError:
         return self.index.search(title)
 
     def list_titles(self, titles: Sequence[str]) -> dict[str, Answer]:
@@ -125,7 +129,9 @@ class ChainLookup:
             out.update(lk.arxiv_titles(titles))
         return out
 
-    def search(self, title: str, author: str, year: str, *, published: bool = False) -> list[Record] | SourceError:
+    def search(
+        self, title: str, author: str, year: str, *, published: bool = False
+    ) -> list[Record] | SourceError:
         err: SourceError | None = None
         out: list[Record] = []
         for lk in self.lookups:
@@ -151,7 +157,9 @@ class NetworkLookup:
 
     @property
     def sources(self) -> tuple[str, ...]:
-        return tuple(n for n, c in (("crossref", self.crossref), ("arxiv", self.arxiv_client)) if c is not None)
+        return tuple(
+            n for n, c in (("crossref", self.crossref), ("arxiv", self.arxiv_client)) if c is not None
+        )
 
     def _cached(self, source: str, keys: Sequence[str], prefix: str) -> tuple[dict[str, Answer], list[str]]:
         out: dict[str, Answer] = {}
@@ -167,8 +175,13 @@ class NetworkLookup:
         return out, todo
 
     def _batched(
-        self, source: str, keys: Sequence[str], prefix: str, size: int,
-        fetch: Callable[[list[str]], list[Record]], match: Callable[[Record], str],
+        self,
+        source: str,
+        keys: Sequence[str],
+        prefix: str,
+        size: int,
+        fetch: Callable[[list[str]], list[Record]],
+        match: Callable[[Record], str],
     ) -> dict[str, Answer]:
         out, todo = self._cached(source, keys, prefix)
         for chunk in chunks(todo, size):
@@ -194,7 +207,9 @@ class NetworkLookup:
             return {}
         from .crossref import fetch_dois
 
-        return self._batched("crossref", dois, "doi:", DOI_BATCH, lambda c: fetch_dois(self.crossref, c), lambda r: r.doi)
+        return self._batched(
+            "crossref", dois, "doi:", DOI_BATCH, lambda c: fetch_dois(self.crossref, c), lambda r: r.doi
+        )
 
     def piis(self, piis: Sequence[str]) -> dict[str, Answer]:
         if self.crossref is None:
@@ -202,7 +217,12 @@ class NetworkLookup:
         from .crossref import fetch_alternative_ids
 
         return self._batched(
-            "crossref", piis, "pii:", DOI_BATCH, lambda c: fetch_alternative_ids(self.crossref, c), lambda r: r.pii.upper()
+            "crossref",
+            piis,
+            "pii:",
+            DOI_BATCH,
+            lambda c: fetch_alternative_ids(self.crossref, c),
+            lambda r: r.pii.upper(),
         )
 
     def arxiv(self, ids: Sequence[str]) -> dict[str, Answer]:
@@ -210,7 +230,9 @@ class NetworkLookup:
             return {}
         from .arxiv import fetch_ids
 
-        return self._batched("arxiv", ids, "arxiv:", ARXIV_BATCH, lambda c: fetch_ids(self.arxiv_client, c), lambda r: r.arxiv)
+        return self._batched(
+            "arxiv", ids, "arxiv:", ARXIV_BATCH, lambda c: fetch_ids(self.arxiv_client, c), lambda r: r.arxiv
+        )
 
     def list_titles(self, titles: Sequence[str]) -> dict[str, Answer]:
         return {}  # Crossref and arXiv do not know the titles a list printed
@@ -240,8 +262,15 @@ class NetworkLookup:
             if hit is not None:
                 out.update({t: hit for t in ts})
             elif self.offline:
-                out.update({t: OfflineMiss(f"arXiv title search {ph!r} is not in the cache", "run without --offline to search")
-                            for t in ts})
+                out.update(
+                    {
+                        t: OfflineMiss(
+                            f"arXiv title search {ph!r} is not in the cache",
+                            "run without --offline to search",
+                        )
+                        for t in ts
+                    }
+                )
             else:
                 todo.append(ph)
         for chunk in title_chunks(todo):
@@ -260,13 +289,17 @@ class NetworkLookup:
                 out.update({t: cands for t in by_phrase[ph]})
         return out
 
-    def search(self, title: str, author: str, year: str, *, published: bool = False) -> list[Record] | SourceError:
+    def search(
+        self, title: str, author: str, year: str, *, published: bool = False
+    ) -> list[Record] | SourceError:
         if self.crossref is None or not title:
             return []
         from ..latex import latex_to_unicode
         from .crossref import fetch_search
 
-        title = " ".join(latex_to_unicode(title).split())  # "{KRAS}/{NRAS}" -> "KRAS/NRAS": Crossref gets plain text
+        title = " ".join(
+            latex_to_unicode(title).split()
+        )  # "{KRAS}/{NRAS}" -> "KRAS/NRAS": Crossref gets plain text
         window = (0, 2) if published else (-2, 2)
         params = json.dumps([title, author, year, window, self.search_rows])
         key = "search:" + hashlib.sha1(params.encode("utf-8")).hexdigest()
@@ -287,7 +320,9 @@ class NetworkLookup:
         self._cache_by_identifier("crossref", "doi:", recs, lambda r: r.doi)
         return recs
 
-    def _cache_by_identifier(self, source: str, prefix: str, recs: Sequence[Record], ident: Callable[[Record], str]) -> None:
+    def _cache_by_identifier(
+        self, source: str, prefix: str, recs: Sequence[Record], ident: Callable[[Record], str]
+    ) -> None:
         """A record found by a search is also the answer for its identifier: the next run, which asks
         by the DOI/arXiv id enrich wrote, is answered from the cache."""
         for r in recs:
@@ -343,16 +378,24 @@ def open_session(
         elif s in ("crossref", "arxiv"):
             net.add(s)
         else:
-            raise UsageError(f"unknown source {s!r}", "use --source crossref, --source arxiv or --source file:PATH")
+            raise UsageError(
+                f"unknown source {s!r}", "use --source crossref, --source arxiv or --source file:PATH"
+            )
     gates: dict[str, Gate] = {}
     cache = None
     parts: list[Lookup] = list(files)
     if net:
         rng = rng or random.Random()
         cache = Cache(cache_path, max_age_days=settings.cache_days, now=wall, refresh=refresh, warn=warn)
+
         def policy(interval: float) -> Policy:
-            return Policy(interval=interval, timeout=settings.timeout, retries=settings.retries,
-                          backoff=settings.backoff, breaker_threshold=settings.breaker_threshold)
+            return Policy(
+                interval=interval,
+                timeout=settings.timeout,
+                retries=settings.retries,
+                backoff=settings.backoff,
+                breaker_threshold=settings.breaker_threshold,
+            )
 
         crossref = arxiv_client = None
         if "crossref" in net:
@@ -366,6 +409,8 @@ def open_session(
             ua = f"pathbib (mailto:{mailto})" if mailto else "pathbib"
             arxiv_client = make_arxiv(settings.arxiv_url, settings.timeout, ua)
             gates["arxiv"] = Gate("arXiv", policy(settings.arxiv_interval), clock, sleep, rng)
-        parts.append(NetworkLookup(cache, crossref, arxiv_client, gates, offline, settings.search_rows, progress))
+        parts.append(
+            NetworkLookup(cache, crossref, arxiv_client, gates, offline, settings.search_rows, progress)
+        )
     lookup = parts[0] if len(parts) == 1 else ChainLookup(parts)
     return Session(lookup, gates, cache, public_pool=bool(net & {"crossref"}) and not mailto)

@@ -17,9 +17,14 @@ _WS = re.compile(r"\s+")
 _SPECIAL = re.compile(r"(?<!\\)([&%#_$])")
 # tag (without namespace prefix) -> (opening, closing) LaTeX
 _WRAP: dict[str, tuple[str, str]] = {
-    "i": ("\\textit{", "}"), "italic": ("\\textit{", "}"), "em": ("\\textit{", "}"),
-    "b": ("\\textbf{", "}"), "bold": ("\\textbf{", "}"), "strong": ("\\textbf{", "}"),
-    "sub": ("$_{", "}$"), "inf": ("$_{", "}$"),
+    "i": ("\\textit{", "}"),
+    "italic": ("\\textit{", "}"),
+    "em": ("\\textit{", "}"),
+    "b": ("\\textbf{", "}"),
+    "bold": ("\\textbf{", "}"),
+    "strong": ("\\textbf{", "}"),
+    "sub": ("$_{", "}$"),
+    "inf": ("$_{", "}$"),
     "sup": ("$^{", "}$"),
 }
 _MATH_ONE = re.compile(r"\$([_^])\{([^{}\s])\}\$")  # $_{3}$ -> $_3$

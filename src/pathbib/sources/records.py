@@ -38,7 +38,11 @@ def record_lookup(records: Path | None, cache_path: Path, warn: Callable[[str], 
             cache = Cache(cache_path, max_age_days=1e6, now=time.time)
 
             def cache_lookup(scheme: str, ident: str) -> Record | None:
-                hit = cache.get("crossref", f"doi:{ident}") if scheme == "doi" else cache.get("arxiv", f"arxiv:{ident}")
+                hit = (
+                    cache.get("crossref", f"doi:{ident}")
+                    if scheme == "doi"
+                    else cache.get("arxiv", f"arxiv:{ident}")
+                )
                 return hit[0] if hit else None
 
             lookups.append(cache_lookup)

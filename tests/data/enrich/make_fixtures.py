@@ -12,7 +12,11 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 SEED = HERE.parents[2].parent / "shared" / "reference" / "seed-metadata.json"
-CSL_TO_CROSSREF = {"article-journal": "journal-article", "paper-conference": "proceedings-article", "article": "posted-content"}
+CSL_TO_CROSSREF = {
+    "article-journal": "journal-article",
+    "paper-conference": "proceedings-article",
+    "article": "posted-content",
+}
 # arXiv titles that differ from the journal title in the seed file (notes say the README gives the arXiv title)
 ARXIV_TITLE_FROM_LIST = {"seed-12"}
 # the journal reference PubMed gives (seed notes of seed-26)
@@ -23,7 +27,11 @@ def crossref_item(s: dict) -> dict:
     year = s["issued"]["date-parts"][0][0]
     ctype = CSL_TO_CROSSREF[s["type"]]
     item: dict = {
-        "indexed": {"date-parts": [[2026, 6, 1]], "date-time": "2026-06-01T00:00:00Z", "timestamp": 1780272000000},
+        "indexed": {
+            "date-parts": [[2026, 6, 1]],
+            "date-time": "2026-06-01T00:00:00Z",
+            "timestamp": 1780272000000,
+        },
         "reference-count": 0,
         "DOI": s["DOI"],
         "type": ctype,
@@ -32,7 +40,12 @@ def crossref_item(s: dict) -> dict:
         "title": [s["title"]],
         "prefix": s["DOI"].split("/")[0],
         "author": [
-            {"given": a["given"], "family": a["family"], "sequence": "first" if i == 0 else "additional", "affiliation": []}
+            {
+                "given": a["given"],
+                "family": a["family"],
+                "sequence": "first" if i == 0 else "additional",
+                "affiliation": [],
+            }
             for i, a in enumerate(s["author"])
         ],
         "container-title": [s["container-title"]] if ctype != "posted-content" else [],
@@ -64,8 +77,14 @@ def arxiv_entry(s: dict) -> dict:
     yymm = aid.split(".")[0]
     published = f"20{yymm[:2]}-{yymm[2:]}-01T00:00:00Z"  # arXiv ids carry the submission month
     title = s["list_title"] if s["id"] in ARXIV_TITLE_FROM_LIST else s["title"]
-    e = {"id": aid, "title": title, "published": published, "updated": published,
-         "authors": [f"{a['given']} {a['family']}".strip() for a in s["author"]], "summary": ""}
+    e = {
+        "id": aid,
+        "title": title,
+        "published": published,
+        "updated": published,
+        "authors": [f"{a['given']} {a['family']}".strip() for a in s["author"]],
+        "summary": "",
+    }
     if s.get("DOI") and not s["DOI"].startswith("10.1101/"):
         e["doi"] = s["DOI"]
     if s["id"] in JOURNAL_REF:
@@ -77,8 +96,12 @@ def main() -> None:
     seed = json.loads(SEED.read_text(encoding="utf-8"))
     works = [crossref_item(s) for s in seed if s.get("DOI") and s.get("title")]
     entries = [arxiv_entry(s) for s in seed if s.get("arxiv") and s.get("title")]
-    (HERE / "crossref-works.json").write_text(json.dumps(works, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
-    (HERE / "arxiv-entries.json").write_text(json.dumps(entries, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    (HERE / "crossref-works.json").write_text(
+        json.dumps(works, indent=1, ensure_ascii=False) + "\n", encoding="utf-8"
+    )
+    (HERE / "arxiv-entries.json").write_text(
+        json.dumps(entries, indent=1, ensure_ascii=False) + "\n", encoding="utf-8"
+    )
     print(f"{len(works)} Crossref works, {len(entries)} arXiv entries")
 
 
