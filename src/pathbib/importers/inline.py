@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from html.parser import HTMLParser
@@ -21,6 +22,7 @@ from markdown_it.token import Token
 
 __all__ = [
     "md",
+    "md_for",
     "Piece",
     "Line",
     "read_inline",
@@ -93,6 +95,42 @@ class _MarkdownIt(MarkdownIt):
 def md() -> MarkdownIt:
     """The Markdown parser: CommonMark plus GitHub pipe tables."""
     return _MarkdownIt("commonmark").enable("table")
+
+
+# perf: markdown-it tries every block rule at the start of every line (and the paragraph
+# terminators on every continuation line), every inline rule at every punctuation mark. Each rule
+# below can only match where the text contains what its code looks for first (read from
+# markdown-it-py's rules): a rule whose condition fails on the whole text returns False everywhere
+# in it, so a parser without it gives the same tokens (tests/test_import_scale.py compares them).
+_HR_LINE = re.compile(r"([-*_])[ \t]*\1[ \t]*\1[ \t]*$", re.M)  # `***`, `- - -`: 3 markers end a line
+_UNDERLINE_END = re.compile(r"[-=][ \t]*$", re.M)  # a setext underline ends its line with `-` or `=`
+_RULE_NEEDS: tuple[tuple[str, Callable[[str], object]], ...] = (
+    ("table", lambda s: "|" in s),  # the header row holds a `|`
+    ("fence", lambda s: "```" in s or "~~~" in s),
+    ("blockquote", lambda s: ">" in s),
+    ("hr", _HR_LINE.search),
+    ("reference", lambda s: "]:" in s),  # `[label]: url`
+    ("html_block", lambda s: "<" in s),
+    ("lheading", _UNDERLINE_END.search),
+    ("html_inline", lambda s: "<" in s),
+    ("autolink", lambda s: "<" in s),
+    ("entity", lambda s: "&" in s),
+    ("backticks", lambda s: "`" in s),
+    ("escape", lambda s: "\\" in s),
+)
+
+
+def md_for(text: str) -> MarkdownIt:
+    """`md()` without the rules that cannot match anywhere in `text`: the same tokens for `text`, faster."""
+    if "\r" in text:  # (markdown-it reads CR as a line end; the line patterns above do not)
+        return md()
+    return _md_without(tuple(name for name, needed in _RULE_NEEDS if not needed(text)))
+
+
+@lru_cache(maxsize=64)
+def _md_without(rules: tuple[str, ...]) -> MarkdownIt:
+    parser = _MarkdownIt("commonmark").enable("table")
+    return parser.disable(list(rules)) if rules else parser
 
 
 class _TagReader(HTMLParser):

@@ -18,7 +18,7 @@ from collections import Counter
 from ..config import ListSettings
 from ..errors import InputError
 from .front import Sections, build_sections, front_matter, placed_items
-from .inline import inline_plain, md
+from .inline import inline_plain, md, md_for
 from .labels import classify_label
 from .mojibake import repair
 from .records import FrontMatter, Heading, Item, Link, ParsedList, SubField
@@ -67,7 +67,7 @@ def parse_list(text: str, path: str = "<input>", *, empty_section: str = "") -> 
     fixed = repair(text)
     text = fixed.text
     lines = text.split("\n")
-    tokens = _md().parse(text)
+    tokens = md_for(text).parse(text)  # (the rules that cannot match in this text left out)
     walk = Walk(tokens)
     if not walk.items:
         _nothing_found(walk, path)

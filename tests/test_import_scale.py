@@ -1,0 +1,87 @@
+"""Import at scale (issue 16): the reader's speed-ups give exactly what the general code gives.
+
+`inline.md_for(text)` leaves out the markdown-it rules that cannot match anywhere in `text`; its
+tokens must equal those of the full parser (`inline.md()`) on every corpus list, the seed, and
+random documents built from the characters those rules look for.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from conftest import shared_path
+from pathbib.importers.inline import _RULE_NEEDS, md, md_for
+
+RULES = [name for name, _needed in _RULE_NEEDS]
+
+
+def _dump(tokens: list[Any]) -> list[dict[str, Any]]:
+    return [t.as_dict() for t in tokens]
+
+
+def _lists() -> list[Path]:
+    folder = shared_path("corpora/awesome-lists")
+    return [shared_path("seed/000_e6471fc22fbee112.txt"), *sorted(folder.glob("*__*.md"))]
+
+
+def _rules_left_out(text: str) -> set[str]:
+    parser = md_for(text)
+    on = set(parser.get_active_rules()["block"]) | set(parser.get_active_rules()["inline"])
+    return {name for name in RULES if name not in on}
+
+
+def test_corpus_lists_tokenize_the_same() -> None:
+    left_out: set[str] = set()
+    for path in _lists():
+        text = path.read_bytes().decode("utf-8", errors="replace").replace("\r\n", "\n").replace("\r", "\n")
+        assert _dump(md_for(text).parse(text)) == _dump(md().parse(text)), path.name
+        left_out |= _rules_left_out(text)
+    assert left_out == set(RULES)  # every rule is left out for some real list: each shortcut is exercised
+
+
+@pytest.mark.parametrize(
+    ("text", "needed"),
+    [
+        ("a\n---\n", {"lheading", "hr"}),  # a setext heading; `---` alone is also a rule
+        ("a\n===  \n", {"lheading"}),
+        ("- a\n  - b\n\n* * *\n", {"hr"}),
+        ("- a\n- b\n", set()),
+        ("x **bold** y\n", set()),  # `**` ends no line with three markers
+        ("a | b\n--|--\n1 | 2\n", {"table", "lheading"}),
+        ("> quote <b>\n", {"blockquote", "html_inline", "autolink", "html_block"}),
+        ("```\ncode\n```\n", {"fence", "backticks"}),
+        ("[a]: https://x.org\n\n[a]\n", {"reference"}),
+        ("[a]:/u\n[a]\n", {"reference"}),
+        ("a &amp; b \\* c\n", {"entity", "escape"}),
+    ],
+)
+def test_a_rule_stays_where_its_characters_occur(text: str, needed: set[str]) -> None:
+    assert needed <= set(RULES) - _rules_left_out(text)
+    assert _dump(md_for(text).parse(text)) == _dump(md().parse(text))
+
+
+def test_carriage_returns_keep_every_rule() -> None:
+    text = "a\r---\r\n- b\r"
+    assert _rules_left_out(text) == set()
+    assert _dump(md_for(text).parse(text)) == _dump(md().parse(text))
+
+
+# pieces that start, nearly start or end each rule's construct, at any indentation
+_PIECES = [
+    "-", "- ", "*", "**", "_", "=", "==", "---", "- - -", "***", "___", " ", "  ", "    ", "\t", "\n", "\n\n",
+    "1. ", "2) ", "+ ", "#", "# ", "## ", ">", "> ", "|", " | ", "|---|", ":--", "```", "~~~", "`", "[", "]",
+    "]:", "(", ")", "<", "<div>", "</div>", "<br>", "<https://x.org>", "&", "&amp;", "&#35;", "\\", "\\*",
+    "![", "word", "Title", "https://arxiv.org/abs/1", "[a](b)", "**T**", "*e*",
+]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(_PIECES), min_size=1, max_size=40))
+def test_random_documents_tokenize_the_same(pieces: list[str]) -> None:
+    text = "".join(pieces)
+    assert _dump(md_for(text).parse(text)) == _dump(md().parse(text))
