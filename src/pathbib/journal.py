@@ -177,10 +177,12 @@ def write_library_unit(
     snapshot: Snapshot | None,
     path: Path,
     sidecars: Sequence[tuple[Path, str]] = (),
+    rendered: str | None = None,
 ) -> bool:
     """Write `lib` to `path` and each (path, text) sidecar as one unit; return whether `path` changed.
 
     With a `snapshot`, refuse (ConcurrentModificationError) when `path` is no longer what was read.
+    `rendered`: `render(lib)` when the caller has it already.
     """
     from .bibio import render
 
@@ -189,7 +191,7 @@ def write_library_unit(
         current = check_unchanged(path, snapshot.digest)
     else:
         current = path.read_bytes() if path.exists() else None
-    new = (bom + render(lib)).encode("utf-8")
+    new = (bom + (render(lib) if rendered is None else rendered)).encode("utf-8")
     files: list[tuple[Path, bytes]] = []
     if new != current:
         files.append((path, new))

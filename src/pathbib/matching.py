@@ -51,8 +51,11 @@ _TEX_LETTER = {
 
 def fold(text: str) -> str:
     """Lower-case ASCII approximation: LaTeX commands and accents removed, letters kept."""
-    text = _CMD.sub(lambda m: _TEX_LETTER.get(m.group(), ""), text).replace("{", "").replace("}", "")
-    text = text.translate(_SPECIAL)
+    if "\\" in text:
+        text = _CMD.sub(lambda m: _TEX_LETTER.get(m.group(), ""), text)
+    text = text.replace("{", "").replace("}", "").translate(_SPECIAL)
+    if text.isascii():  # perf: NFKD leaves ASCII as it is, and no ASCII character is combining
+        return text.lower()
     text = unicodedata.normalize("NFKD", text)
     text = "".join(c for c in text if not unicodedata.combining(c))
     return text.lower()

@@ -61,7 +61,7 @@ def import_command(
     if not dry_run:  # library.bib and a new pathbib.toml as one unit (docs/concurrency.md)
         sidecars = [(config_path, config_text)] if write_config else []
         if new_text != old_text or not lib_path.exists() or sidecars:
-            wrote = write_library_unit(res.library, snap, lib_path, sidecars)
+            wrote = write_library_unit(res.library, snap, lib_path, sidecars, rendered=new_text)
 
     if as_json:
         out = rep.to_json() | {

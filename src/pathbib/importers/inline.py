@@ -38,6 +38,7 @@ STRONG = ("\x01", "\x02")
 EM = ("\x03", "\x04")
 LINK = ("\x05", "\x06")
 _MARKS = re.compile(r"[\x01-\x04]|\x05\d+\x06")
+_DROP_EMPHASIS = dict.fromkeys(range(1, 5))  # \x01-\x04 → deleted (str.translate)
 
 
 @dataclass(slots=True)
@@ -63,6 +64,8 @@ class Line:
 
 def unmark(marked: str, pieces: list[Piece]) -> str:
     """Plain text of a marked string (links become their text, images their alt text)."""
+    if "\x05" not in marked:  # no link: only the emphasis marks go (as the pattern below would drop them)
+        return marked.translate(_DROP_EMPHASIS)
 
     def sub(m: re.Match[str]) -> str:
         s = m.group(0)
@@ -162,17 +165,18 @@ def html_tags(html: str) -> list[tuple[str, dict[str, str], bool]]:
 
 
 class _Builder:
+    __slots__ = ("lines", "cur", "link", "src_line")
+
     def __init__(self, first_line: int) -> None:
-        self.lines: list[Line] = [Line("", first_line)]
+        self.cur = Line("", first_line)  # the last of `lines`
+        self.lines: list[Line] = [self.cur]
         self.link: tuple[str, int, list[Piece]] | None = None  # (href, start offset, images)
         self.src_line = first_line
 
-    @property
-    def cur(self) -> Line:
-        return self.lines[-1]
-
     def text(self, s: str) -> None:
-        self.cur.marked += s.replace("\x05", "").replace("\x06", "")
+        if "\x05" in s or "\x06" in s:
+            s = s.replace("\x05", "").replace("\x06", "")
+        self.cur.marked += s
 
     def mark(self, m: str) -> None:
         self.cur.marked += m
@@ -190,7 +194,8 @@ class _Builder:
             return
         if newline:
             self.src_line += 1
-        self.lines.append(Line("", self.src_line))
+        self.cur = Line("", self.src_line)
+        self.lines.append(self.cur)
 
     def open_link(self, href: str) -> None:
         if self.link is None:
