@@ -1,7 +1,8 @@
 """Import at scale (issue 16): the reader's speed-ups give exactly what the general code gives.
 
-`inline.md_for(text)` leaves out the markdown-it rules that cannot match anywhere in `text`; its
-tokens must equal those of the full parser (`inline.md()`) on every corpus list, the seed, and
+`inline.md_for(text)` leaves out the markdown-it rules that cannot match anywhere in `text`, and
+its inline parser makes one `text` token of a text in which no inline rule can start; its tokens
+must equal those of stock markdown-it (CommonMark + tables) on every corpus list, the seed, and
 random documents built from the characters those rules look for.
 """
 
@@ -13,11 +14,13 @@ from typing import Any
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from markdown_it import MarkdownIt
 
 from conftest import shared_path
 from pathbib.importers.inline import _RULE_NEEDS, md, md_for
 
 RULES = [name for name, _needed in _RULE_NEEDS]
+STOCK = MarkdownIt("commonmark").enable("table")
 
 
 def _dump(tokens: list[Any]) -> list[dict[str, Any]]:
@@ -39,7 +42,8 @@ def test_corpus_lists_tokenize_the_same() -> None:
     left_out: set[str] = set()
     for path in _lists():
         text = path.read_bytes().decode("utf-8", errors="replace").replace("\r\n", "\n").replace("\r", "\n")
-        assert _dump(md_for(text).parse(text)) == _dump(md().parse(text)), path.name
+        assert _dump(md_for(text).parse(text)) == _dump(STOCK.parse(text)), path.name
+        assert _dump(md().parse(text)) == _dump(STOCK.parse(text)), path.name
         left_out |= _rules_left_out(text)
     assert left_out == set(RULES)  # every rule is left out for some real list: each shortcut is exercised
 
@@ -62,13 +66,13 @@ def test_corpus_lists_tokenize_the_same() -> None:
 )
 def test_a_rule_stays_where_its_characters_occur(text: str, needed: set[str]) -> None:
     assert needed <= set(RULES) - _rules_left_out(text)
-    assert _dump(md_for(text).parse(text)) == _dump(md().parse(text))
+    assert _dump(md_for(text).parse(text)) == _dump(STOCK.parse(text))
 
 
 def test_carriage_returns_keep_every_rule() -> None:
     text = "a\r---\r\n- b\r"
     assert _rules_left_out(text) == set()
-    assert _dump(md_for(text).parse(text)) == _dump(md().parse(text))
+    assert _dump(md_for(text).parse(text)) == _dump(STOCK.parse(text))
 
 
 # pieces that start, nearly start or end each rule's construct, at any indentation
@@ -84,4 +88,20 @@ _PIECES = [
 @given(st.lists(st.sampled_from(_PIECES), min_size=1, max_size=40))
 def test_random_documents_tokenize_the_same(pieces: list[str]) -> None:
     text = "".join(pieces)
-    assert _dump(md_for(text).parse(text)) == _dump(md().parse(text))
+    assert _dump(md_for(text).parse(text)) == _dump(STOCK.parse(text))
+
+
+@settings(max_examples=600, deadline=None)
+@given(st.text(alphabet=st.sampled_from("ab 1.:-_*[]()!<>&`\\~\n\t#|é📄"), max_size=30))
+def test_inline_text_reads_as_markdown_it_reads_it(text: str) -> None:
+    for parser in (md(), md_for(text)):
+        assert _dump(parser.inline.parse(text, parser, {}, [])) == _dump(STOCK.inline.parse(text, STOCK, {}, []))
+
+
+def test_plain_text_is_one_text_token_and_markup_is_parsed() -> None:
+    (tok,) = md().inline.parse("Authors: A. Lopez, B. Li (2024)", md(), {}, [])
+    assert (tok.type, tok.content) == ("text", "Authors: A. Lopez, B. Li (2024)")
+    marked = "**T** [p](https://x.org)"
+    types = [t.type for t in md().inline.parse(marked, md(), {}, [])]
+    assert {"strong_open", "strong_close", "link_open", "link_close"} <= set(types)
+    assert types == [t.type for t in STOCK.inline.parse(marked, STOCK, {}, [])]

@@ -16,9 +16,12 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from html.parser import HTMLParser
+from typing import Any
 
-from markdown_it import MarkdownIt
+from markdown_it import MarkdownIt, rules_inline
+from markdown_it.parser_inline import ParserInline
 from markdown_it.token import Token
+from markdown_it.utils import EnvType
 
 __all__ = [
     "md",
@@ -86,12 +89,70 @@ _PLAIN_URL = re.compile(
 
 
 class _MarkdownIt(MarkdownIt):
-    """markdown-it with a fast path in `normalizeLink` (most links of a paper list need no encoding)."""
+    """markdown-it with a fast path in `normalizeLink` (most links of a paper list need no encoding)
+    and one in the inline parser (`_QuickInline`)."""
+
+    def __init__(self, config: str = "commonmark") -> None:
+        super().__init__(config)
+        self.inline.__class__ = _QuickInline  # (the same parser object: its rules and settings stay)
 
     def normalizeLink(self, url: str) -> str:
         if len(url) < 2000 and _PLAIN_URL.fullmatch(url):
             return url  # (the general path parses, re-encodes and formats it back to the same string)
         return super().normalizeLink(url)
+
+
+# The characters at which each of markdown-it's inline rules can start (read from its rules); the
+# `text` rule takes everything else. `_quick` below relies on it only for a chain of these rules.
+_INLINE_STARTS: dict[object, str] = {
+    rules_inline.text: "",
+    rules_inline.linkify: ":",
+    rules_inline.newline: "\n",
+    rules_inline.escape: "\\",
+    rules_inline.backtick: "`",
+    rules_inline.strikethrough.tokenize: "~",
+    rules_inline.emphasis.tokenize: "*_",
+    rules_inline.link: "[",
+    rules_inline.image: "!",
+    rules_inline.autolink: "<",
+    rules_inline.html_inline: "<",
+    rules_inline.entity: "&",
+}
+#: post-processing rules that change nothing in a run of plain text
+_INLINE_AFTER = {
+    rules_inline.link_pairs,
+    rules_inline.strikethrough.postProcess,
+    rules_inline.emphasis.postProcess,
+    rules_inline.fragments_join,
+}
+
+
+class _QuickInline(ParserInline):
+    """markdown-it's inline parser; text in which none of its rules can start is one `text` token.
+
+    (markdown-it gives exactly that: the `text` rule and the pending buffer collect every character
+    of such a text, and the post-processing rules have no delimiter to work on.) perf: a list's
+    `Authors: …`, `Date: …` and plain headings skip the per-character rule loop."""
+
+    _chain: tuple[list[Any], list[Any], re.Pattern[str] | None] | None = None
+
+    def parse(self, src: str, md: MarkdownIt, env: EnvType, tokens: list[Token]) -> list[Token]:
+        if src and (special := self._starts()) is not None and special.search(src) is None:
+            token = Token("text", "", 0)
+            token.content = src
+            tokens.append(token)
+            return tokens
+        return super().parse(src, md, env, tokens)
+
+    def _starts(self) -> re.Pattern[str] | None:
+        """A pattern of the characters where an active rule can start; None when a rule is not known."""
+        rules, after = self.ruler.getRules(""), self.ruler2.getRules("")
+        chain = self._chain
+        if chain is None or chain[0] is not rules or chain[1] is not after:  # (the rulers rebuild on change)
+            known = all(r in _INLINE_STARTS for r in rules) and all(r in _INLINE_AFTER for r in after)
+            chars = "".join(_INLINE_STARTS.get(r, "") for r in rules)
+            chain = self._chain = (rules, after, re.compile(f"[{re.escape(chars)}]") if known and chars else None)
+        return chain[2]
 
 
 @lru_cache(maxsize=1)
