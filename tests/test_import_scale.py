@@ -1,9 +1,10 @@
 """Import at scale (issue 16): the reader's speed-ups give exactly what the general code gives.
 
 `inline.md_for(text)` leaves out the markdown-it rules that cannot match anywhere in `text`, and
-its inline parser makes one `text` token of a text in which no inline rule can start; its tokens
-must equal those of stock markdown-it (CommonMark + tables) on every corpus list, the seed, and
-random documents built from the characters those rules look for.
+its inline parser makes one `text` token of a text in which no inline rule can start (and reads a
+plain link destination with one pattern); its tokens must equal those of stock markdown-it
+(CommonMark + tables) on every corpus list, the seed, and random documents built from the
+characters those rules look for.
 """
 
 from __future__ import annotations
@@ -15,9 +16,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from markdown_it import MarkdownIt
+from markdown_it.helpers import parseLinkDestination
 
 from conftest import shared_path
-from pathbib.importers.inline import _RULE_NEEDS, md, md_for
+from pathbib.importers.inline import _RULE_NEEDS, _link_destination, md, md_for
 
 RULES = [name for name, _needed in _RULE_NEEDS]
 STOCK = MarkdownIt("commonmark").enable("table")
@@ -105,3 +107,12 @@ def test_plain_text_is_one_text_token_and_markup_is_parsed() -> None:
     types = [t.type for t in md().inline.parse(marked, md(), {}, [])]
     assert {"strong_open", "strong_close", "link_open", "link_close"} <= set(types)
     assert types == [t.type for t in STOCK.inline.parse(marked, STOCK, {}, [])]
+
+
+@settings(max_examples=600, deadline=None)
+@given(st.text(alphabet=st.sampled_from("ab/.:(<>)\\ \t\n&;é\x7f\x01"), max_size=20), st.integers(0, 6))
+def test_link_destination_shortcut_equals_markdown_it(text: str, pos: int) -> None:
+    pos = min(pos, len(text))
+    for maximum in {len(text), max(pos, len(text) - 2)}:
+        ours, stock = _link_destination(text, pos, maximum), parseLinkDestination(text, pos, maximum)
+        assert (ours.ok, ours.pos, ours.str) == (stock.ok, stock.pos, stock.str)

@@ -16,9 +16,14 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from html.parser import HTMLParser
+from types import ModuleType
 from typing import Any
 
 from markdown_it import MarkdownIt, rules_inline
+from markdown_it import helpers as md_helpers
+from markdown_it.common.utils import unescapeAll
+from markdown_it.helpers.parse_link_destination import _Result as _DestinationResult
+from markdown_it.helpers.parse_link_destination import parseLinkDestination
 from markdown_it.parser_inline import ParserInline
 from markdown_it.token import Token
 from markdown_it.utils import EnvType
@@ -95,6 +100,7 @@ class _MarkdownIt(MarkdownIt):
     def __init__(self, config: str = "commonmark") -> None:
         super().__init__(config)
         self.inline.__class__ = _QuickInline  # (the same parser object: its rules and settings stay)
+        self.helpers = _HELPERS
 
     def normalizeLink(self, url: str) -> str:
         if len(url) < 2000 and _PLAIN_URL.fullmatch(url):
@@ -102,8 +108,27 @@ class _MarkdownIt(MarkdownIt):
         return super().normalizeLink(url)
 
 
+_PLAIN_DESTINATION = re.compile(r"[^\x00-\x20\x7f()\\]*")  # no space, control character, parenthesis, backslash
+
+
+def _link_destination(string: str, pos: int, maximum: int) -> Any:
+    """markdown-it's `parseLinkDestination`, with a shortcut for a destination without `<…>`, parentheses or
+    backslashes: it ends at the first space, control character or `)` (the general loop's result)."""
+    if pos < maximum and string[pos] != "<":
+        end = _PLAIN_DESTINATION.match(string, pos, maximum).end()  # type: ignore[union-attr]
+        if end > pos and (end == maximum or string[end] not in "(\\"):
+            res = _DestinationResult()
+            res.str, res.pos, res.ok = unescapeAll(string[pos:end]), end, True
+            return res
+    return parseLinkDestination(string, pos, maximum)
+
+
+_HELPERS = ModuleType("pathbib_markdown_helpers", "markdown-it's link helpers, `parseLinkDestination` faster")
+_HELPERS.__dict__.update(vars(md_helpers), parseLinkDestination=_link_destination)
+
+
 # The characters at which each of markdown-it's inline rules can start (read from its rules); the
-# `text` rule takes everything else. `_quick` below relies on it only for a chain of these rules.
+# `text` rule takes everything else. `_QuickInline` relies on it only for a chain of these rules.
 _INLINE_STARTS: dict[object, str] = {
     rules_inline.text: "",
     rules_inline.linkify: ":",
