@@ -116,3 +116,25 @@ def test_link_destination_shortcut_equals_markdown_it(text: str, pos: int) -> No
     for maximum in {len(text), max(pos, len(text) - 2)}:
         ours, stock = _link_destination(text, pos, maximum), parseLinkDestination(text, pos, maximum)
         assert (ours.ok, ours.pos, ours.str) == (stock.ok, stock.pos, stock.str)
+
+
+_TEXT = st.text(alphabet=st.sampled_from("aZ 1-{}\\&%$#_~^\x01\x02\x03\x04\x05\x060éßø–\u0301"), max_size=25)
+
+
+@settings(max_examples=500, deadline=None)
+@given(_TEXT)
+def test_plain_text_shortcuts_equal_the_general_code(text: str) -> None:
+    import unicodedata
+
+    from pathbib.importers.inline import _MARKS, Piece, unmark
+    from pathbib.latex_safe import _ESCAPE_TABLE, escape
+    from pathbib.matching import _CMD, _SPECIAL, _TEX_LETTER, fold
+
+    assert escape(text) == text.translate(_ESCAPE_TABLE)
+    general = _CMD.sub(lambda m: _TEX_LETTER.get(m.group(), ""), text).replace("{", "").replace("}", "")
+    general = unicodedata.normalize("NFKD", general.translate(_SPECIAL))
+    assert fold(text) == "".join(c for c in general if not unicodedata.combining(c)).lower()
+    pieces = [Piece("link text")]
+    marked = text.replace("\x05", "\x050\x06")
+    general_plain = _MARKS.sub(lambda m: pieces[0].text if m.group().startswith("\x05") else "", marked)
+    assert unmark(marked, pieces) == general_plain

@@ -33,6 +33,7 @@ _ESCAPES = {
     "^": r"\textasciicircum{}",
 }
 _ESCAPE_TABLE = str.maketrans(_ESCAPES)
+_ESCAPE_CHARS = re.compile("[" + re.escape("".join(_ESCAPES)) + "]")
 _MARKUP_SPECIALS = re.compile(r"(?<!\\)((?:\\\\)*)([&%#_$])")
 
 #: control words that only typeset text: accents, letters, font switches, symbols
@@ -185,6 +186,8 @@ def escape(text: str, *, keep_markup: bool = False) -> str:
     """
     if keep_markup:
         return sanitize(_MARKUP_SPECIALS.sub(r"\1\\\2", text))
+    if _ESCAPE_CHARS.search(text) is None:  # perf: most values have nothing to escape (translate is slow)
+        return text
     return text.translate(_ESCAPE_TABLE)  # every brace it writes comes in a `{}` pair
 
 

@@ -53,10 +53,10 @@ def fold(text: str) -> str:
     """Lower-case ASCII approximation: LaTeX commands and accents removed, letters kept."""
     if "\\" in text:
         text = _CMD.sub(lambda m: _TEX_LETTER.get(m.group(), ""), text)
-    text = text.replace("{", "").replace("}", "").translate(_SPECIAL)
-    if text.isascii():  # perf: NFKD leaves ASCII as it is, and no ASCII character is combining
+    text = text.replace("{", "").replace("}", "")
+    if text.isascii():  # perf: `_SPECIAL` and NFKD leave ASCII as it is, and no ASCII character is combining
         return text.lower()
-    text = unicodedata.normalize("NFKD", text)
+    text = unicodedata.normalize("NFKD", text.translate(_SPECIAL))
     text = "".join(c for c in text if not unicodedata.combining(c))
     return text.lower()
 
