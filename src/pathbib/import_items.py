@@ -26,7 +26,7 @@ from .identifiers import normalize_doi, strip_tracking
 from .identity import Work, WorkIndex, id_label, link_identifiers, title_key
 from .import_text import bibtex_authors, latex_escape, parse_venue, slug, split_date_venue
 from .importers.markdown import Item
-from .model import Field, Finding
+from .model import Field, Finding, make_field
 
 # patterns used inside functions, compiled once
 _MARKDOWN_LINK_SPECIALS = re.compile(r"([\[\]\\])")
@@ -390,7 +390,7 @@ def group_fields(
 
     def put(name: str, value: str) -> None:
         if value:
-            fields.append(Field(name, value))
+            fields.append(make_field(name, value, "{"))  # (= Field(name, value), made faster)
 
     put("author", acc.authors)
     put("title", latex_escape(first.title))

@@ -337,8 +337,12 @@ def _html_inline(b: _Builder, html: str) -> None:
 def read_inline(tok: Token, line_offset: int = 0) -> list[Line]:
     """Read an `inline` token into lines of marked text and pieces."""
     first = (tok.map[0] + 1 + line_offset) if tok.map else line_offset
+    children = tok.children or []
+    if len(children) == 1 and children[0].type == "text":  # plain text: what the builder below makes of it
+        text = children[0].content
+        return [Line(text.replace("\x05", "").replace("\x06", "") if "\x05" in text or "\x06" in text else text, first)]
     b = _Builder(first)
-    for t in tok.children or []:
+    for t in children:
         ty = t.type
         if ty == "text" or ty == "code_inline":
             b.text(t.content)
