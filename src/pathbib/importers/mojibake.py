@@ -303,6 +303,8 @@ def _line_col(pos: int, line_starts: list[int]) -> tuple[int, int]:
 
 def detect(text: str) -> str:
     """Return the code page `text` was mis-decoded with, or "" when it looks like correct text."""
+    if text.isascii():  # perf: no non-ASCII run, no evidence for any code page (one C pass over the text)
+        return ""
     best, best_n = "", 0
     for cp in CODEPAGES:
         lost = _lost_bytes(cp)

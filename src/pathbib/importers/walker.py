@@ -309,11 +309,13 @@ class Walk:
             self.last, self.tentative = None, False
             self.skip(line, shape_prefix + "news / contributing section", lines, in_list and has_link)
             return False
-        if head is not None and not is_paper(head.title, head.fields + body, head.title_links):
+        paper = head is not None and is_paper(head.title, head.fields + body, head.title_links)
+        if head is not None and not paper:
             ctx = self.context() if pieces else None  # under a venue or year heading ("### ICLR 2024")
             if ctx is not None and is_paper(head.title, [ctx], ()):
                 body = [*body, ctx]
-        if head is not None and is_paper(head.title, head.fields + body, head.title_links):
+                paper = is_paper(head.title, head.fields + body, head.title_links)
+        if head is not None and paper:
             item = RawItem(
                 i,
                 head.title,
