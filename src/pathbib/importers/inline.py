@@ -205,6 +205,9 @@ _RULE_NEEDS: tuple[tuple[str, Callable[[str], object]], ...] = (
     ("entity", lambda s: "&" in s),
     ("backticks", lambda s: "`" in s),
     ("escape", lambda s: "\\" in s),
+    # (core) joins the `text_special` tokens that only `escape` and `entity` make; every other run of
+    # text is one token already (the inline parser's `fragments_join` merged it)
+    ("text_join", lambda s: "\\" in s or "&" in s),
 )
 
 
