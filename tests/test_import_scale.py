@@ -128,10 +128,11 @@ def test_plain_text_shortcuts_equal_the_general_code(text: str) -> None:
     import unicodedata
 
     from pathbib.importers.inline import _MARKS, Piece, unmark
-    from pathbib.latex_safe import _ESCAPE_TABLE, escape
+    from pathbib.latex_safe import _ESCAPE_TABLE, _MARKUP_SPECIALS, escape, sanitize
     from pathbib.matching import _CMD, _SPECIAL, _TEX_LETTER, fold
 
     assert escape(text) == text.translate(_ESCAPE_TABLE)
+    assert escape(text, keep_markup=True) == sanitize(_MARKUP_SPECIALS.sub(r"\1\\\2", text))
     general = _CMD.sub(lambda m: _TEX_LETTER.get(m.group(), ""), text).replace("{", "").replace("}", "")
     general = unicodedata.normalize("NFKD", general.translate(_SPECIAL))
     assert fold(text) == "".join(c for c in general if not unicodedata.combining(c)).lower()
