@@ -224,13 +224,18 @@ def split_names(value: str) -> list[Name]:
     return [parse_name(n) for n in split_authors(value)]
 
 
+#: the First part written for a name that has a suffix but no given name ("Ford, Jr., {}")
+EMPTY_FIRST = "{}"
+
+
 def format_name(n: Name) -> str:
     """Render a `Name` back in BibTeX's `von Last, Jr, First` form."""
     if n.literal:
         return n.literal if n.is_others else "{" + n.literal + "}"
     last = f"{n.von} {n.last}".strip()
-    if n.jr:
-        return f"{last}, {n.jr}, {n.first}".rstrip(", ")
+    if n.jr:  # an empty First is written `{}`: BibTeX and biber drop a trailing comma ("Ford, Jr.,"
+        # reads as First = "Jr.", with an error), so only a non-empty third part keeps the suffix
+        return f"{last}, {n.jr}, {n.first or EMPTY_FIRST}"
     if n.first:
         return f"{last}, {n.first}"
     return last

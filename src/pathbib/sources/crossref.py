@@ -15,6 +15,7 @@ from typing import Any
 from urllib.parse import quote
 
 from ..errors import RateLimited, SourceError, SourceNotFound
+from ..names import EMPTY_FIRST
 from ..record import Record
 from .crossref_types import TYPE_MAP
 from .http import BadResponse, TransientSourceError, not_json_message, parse_retry_after
@@ -153,8 +154,8 @@ def format_author(family: str, given: str, suffix: str = "") -> str:
         family = "{" + family + "}"
     if suffix and given:
         return f"{family}, {suffix}, {given}"
-    if suffix:
-        return f"{family}, {suffix}, "
+    if suffix:  # no given name: `{}` keeps the third part (a trailing comma is dropped by BibTeX)
+        return f"{family}, {suffix}, {EMPTY_FIRST}"
     if family and given:
         return f"{family}, {given}"
     return family or given

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import InputError
+from ..names import EMPTY_FIRST
 from ..record import Record
 from .crossref_types import TYPE_MAP
 
@@ -97,7 +98,7 @@ def _csl_name(a: Any) -> str:
             fam = f"{_s(a[particle])} {fam}".strip()
     given, suffix = _s(a.get("given")), _s(a.get("suffix"))
     if fam and suffix:
-        return f"{fam}, {suffix}, {given}"
+        return f"{fam}, {suffix}, {given or EMPTY_FIRST}"
     if fam:
         return f"{fam}, {given}" if given else fam
     lit = _s(a.get("literal"))
