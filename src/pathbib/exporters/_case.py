@@ -88,29 +88,109 @@ def is_title_case(pieces: list[RichPiece], words: frozenset[str] = frozenset()) 
             depth += _depth_change(text)
             continue
         if kind == "t" and not depth:
-            stops = ":" in text or "?" in text or "!" in text
-            starts = len(_START_CAP.findall(text)) if stops else (1 if _START_CAP.match(text) else 0)
+            cap_words, low = _word_counts(text, words)
             c = (
-                len(_CAP_WORD.findall(text))
-                - starts
+                cap_words
+                - _start_caps(text)
                 + (0 if first or not _START_CAP.match(text) or _STOP.match(text) else 1)
             )
-            low = len(_LOW_SIG.findall(text))
             caps += c
             total += c + low
         first = False
     return total >= 2 and caps * 4 >= total * 3
 
 
-def _plain_title_case(text: str) -> bool:
-    """`is_title_case([("t", text)])`: the same counts for one unprotected piece at the start."""
+def _start_caps(text: str) -> int:
+    """`len(_START_CAP.findall(text))`: capitalised words that start the text or a subtitle."""
     if ":" in text or "?" in text or "!" in text:
-        starts = len(_START_CAP.findall(text))
-    else:
-        starts = 1 if _START_CAP.match(text) else 0
-    caps = len(_CAP_WORD.findall(text)) - starts
-    total = caps + len(_LOW_SIG.findall(text))
+        return len(_START_CAP.findall(text))
+    return 1 if _START_CAP.match(text) else 0
+
+
+def _plain_title_case(text: str, bits: int | None = None) -> bool:
+    """`is_title_case([("t", text)])`: the same counts for one unprotected piece at the start."""
+    cap_words, low = _word_counts(text, frozenset(), bits)
+    caps = cap_words - _start_caps(text)
+    total = caps + low
     return total >= 2 and caps * 4 >= total * 3
+
+
+# perf: the counts of `_CAP_WORD` and `_LOW_SIG` and whether `_keep_pattern` can match at all,
+# read from the runs of word characters (`[\w'’.&]+`, the characters those patterns' edges test).
+# No run crosses whitespace, so a text's runs are those of its `split()` tokens; each token is
+# classified once and memoised (titles share most of their words): a title costs one `split`
+# and one C-level sum instead of three scans with look-arounds at every position.
+_RUN = re.compile(r"[\w'’.&]+")
+_CAP_RUN = re.compile(rf"[A-Z\u00c0-\u00d6\u00d8-\u00de][{_LOW}]+")
+_LOW_RUN = re.compile(rf"[{_LOW}]+")
+_DIGIT = re.compile(r"\d")
+_UPPER_CHAR = re.compile("[A-Z\u00c0-\u00d6\u00d8-\u00de]")
+_SINGLE_CAPS = frozenset(map(chr, [*range(0x42, 0x5B), *range(0xC0, 0xD7), *range(0xD8, 0xDF)]))
+_ONE_CAP, _ONE_LOW, _ONE_KEEP = 1, 1 << 21, 1 << 42  # bit fields of a run's value
+_COUNT = (1 << 21) - 1
+
+
+class _TokenKinds(dict[str, int]):
+    """Whitespace-free token -> the sum over its runs of `_ONE_CAP` (a whole `_CAP_WORD`
+    match), `_ONE_LOW` (a whole `_LOW_SIG` match) and `_ONE_KEEP` (a `_keep_pattern(words)`
+    match may start there)."""
+
+    def __init__(self, words: frozenset[str]) -> None:
+        super().__init__()
+        # a keep match starts at a run's start (its look-behind) with a letter or digit, so
+        # it needs a digit in the run, a capital after the run's first character, a single
+        # capital (then nothing or "."), or a protected word -- which, if it has a character
+        # outside the runs, makes every run a possible start
+        ok = all(_RUN.fullmatch(w) for w in words)
+        self.words: tuple[str, ...] | None = tuple(words) if ok else None
+
+    def _run(self, run: str) -> int:
+        v = 0
+        if _CAP_RUN.fullmatch(run):
+            v = _ONE_CAP
+        elif _LOW_RUN.fullmatch(run) and run not in _MINOR:
+            v = _ONE_LOW
+        if (
+            self.words is None
+            or _DIGIT.search(run)
+            or _UPPER_CHAR.search(run, 1)
+            or (run[0] in _SINGLE_CAPS and (len(run) == 1 or run[1] == "."))
+            or (self.words and run.startswith(self.words))
+        ):
+            v |= _ONE_KEEP
+        return v
+
+    def __missing__(self, token: str) -> int:
+        v = sum(self._run(r) for r in _RUN.findall(token))
+        if len(self) >= 1 << 16:
+            self.clear()
+        self[token] = v
+        return v
+
+
+_KINDS: dict[frozenset[str], _TokenKinds] = {}
+
+
+def _scan(text: str, words: frozenset[str]) -> int | None:
+    """The sum of the values of `text`'s runs (see `_TokenKinds`); None for a text so long
+    (2**22 characters) that a count could overflow its bit field."""
+    if len(text) >= 1 << 22:  # runs are separated, so fewer than 2**21 of them below this
+        return None
+    kinds = _KINDS.get(words)
+    if kinds is None:
+        if len(_KINDS) > 8:
+            _KINDS.clear()
+        kinds = _KINDS[words] = _TokenKinds(words)
+    return sum(map(kinds.__getitem__, text.split()))
+
+
+def _word_counts(text: str, words: frozenset[str], bits: int | None = None) -> tuple[int, int]:
+    """`(len(_CAP_WORD.findall(text)), len(_LOW_SIG.findall(text)))`."""
+    if bits is None:
+        bits = _scan(text, words)
+        if bits is None:  # a count could overflow its bit field: the patterns themselves
+            return len(_CAP_WORD.findall(text)), len(_LOW_SIG.findall(text))
+    return bits & _COUNT, (bits >> 21) & _COUNT
 
 
 _FIRST = re.compile(r"[^\W_]")  # where the first word starts
@@ -143,12 +223,15 @@ def _keep_pattern(words: frozenset[str]) -> re.Pattern[str]:
     return pat
 
 
-def _case_text(text: str, lower: bool, at_start: bool, words: frozenset[str] | None) -> tuple[str, bool]:
+def _case_text(
+    text: str, lower: bool, at_start: bool, words: frozenset[str] | None, bits: int | None = None
+) -> tuple[str, bool]:
     """Lower-case (if `lower`) and nocase-wrap (unless `words` is None) one unprotected text piece.
 
     Lower-casing is `str.lower()` on the text between the words that keep their case, with the
     first letter of each sentence start (the piece's first word when `at_start`, the first word
-    after `:` `?` `!`) restored: a handful of regex passes, no Python work per word.
+    after `:` `?` `!`) restored: a handful of regex passes, no Python work per word. `bits` is
+    `_scan(text, words)` when the caller has it.
     """
     first = _FIRST.search(text)
     out: list[str] = []
@@ -156,7 +239,10 @@ def _case_text(text: str, lower: bool, at_start: bool, words: frozenset[str] | N
         out.append(text.lower() if lower else text)
         keeps: list[re.Match[str]] = []
     else:
-        keeps = list(_keep_pattern(words).finditer(text))
+        if bits is None:
+            bits = _scan(text, words)
+        # perf: in most titles no run can start a keep match, and the pattern is not run
+        keeps = list(_keep_pattern(words).finditer(text)) if bits is None or bits >= _ONE_KEEP else []
     if lower:
         starts = (
             [m.end() for m in _START_POS.finditer(text)] if ":" in text or "?" in text or "!" in text else []
@@ -190,8 +276,11 @@ def csl_title(value: str, *, sentence: bool = True, words: Iterable[str] = ()) -
     if value and not needs_decoding(value):
         # perf: nothing to decode and no markup, the common case: `latex_to_csl_pieces` would
         # give the one text piece `value`; `_plain_title_case` is `is_title_case` on it
-        lower = sentence and _plain_title_case(value)
-        r = _case_text(value, lower, True, wset)[0] if sentence else value
+        if sentence:
+            bits = _scan(value, wset)
+            r = _case_text(value, _plain_title_case(value, bits), True, wset, bits)[0]
+        else:
+            r = value
         r = r if "  " not in r and r.isprintable() and r == r.strip() else " ".join(r.split())
         _MEMO[memo_key] = r
         return r
