@@ -79,12 +79,14 @@ def test_carriage_returns_keep_every_rule() -> None:
 
 
 # pieces that start, nearly start or end each rule's construct, at any indentation
+# fmt: off
 _PIECES = [
     "-", "- ", "*", "**", "_", "=", "==", "---", "- - -", "***", "___", " ", "  ", "    ", "\t", "\n", "\n\n",
     "1. ", "2) ", "+ ", "#", "# ", "## ", ">", "> ", "|", " | ", "|---|", ":--", "```", "~~~", "`", "[", "]",
     "]:", "(", ")", "<", "<div>", "</div>", "<br>", "<https://x.org>", "&", "&amp;", "&#35;", "\\", "\\*",
     "![", "word", "Title", "https://arxiv.org/abs/1", "[a](b)", "**T**", "*e*",
 ]
+# fmt: on
 
 
 @settings(max_examples=400, deadline=None)
@@ -98,7 +100,9 @@ def test_random_documents_tokenize_the_same(pieces: list[str]) -> None:
 @given(st.text(alphabet=st.sampled_from("ab 1.:-_*[]()!<>&`\\~\n\t#|é📄"), max_size=30))
 def test_inline_text_reads_as_markdown_it_reads_it(text: str) -> None:
     for parser in (md(), md_for(text)):
-        assert _dump(parser.inline.parse(text, parser, {}, [])) == _dump(STOCK.inline.parse(text, STOCK, {}, []))
+        assert _dump(parser.inline.parse(text, parser, {}, [])) == _dump(
+            STOCK.inline.parse(text, STOCK, {}, [])
+        )
 
 
 def test_plain_text_is_one_text_token_and_markup_is_parsed() -> None:

@@ -42,7 +42,10 @@ def _probe(tmp_path: Path, console: bool) -> dict[str, object]:
     )
     assert r.returncode == 0, r.stderr
     out: dict[str, object] = json.loads(r.stdout.strip().splitlines()[-1])
-    assert json.loads((tmp_path / "out.json").read_text(encoding="utf-8"))[0]["title"] == "Masked autoencoders that listen"
+    assert (
+        json.loads((tmp_path / "out.json").read_text(encoding="utf-8"))[0]["title"]
+        == "Masked autoencoders that listen"
+    )
     return out
 
 

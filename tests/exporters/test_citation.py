@@ -153,3 +153,14 @@ def test_apa_preprint() -> None:
     ref = apa_reference(lib, Settings())
     assert ref.startswith("Doe, J., & de la Cruz, M. (2024). A GPT study")
     assert "arXiv" in ref and "https://arxiv.org/abs/2401.04079" in ref
+
+
+def test_cff_suffix_without_given_name_stays_schema_valid(cff_validator: Any) -> None:
+    # what enrich writes for a Crossref person with `family` + `suffix` and no `given`
+    lib = parse(
+        "@article{s, author = {Ford, Jr., {} and Lovelace, Ada}, title = {T}, journal = {J}, "
+        "year = {2021}, list-survey = {yes}}"
+    )
+    data = _load(citation_cff(lib, Settings()))
+    assert [e.message for e in cff_validator.iter_errors(data)] == []
+    assert data["preferred-citation"]["authors"][0] == {"family-names": "Ford", "name-suffix": "Jr."}

@@ -75,8 +75,9 @@ def _check(text: str, words: frozenset[str]) -> bool:
         len(_case._LOW_SIG.findall(text)),
     ), (text, words)
     bits = _case._scan(text, words)
-    assert bits is not None
-    pruned = bits < _case._ONE_KEEP
+    if not all(_case._RUN.fullmatch(w) for w in words):
+        assert bits is None  # a protected word outside the runs: no shortcut at all
+    pruned = bits is not None and bits < _case._ONE_KEEP
     if pruned:  # the keep pattern is skipped only where it finds nothing
         assert _case._keep_pattern(words).search(text) is None, (text, words)
     for lower in (False, True):
@@ -92,8 +93,25 @@ def test_edge_cases_equal_the_patterns(words: frozenset[str]) -> None:
     if words and all(_case._RUN.fullmatch(w) for w in words):
         assert pruned >= 5  # the fast path is really taken
     elif words:
-        # a protected word with a separator inside: only texts without any word are pruned
-        assert pruned == sum(1 for t in EDGE_CASES if not _case._RUN.search(t))
+        # a protected word with a character outside the runs may match where no run starts
+        # ("++" in a text without any word): nothing is pruned
+        assert pruned == 0
+
+
+@pytest.mark.parametrize(
+    ("text", "words"),
+    [
+        ("++", frozenset({"++"})),
+        ("(+) — (+)", frozenset({"(+)"})),
+        ("- -", frozenset({""})),
+        ("Use C++ Now", frozenset({"C++"})),
+    ],
+)
+def test_protected_words_outside_the_runs_are_found_where_no_run_is(text: str, words: frozenset[str]) -> None:
+    forced = _case._case_text(text, True, True, words, bits=_case._ONE_KEEP)
+    assert _case._case_text(text, True, True, words) == forced
+    if any(words):
+        assert '<span class="nocase">' in forced[0]
 
 
 def test_plain_title_case_with_and_without_bits() -> None:
@@ -115,6 +133,16 @@ def test_oversized_text_falls_back_to_the_patterns() -> None:
     text = "Word low " * ((1 << 22) // 9 + 1)
     assert _case._scan(text, frozenset()) is None
     assert _case._word_counts(text, frozenset()) == (len(text) // 9, len(text) // 9)
+
+
+def test_the_longest_text_with_a_shortcut_cannot_overflow_a_count() -> None:
+    # 2**21 one-letter runs need 2**22 - 1 characters: the first length without the shortcut
+    full = ("b " * (1 << 21))[: (1 << 22) - 1]
+    assert _case._scan(full, frozenset()) is None
+    assert _case._word_counts(full, frozenset()) == (0, 1 << 21)
+    shorter = full[:-2]  # 2**21 - 1 runs: the largest count the field holds
+    assert _case._word_counts(shorter, frozenset()) == (0, (1 << 21) - 1)
+    assert _case._scan(shorter, frozenset()) is not None
 
 
 def _title_texts(lib_text: str) -> list[str]:

@@ -139,8 +139,8 @@ class _TokenKinds(dict[str, int]):
         super().__init__()
         # a keep match starts at a run's start (its look-behind) with a letter or digit, so
         # it needs a digit in the run, a capital after the run's first character, a single
-        # capital (then nothing or "."), or a protected word -- which, if it has a character
-        # outside the runs, makes every run a possible start
+        # capital (then nothing or "."), or a protected word (`_scan` takes no shortcut when
+        # one has a character outside the runs: it could match where no run starts)
         ok = all(_RUN.fullmatch(w) for w in words)
         self.words: tuple[str, ...] | None = tuple(words) if ok else None
 
@@ -151,8 +151,7 @@ class _TokenKinds(dict[str, int]):
         elif _LOW_RUN.fullmatch(run) and run not in _MINOR:
             v = _ONE_LOW
         if (
-            self.words is None
-            or _DIGIT.search(run)
+            _DIGIT.search(run)
             or _UPPER_CHAR.search(run, 1)
             or (run[0] in _SINGLE_CAPS and (len(run) == 1 or run[1] == "."))
             or (self.words and run.startswith(self.words))
@@ -162,9 +161,10 @@ class _TokenKinds(dict[str, int]):
 
     def __missing__(self, token: str) -> int:
         v = sum(self._run(r) for r in _RUN.findall(token))
-        if len(self) >= 1 << 16:
-            self.clear()
-        self[token] = v
+        if len(token) <= 64:  # memo bounded in size: long tokens (URLs, garbage) are not kept
+            if len(self) >= 1 << 16:
+                self.clear()
+            self[token] = v
         return v
 
 
@@ -173,14 +173,17 @@ _KINDS: dict[frozenset[str], _TokenKinds] = {}
 
 def _scan(text: str, words: frozenset[str]) -> int | None:
     """The sum of the values of `text`'s runs (see `_TokenKinds`); None for a text so long
-    (2**22 characters) that a count could overflow its bit field."""
-    if len(text) >= 1 << 22:  # runs are separated, so fewer than 2**21 of them below this
+    (2**22 - 1 characters) that a count could overflow its bit field, or when a protected word
+    is not made of runs."""
+    if len(text) >= (1 << 22) - 1:  # runs are separated: 2**21 of them need 2**22 - 1 characters
         return None
     kinds = _KINDS.get(words)
     if kinds is None:
         if len(_KINDS) > 8:
             _KINDS.clear()
         kinds = _KINDS[words] = _TokenKinds(words)
+    if kinds.words is None:  # a protected word outside the runs ("C++", "(+)") may match where no
+        return None  # run is: no shortcut, the patterns decide
     return sum(map(kinds.__getitem__, text.split()))
 
 

@@ -81,15 +81,15 @@ def _cff_person(value: str) -> list[dict[str, str]]:
             if not n.is_others:
                 out.append({"name": plain(n.literal)})
             continue
-        p: dict[str, str] = {}
-        if n.last:
-            p["family-names"] = plain(n.last)
-        if n.first:
-            p["given-names"] = plain(n.first)
-        if n.von:
-            p["name-particle"] = plain(n.von)
-        if n.jr:
-            p["name-suffix"] = plain(n.jr)
+        # a part that decodes to nothing (`Ford, Jr., {}`: a suffix without a given name) is left
+        # out: the CFF schema rejects empty strings
+        parts = (
+            ("family-names", n.last),
+            ("given-names", n.first),
+            ("name-particle", n.von),
+            ("name-suffix", n.jr),
+        )
+        p = {key: text for key, raw in parts if raw and (text := plain(raw))}
         if p.get("family-names"):
             out.append(p)
         elif p.get("given-names"):

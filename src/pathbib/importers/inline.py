@@ -107,7 +107,8 @@ class _MarkdownIt(MarkdownIt):
         return super().normalizeLink(url)
 
 
-_PLAIN_DESTINATION = re.compile(r"[^\x00-\x20\x7f()\\]*")  # no space, control character, parenthesis, backslash
+# no space, control character, parenthesis, backslash
+_PLAIN_DESTINATION = re.compile(r"[^\x00-\x20\x7f()\\]*")
 
 
 def _link_destination(string: str, pos: int, maximum: int) -> Any:
@@ -175,7 +176,11 @@ class _QuickInline(ParserInline):
         if chain is None or chain[0] is not rules or chain[1] is not after:  # (the rulers rebuild on change)
             known = all(r in _INLINE_STARTS for r in rules) and all(r in _INLINE_AFTER for r in after)
             chars = "".join(_INLINE_STARTS.get(r, "") for r in rules)
-            chain = self._chain = (rules, after, re.compile(f"[{re.escape(chars)}]") if known and chars else None)
+            chain = self._chain = (
+                rules,
+                after,
+                re.compile(f"[{re.escape(chars)}]") if known and chars else None,
+            )
         return chain[2]
 
 
@@ -343,7 +348,12 @@ def read_inline(tok: Token, line_offset: int = 0) -> list[Line]:
     children = tok.children or []
     if len(children) == 1 and children[0].type == "text":  # plain text: what the builder below makes of it
         text = children[0].content
-        return [Line(text.replace("\x05", "").replace("\x06", "") if "\x05" in text or "\x06" in text else text, first)]
+        return [
+            Line(
+                text.replace("\x05", "").replace("\x06", "") if "\x05" in text or "\x06" in text else text,
+                first,
+            )
+        ]
     b = _Builder(first)
     for t in children:
         ty = t.type
