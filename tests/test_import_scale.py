@@ -40,6 +40,7 @@ def _rules_left_out(text: str) -> set[str]:
     return {name for name in RULES if name not in on}
 
 
+@pytest.mark.slow  # ~7 s: every corpus list tokenized twice (random documents below stay in the fast run)
 def test_corpus_lists_tokenize_the_same() -> None:
     left_out: set[str] = set()
     for path in _lists():
