@@ -485,6 +485,8 @@ def test_latex_escape_round_trip() -> None:
     s = r"H&E at 100% for $5 #1 a_b {x} ~ ^ \ end"
     assert latex_unescape(latex_escape(s)) == s
     assert latex_escape("H&E") == r"H\&E"
+    # braces as written before issue 16 (`\{`) and since (`\textbraceleft{}`)
+    assert latex_unescape(r"set \{a\} and \textbraceleft{}b\textbraceright{}") == "set {a} and {b}"
 
 
 def test_section_ids_follow_the_configuration() -> None:

@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 
 from .keys import ascii_fold
-from .latex import escape
+from .latex import escape, unescape
 from .names import format_name, parse_name
 
 # patterns used inside functions, compiled once
@@ -30,23 +30,6 @@ __all__ = [
     "bibtex_authors",
 ]
 
-_LATEX_SPECIAL = {
-    "\\": r"\textbackslash{}",
-    "&": r"\&",
-    "%": r"\%",
-    "$": r"\$",
-    "#": r"\#",
-    "_": r"\_",
-    "{": r"\{",
-    "}": r"\}",
-    "~": r"\textasciitilde{}",
-    "^": r"\textasciicircum{}",
-}
-_UNESCAPE = re.compile(
-    r"\\textbackslash\{\}|\\textasciitilde\{\}|\\textasciicircum\{\}|\\textbrace(?:left|right)\{\}|\\[&%$#_{}]"
-)
-_REVERSE = {v: k for k, v in _LATEX_SPECIAL.items()} | {r"\textbraceleft{}": "{", r"\textbraceright{}": "}"}
-
 
 def latex_escape(text: str) -> str:
     """Escape LaTeX's special characters so that `text` is a valid BibTeX/LaTeX value (`latex.escape`)."""
@@ -55,7 +38,7 @@ def latex_escape(text: str) -> str:
 
 def latex_unescape(value: str) -> str:
     """Reverse `latex_escape` (also the `\\{`/`\\}` it wrote before; full decoding is `pathbib.latex`)."""
-    return _UNESCAPE.sub(lambda m: _REVERSE[m.group(0)], value)
+    return unescape(value)
 
 
 def slug(text: str) -> str:

@@ -41,10 +41,11 @@ import unicodedata
 from functools import lru_cache
 from typing import Any
 
-from .latex_safe import MATH_COMMANDS, TEXT_COMMANDS, escape, sanitize, sanitize_report  # noqa: F401
+from .latex_safe import MATH_COMMANDS, TEXT_COMMANDS, escape, sanitize, sanitize_report, unescape  # noqa: F401
 
 __all__ = [
     "escape",
+    "unescape",
     "sanitize",
     "sanitize_report",
     "latex_to_unicode",

@@ -11,7 +11,15 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["escape", "sanitize", "sanitize_report", "TEXT_COMMANDS", "TEXT_SYMBOLS", "MATH_COMMANDS"]
+__all__ = [
+    "escape",
+    "unescape",
+    "sanitize",
+    "sanitize_report",
+    "TEXT_COMMANDS",
+    "TEXT_SYMBOLS",
+    "MATH_COMMANDS",
+]
 
 # --------------------------------------------------------------------------- escaping and sanitizing
 #
@@ -33,6 +41,9 @@ _ESCAPES = {
     "^": r"\textasciicircum{}",
 }
 _ESCAPE_TABLE = str.maketrans(_ESCAPES)
+# `unescape`: what `escape` writes, and the `\{` / `\}` it wrote before issue 16, back to the character
+_UNESCAPES = {v: k for k, v in _ESCAPES.items()} | {r"\{": "{", r"\}": "}"}
+_UNESCAPE = re.compile("|".join(map(re.escape, sorted(_UNESCAPES, key=len, reverse=True))))
 _ESCAPE_CHARS = re.compile("[" + re.escape("".join(_ESCAPES)) + "]")
 _MARKUP_SPECIALS = re.compile(r"(?<!\\)((?:\\\\)*)([&%#_$])")
 _MARKUP_CHARS = re.compile(r"[&%#_$]")
@@ -190,6 +201,11 @@ def escape(text: str, *, keep_markup: bool = False) -> str:
     if _ESCAPE_CHARS.search(text) is None:  # perf: most values have nothing to escape (translate is slow)
         return text
     return text.translate(_ESCAPE_TABLE)  # every brace it writes comes in a `{}` pair
+
+
+def unescape(value: str) -> str:
+    """Reverse `escape` (without `keep_markup`); full LaTeX decoding is `pathbib.latex`."""
+    return _UNESCAPE.sub(lambda m: _UNESCAPES[m.group(0)], value)
 
 
 def _inert(token: str) -> str:

@@ -16,8 +16,6 @@ from urllib.parse import urlsplit
 from ..identifiers import extract_identifiers
 
 # patterns used inside functions, compiled once
-
-# patterns used inside functions, compiled once
 _MARKDOWN_EMPHASIS = re.compile(r"[*_`]")
 _EMOJI_SHORTCODE = re.compile(r":([a-z_]+):")
 _PAPER_PATH = re.compile(r"paper|poster|/virtual/|/media/|\.pdf$")

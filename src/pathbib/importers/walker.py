@@ -315,7 +315,8 @@ class Walk:
             if ctx is not None and is_paper(head.title, [ctx], ()):
                 body = [*body, ctx]
                 paper = is_paper(head.title, head.fields + body, head.title_links)
-        if head is not None and paper:
+        self.last, self.tentative = None, False
+        if head is not None:
             item = RawItem(
                 i,
                 head.title,
@@ -327,23 +328,12 @@ class Walk:
                 self.snapshot(),
                 shape_prefix + head.shape,
             )
-            self.items.append(item)
-            self.last, self.tentative = item, False
-            return True
-        self.last, self.tentative = None, False
-        if head is not None:  # a title whose evidence may follow (sub-bullets without indentation)
-            self.last = RawItem(
-                i,
-                head.title,
-                line,
-                number or head.number,
-                head.fields + body,
-                head.title_note,
-                head.title_links,
-                self.snapshot(),
-                shape_prefix + head.shape,
-            )
-            self.tentative = True
+            if paper:
+                self.items.append(item)
+                self.last = item
+                return True
+            # a title whose evidence may follow (sub-bullets without indentation)
+            self.last, self.tentative = item, True
         plain = " ".join(ln.plain() for ln in lines).strip()
         starts_bold = split_lead(lines[0].marked)[1].startswith("\x01") if lines else False
         if not has_link and not starts_bold:
